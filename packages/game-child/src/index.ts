@@ -1,0 +1,1 @@
+export { GameChildError } from './errors.js';

@@ -1,0 +1,1 @@
+export { MatchmakerError } from './errors.js';

@@ -1,0 +1,1 @@
+export { PortRingError } from './errors.js';
