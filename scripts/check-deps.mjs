@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Boundary check: fails when a workspace package declares or imports one of ours that is not on
+// its allowed list, imports another package's internals instead of an exported entry, reaches
+// into another package by a relative path, or when the package graph has a cycle.
+//
+// Imports are read with TypeScript's own pre-processor (static imports, re-exports, `import x =
+// require()`, dynamic `import()` and `require()` calls), so string tricks in comments don't count.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+/** The only dependency edges between our packages. Keep in sync with README.md and docs/architecture.md. */
+export const ALLOWED_EDGES = {
+  '@proj/protocol': [],
+  '@proj/port-ring': [],
+  '@proj/matchmaker': [],
+  '@proj/game-child': ['@proj/protocol'],
+  '@proj/client-sdk': ['@proj/protocol'],
+  '@proj/orchestrator': ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker'],
+  '@proj/server': ['@proj/orchestrator', '@proj/game-child'],
+  '@proj/cli-client': ['@proj/client-sdk'],
+};
+
+const SCOPE = '@proj/';
+const SOURCE_DIRS = ['src', 'test', 'bench'];
+const SOURCE_EXT = /\.(c|m)?(t|j)sx?$/;
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+function listWorkspacePackages(root) {
+  const found = [];
+  for (const top of ['packages', 'apps']) {
+    const topDir = join(root, top);
+    if (!existsSync(topDir)) continue;
+    for (const name of readdirSync(topDir).sort()) {
+      const dir = join(topDir, name);
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) found.push({ dir, manifest: JSON.parse(readFileSync(manifest, 'utf8')) });
+    }
+  }
+  return found;
+}
+
+function listSourceFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(d)) {
+      if (entry === 'node_modules' || entry === 'dist') continue;
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (SOURCE_EXT.test(entry) && !entry.endsWith('.d.ts')) out.push(p);
+    }
+  };
+  for (const sub of SOURCE_DIRS) if (existsSync(join(dir, sub))) walk(join(dir, sub));
+  return out;
+}
+
+function importsOf(file) {
+  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  return info.importedFiles.map((f) => f.fileName);
+}
+
+/** Splits '@proj/x/deep/path' into ['@proj/x', './deep/path']. */
+function splitSpecifier(spec) {
+  const [scope, name, ...rest] = spec.split('/');
+  return [`${scope}/${name}`, rest.length > 0 ? `./${rest.join('/')}` : '.'];
+}
+
+function findCycle(graph) {
+  const state = new Map();
+  const stack = [];
+  const visit = (node) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') return [...stack.slice(stack.indexOf(next)), next];
+      if (!state.has(next)) {
+        const cycle = visit(next);
+        if (cycle) return cycle;
+      }
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of graph.keys()) {
+    if (!state.has(node)) {
+      const cycle = visit(node);
+      if (cycle) return cycle;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks the workspace at `root` and returns the list of violations (empty when clean).
+ * @param {string} root
+ * @param {Record<string, string[]>} [allowed]
+ * @returns {string[]}
+ */
+export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
+  const violations = [];
+  const packages = listWorkspacePackages(root);
+  const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+  const graph = new Map();
+
+  for (const { dir, manifest } of packages) {
+    const name = manifest.name;
+    const where = relative(root, dir);
+    const allowedHere = allowed[name];
+    if (!allowedHere) {
+      violations.push(`${where}: package ${name} has no entry in the allowed-edges list`);
+      continue;
+    }
+    const edges = new Set();
+    const declared = new Set();
+    for (const field of DEP_FIELDS) {
+      for (const dep of Object.keys(manifest[field] ?? {})) {
+        if (!dep.startsWith(SCOPE)) continue;
+        declared.add(dep);
+        edges.add(dep);
+        if (!allowedHere.includes(dep)) violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
+      }
+    }
+    for (const file of listSourceFiles(dir)) {
+      const fileRel = relative(root, file);
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec);
+          if (target !== dir && !target.startsWith(dir + sep)) {
+            violations.push(`${fileRel}: relative import '${spec}' leaves package ${name}; import another package by its name`);
+          }
+          continue;
+        }
+        if (!spec.startsWith(SCOPE)) continue;
+        const [target, subpath] = splitSpecifier(spec);
+        if (target === name) {
+          violations.push(`${fileRel}: ${name} imports itself by name ('${spec}'); use a relative import`);
+          continue;
+        }
+        edges.add(target);
+        if (!allowedHere.includes(target)) {
+          violations.push(`${fileRel}: ${name} may not import ${target} ('${spec}')`);
+          continue;
+        }
+        if (!declared.has(target)) violations.push(`${fileRel}: imports ${target} but ${name} does not declare it in package.json`);
+        const targetPkg = byName.get(target);
+        const exportsField = targetPkg?.manifest.exports;
+        const exported = exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField) && !('import' in exportsField || 'default' in exportsField)
+          ? Object.keys(exportsField)
+          : ['.'];
+        if (!exported.includes(subpath)) {
+          violations.push(`${fileRel}: deep import '${spec}' into ${target} internals; use one of its exports: ${exported.join(', ')}`);
+        }
+      }
+    }
+    graph.set(name, [...edges]);
+  }
+
+  const cycle = findCycle(graph);
+  if (cycle) violations.push(`import cycle: ${cycle.join(' -> ')}`);
+  return violations;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const root = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(new URL('..', import.meta.url));
+  const violations = checkWorkspace(root);
+  if (violations.length > 0) {
+    console.error(`dependency boundary check failed (${violations.length}):\n  ${violations.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`dependency boundary check passed: ${listWorkspacePackages(root).length} packages, edges as allowed, no deep imports, no cycles`);
+}

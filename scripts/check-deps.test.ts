@@ -1,0 +1,130 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALLOWED_EDGES, checkWorkspace } from './check-deps.mjs';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const script = join(repoRoot, 'scripts', 'check-deps.mjs');
+
+let root: string;
+
+function write(path: string, text: string): void {
+  const full = join(root, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+function pkg(dir: string, name: string, deps: string[] = [], extraExports: Record<string, unknown> = {}): void {
+  write(
+    `${dir}/package.json`,
+    JSON.stringify({
+      name,
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json', ...extraExports },
+      dependencies: Object.fromEntries(deps.map((d) => [d, 'workspace:^'])),
+    }),
+  );
+  write(`${dir}/src/index.ts`, 'export const x = 1;\n');
+}
+
+/** A small clean workspace with the real names and allowed edges. */
+function cleanWorkspace(): void {
+  pkg('packages/protocol', '@proj/protocol');
+  pkg('packages/port-ring', '@proj/port-ring');
+  pkg('packages/matchmaker', '@proj/matchmaker');
+  pkg('packages/game-child', '@proj/game-child', ['@proj/protocol'], { './main': './dist/main.js' });
+  pkg('packages/orchestrator', '@proj/orchestrator', ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker']);
+  write('packages/orchestrator/src/server.ts', "import { x } from '@proj/protocol';\nimport type { y } from '@proj/port-ring';\nexport { x };\n");
+  pkg('apps/server', '@proj/server', ['@proj/orchestrator', '@proj/game-child']);
+  write('apps/server/src/main.ts', "import '@proj/orchestrator';\nconst entry = import.meta.resolve('@proj/game-child/main');\nimport('@proj/game-child');\n");
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'check-deps-'));
+  cleanWorkspace();
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('check-deps', () => {
+  it('passes on this repository', () => {
+    expect(checkWorkspace(repoRoot)).toEqual([]);
+  });
+
+  it('passes on a clean workspace', () => {
+    expect(checkWorkspace(root)).toEqual([]);
+  });
+
+  it('fails on a planted import of a package that is not allowed (orchestrator -> game-child)', () => {
+    write('packages/orchestrator/src/spawn.ts', "import { startGame } from '@proj/game-child';\n");
+    expect(checkWorkspace(root)).toEqual([
+      "packages/orchestrator/src/spawn.ts: @proj/orchestrator may not import @proj/game-child ('@proj/game-child')",
+    ]);
+  });
+
+  it('catches dynamic import(), require() and re-exports too', () => {
+    write('packages/protocol/src/a.ts', "export * from '@proj/port-ring';\n");
+    write('packages/protocol/src/b.ts', "const m = await import('@proj/matchmaker');\n");
+    write('packages/protocol/src/c.cjs', "const o = require('@proj/orchestrator');\n");
+    const v = checkWorkspace(root);
+    // protocol -> orchestrator -> protocol also closes a cycle.
+    expect(v).toHaveLength(4);
+    expect(v).toContain('import cycle: @proj/protocol -> @proj/orchestrator -> @proj/protocol');
+    expect(v.join('\n')).toMatch(/a\.ts: @proj\/protocol may not import @proj\/port-ring/);
+    expect(v.join('\n')).toMatch(/b\.ts: @proj\/protocol may not import @proj\/matchmaker/);
+    expect(v.join('\n')).toMatch(/c\.cjs: @proj\/protocol may not import @proj\/orchestrator/);
+  });
+
+  it('ignores imports that only appear in comments or strings', () => {
+    write('packages/protocol/src/d.ts', "// import '@proj/orchestrator'\nexport const s = \"import '@proj/orchestrator'\";\n");
+    expect(checkWorkspace(root)).toEqual([]);
+  });
+
+  it('fails on a declared dependency that is not allowed', () => {
+    pkg('packages/game-child', '@proj/game-child', ['@proj/protocol', '@proj/orchestrator']);
+    expect(checkWorkspace(root)).toEqual([
+      'packages/game-child/package.json: @proj/game-child may not depend on @proj/orchestrator (dependencies)',
+    ]);
+  });
+
+  it('fails on a deep import into internals, allows an exported subpath', () => {
+    write('packages/orchestrator/src/deep.ts', "import { FrameDecoder } from '@proj/protocol/src/frame-decoder.js';\n");
+    const v = checkWorkspace(root);
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatch(/deep import '@proj\/protocol\/src\/frame-decoder\.js' into @proj\/protocol internals/);
+  });
+
+  it('fails on a relative import that leaves the package', () => {
+    write('packages/orchestrator/src/rel.ts', "import { x } from '../../protocol/src/index.js';\n");
+    expect(checkWorkspace(root)[0]).toMatch(/relative import '..\/..\/protocol\/src\/index.js' leaves package @proj\/orchestrator/);
+  });
+
+  it('fails on an import that is allowed but not declared', () => {
+    write('packages/game-child/src/x.ts', "import '@proj/protocol';\n");
+    pkg('packages/game-child', '@proj/game-child', [], { './main': './dist/main.js' });
+    write('packages/game-child/src/x.ts', "import '@proj/protocol';\n");
+    expect(checkWorkspace(root)).toEqual([
+      'packages/game-child/src/x.ts: imports @proj/protocol but @proj/game-child does not declare it in package.json',
+    ]);
+  });
+
+  it('fails on a cycle even when a looser rule set would allow each edge', () => {
+    pkg('packages/protocol', '@proj/protocol', ['@proj/game-child']);
+    const looser = { ...ALLOWED_EDGES, '@proj/protocol': ['@proj/game-child'] };
+    expect(checkWorkspace(root, looser)).toEqual(['import cycle: @proj/game-child -> @proj/protocol -> @proj/game-child']);
+  });
+
+  it('fails on a package missing from the rules', () => {
+    pkg('packages/extra', '@proj/extra');
+    expect(checkWorkspace(root)).toEqual(['packages/extra: package @proj/extra has no entry in the allowed-edges list']);
+  });
+
+  it('the command exits non-zero and names the bad import', () => {
+    expect(execFileSync('node', [script, root], { encoding: 'utf8' })).toMatch(/passed/);
+    write('packages/port-ring/src/bad.ts', "import '@proj/protocol';\n");
+    const run = spawnSync('node', [script, root], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("packages/port-ring/src/bad.ts: @proj/port-ring may not import @proj/protocol ('@proj/protocol')");
+  });
+});
