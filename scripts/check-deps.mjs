@@ -23,7 +23,7 @@ export const ALLOWED_EDGES = {
 };
 
 const SCOPE = '@proj/';
-const SOURCE_DIRS = ['src', 'test', 'bench'];
+const SOURCE_DIRS = ['src', 'test', 'bench', 'examples'];
 const SOURCE_EXT = /\.(c|m)?(t|j)sx?$/;
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -135,6 +135,8 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
         if (!spec.startsWith(SCOPE)) continue;
         const [target, subpath] = splitSpecifier(spec);
         if (target === name) {
+          // Examples show the package as its users import it; everywhere else a self-import by name is a mistake.
+          if (fileRel.includes(`${sep}examples${sep}`)) continue;
           violations.push(`${fileRel}: ${name} imports itself by name ('${spec}'); use a relative import`);
           continue;
         }

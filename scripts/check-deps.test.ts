@@ -115,6 +115,13 @@ describe('check-deps', () => {
     expect(checkWorkspace(root, looser)).toEqual(['import cycle: @proj/game-child -> @proj/protocol -> @proj/game-child']);
   });
 
+  it('allows a self-import by name only in examples/', () => {
+    write('packages/port-ring/examples/quick-start.ts', "import { x } from '@proj/port-ring';\n");
+    expect(checkWorkspace(root)).toEqual([]);
+    write('packages/port-ring/src/self.ts', "import { x } from '@proj/port-ring';\n");
+    expect(checkWorkspace(root)[0]).toMatch(/self.ts: @proj\/port-ring imports itself by name/);
+  });
+
   it('fails on a package missing from the rules', () => {
     pkg('packages/extra', '@proj/extra');
     expect(checkWorkspace(root)).toEqual(['packages/extra: package @proj/extra has no entry in the allowed-edges list']);
