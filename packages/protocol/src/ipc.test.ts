@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ProtocolError } from './errors.js';
+import {
+  GameExitCode,
+  IPC_VERSION,
+  describeGameExitCode,
+  parseChildToParentMessage,
+  parseParentToChildMessage,
+  type GameAssignment,
+} from './ipc.js';
+
+const game: GameAssignment = {
+  gameId: 'g-1',
+  mode: 'arena',
+  bindHost: '127.0.0.1',
+  port: 40001,
+  players: [
+    { slot: 0, name: 'ada' },
+    { slot: 1, name: 'bob' },
+  ],
+  secretBase64: Buffer.alloc(32, 7).toString('base64'),
+  tokenExpiresAt: 1_800_000_000_000,
+  maxDurationMs: 60_000,
+  options: { tickRate: 30 },
+};
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProtocolError);
+    return (e as ProtocolError).code;
+  }
+}
+
+describe('IPC contract', () => {
+  it('round-trips every message through JSON', () => {
+    const start = { type: 'start', ipcVersion: IPC_VERSION, game } as const;
+    expect(parseParentToChildMessage(JSON.parse(JSON.stringify(start)))).toEqual(start);
+    const shutdown = { type: 'shutdown', reason: 'orchestratorStopping', graceMs: 2000 } as const;
+    expect(parseParentToChildMessage(JSON.parse(JSON.stringify(shutdown)))).toEqual(shutdown);
+    const childMessages = [
+      { type: 'idle' },
+      { type: 'ready', gameId: 'g-1', port: 40001 },
+      { type: 'bindFailed', gameId: 'g-1', port: 40001, errorCode: 'EADDRINUSE', message: 'address in use' },
+      { type: 'gameOver', gameId: 'g-1', reason: 'scoreReached', results: [{ slot: 0, name: 'ada', score: 10, connected: true }] },
+    ];
+    for (const m of childMessages) expect(parseChildToParentMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
+  });
+
+  it('rejects a start of another IPC version with E_UNSUPPORTED_VERSION', () => {
+    expect(codeOf(() => parseParentToChildMessage({ type: 'start', ipcVersion: 99, game }))).toBe('E_UNSUPPORTED_VERSION');
+  });
+
+  it('rejects bad fields with E_INVALID_IPC_MESSAGE', () => {
+    const bad: unknown[] = [
+      null,
+      [],
+      'start',
+      { type: 'nope' },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, port: 70000 } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, players: [] } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, players: [{ slot: 0, name: 'a' }, { slot: 0, name: 'b' }] } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, secretBase64: 'c2hvcnQ=' } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, options: [] } },
+      { type: 'shutdown', reason: 'because', graceMs: 1 },
+      { type: 'shutdown', reason: 'maxDuration', graceMs: -1 },
+    ];
+    for (const b of bad) expect(codeOf(() => parseParentToChildMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
+    const badChild: unknown[] = [
+      { type: 'ready', gameId: '', port: 1 },
+      { type: 'ready', gameId: 'g', port: 0 },
+      { type: 'gameOver', gameId: 'g', reason: 'r', results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }] },
+      { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
+    ];
+    for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('throws only ProtocolError on arbitrary JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        for (const parse of [parseParentToChildMessage, parseChildToParentMessage]) {
+          try {
+            parse(v);
+          } catch (e) {
+            if (!(e instanceof ProtocolError)) throw e;
+          }
+        }
+      }),
+    );
+  });
+
+  it('names exit codes', () => {
+    expect(describeGameExitCode(GameExitCode.NO_PLAYERS)).toBe('NO_PLAYERS');
+    expect(describeGameExitCode(GameExitCode.GAME_OVER)).toBe('GAME_OVER');
+    expect(describeGameExitCode(77)).toBe('EXIT_77');
+  });
+});
