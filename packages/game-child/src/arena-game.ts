@@ -1,0 +1,349 @@
+import {
+  ARENA_MAX_ROSTER_ENTRIES,
+  ArenaDirection,
+  ArenaEndReason,
+  ArenaEventType,
+  ArenaItemKind,
+  ArenaPhase,
+  decodeArenaInput,
+  encodeArenaEvent,
+  type ArenaEvent,
+} from '@proj/protocol';
+import { ArenaBoard } from './arena-board.js';
+import { generateArenaMap } from './arena-map.js';
+import { resolveArenaOptions, type ArenaOptions, type ResolvedArenaOptions } from './arena-options.js';
+import { ArenaSnapshotEncoder, type ArenaPlayerView } from './arena-snapshot.js';
+import { GameChildError } from './errors.js';
+import { GameStopCause, type Game, type GameContext, type GamePlayer, type GameResult, type GameStanding } from './game.js';
+import { SeededRandom } from './random.js';
+
+interface Player extends ArenaPlayerView {
+  readonly name: string;
+  readonly index: number;
+  /** Last non-NONE heading: a dash while standing still goes this way. */
+  facing: ArenaDirection;
+  everConnected: boolean;
+  moveCooldownMs: number;
+  stunRemainingMs: number;
+  dashCooldownRemainingMs: number;
+  lastDashCounter: number | undefined;
+  pendingDash: boolean;
+}
+
+const STAR_POINTS = 3;
+const GEM_POINTS = 1;
+const MAX_STEPS_PER_TICK = 8;
+/** Sums of fractional steps (1000/30 ms) drift by ulps; compare times with this slack. */
+const EPSILON_MS = 1e-6;
+const DX = [0, 0, 0, -1, 1] as const;
+const DY = [0, -1, 1, 0, 0] as const;
+
+/**
+ * The default game: a grid arena. Players walk in the direction they hold (one cell per `moveIntervalMs`),
+ * are blocked by walls and other players, pick up gems (1 point) and stars (3 points) that respawn elsewhere,
+ * and can dash (`dashLength` cells at once, every `dashCooldownMs`): dashing into a connected player steals one
+ * of its points and stuns it for `stunMs`. The first to `scoreToWin` wins; at `timeLimitMs` the best score wins
+ * (ties ranked by lower slot). Wire format: `@proj/protocol`'s arena codec; reliable events: WELCOME and
+ * ROSTER to a (re)connecting player, PLAYER_STATUS, ITEM_COLLECTED and BUMP to all; the result's `data` is a
+ * GAME_OVER event. Deterministic for a given seed and input sequence.
+ */
+export class ArenaGame implements Game {
+  readonly #rawOptions: ArenaOptions | Readonly<Record<string, unknown>>;
+  #options!: ResolvedArenaOptions;
+  #context!: GameContext;
+  #board!: ArenaBoard;
+  #players: Player[] = [];
+  #bySlot = new Map<number, Player>();
+  #encoder!: ArenaSnapshotEncoder;
+  #phase: ArenaPhase = ArenaPhase.WAITING;
+  #tick = 0;
+  #elapsedMs = 0;
+  #result: GameResult | undefined;
+  #welcome: Uint8Array | undefined;
+
+  /**
+   * Validates the options now (as for one player; the grid size is checked again against the real player
+   * count in `setup`). Throws GameChildError 'E_INVALID_ARGUMENT' naming the bad option.
+   */
+  constructor(options: ArenaOptions | Readonly<Record<string, unknown>> = {}) {
+    resolveArenaOptions(options, 1);
+    this.#rawOptions = options;
+  }
+
+  /** The resolved rules (defaults filled in); throws GameChildError 'E_INVALID_ARGUMENT' before `setup`. */
+  get options(): ResolvedArenaOptions {
+    if (this.#options === undefined) throw new GameChildError('E_INVALID_ARGUMENT', 'arena options are resolved in setup()');
+    return this.#options;
+  }
+
+  /** Current phase. */
+  get phase(): ArenaPhase {
+    return this.#phase;
+  }
+
+  /** Throws GameChildError 'E_INVALID_ARGUMENT' if the grid cannot hold the players, or on a second call. */
+  setup(players: readonly GamePlayer[], context: GameContext): void {
+    if (this.#options !== undefined) throw new GameChildError('E_INVALID_ARGUMENT', 'setup() called twice');
+    const o = resolveArenaOptions(this.#rawOptions, players.length);
+    this.#options = o;
+    this.#context = context;
+    const random = new SeededRandom(o.seed);
+    const walls = o.map?.walls.slice() ?? generateArenaMap(o.width, o.height, o.wallDensity, random).walls;
+    const board = new ArenaBoard(o.width, o.height, walls, random, o.starChance);
+    this.#board = board;
+    const sorted = [...players].sort((a, b) => a.slot - b.slot);
+    const spawns = o.map?.spawns ?? [];
+    sorted.forEach((gp, index) => {
+      const spawn = spawns[index];
+      const cell = spawn !== undefined && board.occupantOf(spawn) === -1 ? spawn : board.spawnCell(this.#players);
+      const p: Player = {
+        slot: gp.slot,
+        name: gp.name,
+        index,
+        x: cell % o.width,
+        y: Math.floor(cell / o.width),
+        direction: ArenaDirection.NONE,
+        facing: ArenaDirection.RIGHT,
+        connected: false,
+        stunned: false,
+        dashReady: true,
+        everConnected: false,
+        score: 0,
+        moveCooldownMs: 0,
+        stunRemainingMs: 0,
+        dashCooldownRemainingMs: 0,
+        lastDashCounter: undefined,
+        pendingDash: false,
+      };
+      board.place(index, cell);
+      this.#players.push(p);
+      this.#bySlot.set(p.slot, p);
+    });
+    for (const it of o.map?.items ?? []) {
+      if (board.items.length < o.itemCount && board.isFree(it.cell)) board.addItem(it.cell, it.star ? ArenaItemKind.STAR : ArenaItemKind.GEM);
+    }
+    while (board.items.length < o.itemCount) board.spawnItem();
+    this.#encoder = new ArenaSnapshotEncoder(this.#players, o.width);
+    this.#welcome = undefined;
+  }
+
+  start(): void {
+    if (this.#phase !== ArenaPhase.WAITING) return;
+    this.#phase = ArenaPhase.PLAYING;
+    for (const p of this.#players) p.pendingDash = false;
+    this.#encoder.invalidate();
+  }
+
+  playerConnected(slot: number, reconnect: boolean): void {
+    const p = this.#player(slot);
+    p.connected = true;
+    p.everConnected = true;
+    p.direction = ArenaDirection.NONE;
+    p.lastDashCounter = undefined;
+    p.pendingDash = false;
+    const ctx = this.#context;
+    ctx.sendReliable(this.#welcomeFor(slot), slot);
+    for (let i = 0; i < this.#players.length; i += ARENA_MAX_ROSTER_ENTRIES) {
+      const players = this.#players.slice(i, i + ARENA_MAX_ROSTER_ENTRIES).map((q) => ({ slot: q.slot, name: q.name }));
+      ctx.sendReliable(encodeArenaEvent({ type: ArenaEventType.ROSTER, players }), slot);
+    }
+    this.#emit({ type: ArenaEventType.PLAYER_STATUS, slot, connected: true });
+    this.#encoder.invalidate();
+    void reconnect; // a reconnecting player needs the same as a new one: the welcome resends everything
+  }
+
+  playerDisconnected(slot: number): void {
+    const p = this.#player(slot);
+    if (!p.connected) return;
+    p.connected = false;
+    p.direction = ArenaDirection.NONE;
+    p.pendingDash = false;
+    this.#emit({ type: ArenaEventType.PLAYER_STATUS, slot, connected: false });
+    this.#encoder.invalidate();
+  }
+
+  input(slot: number, payload: Uint8Array): boolean {
+    const p = this.#bySlot.get(slot);
+    if (p === undefined || !p.connected) return false;
+    let input;
+    try {
+      input = decodeArenaInput(payload);
+    } catch {
+      return false;
+    }
+    p.direction = input.direction;
+    if (input.direction !== ArenaDirection.NONE) p.facing = input.direction;
+    if (p.lastDashCounter !== undefined && p.lastDashCounter !== input.dashCounter && this.#phase === ArenaPhase.PLAYING) {
+      p.pendingDash = true;
+    }
+    p.lastDashCounter = input.dashCounter;
+    return true;
+  }
+
+  tick(dtMs: number): void {
+    if (this.#phase !== ArenaPhase.PLAYING) return;
+    this.#tick = (this.#tick + 1) >>> 0;
+    this.#elapsedMs += dtMs;
+    const n = this.#players.length;
+    // Rotate who moves first so no slot always wins races for a cell.
+    const first = n === 0 ? 0 : this.#tick % n;
+    for (let k = 0; k < n; k++) this.#advance(this.#players[(first + k) % n]!, dtMs);
+    this.#encoder.invalidate();
+    const best = this.#players.reduce((m, p) => Math.max(m, p.score), 0);
+    if (best >= this.#options.scoreToWin) this.#end('scoreReached', ArenaEndReason.SCORE_REACHED);
+    else if (this.#elapsedMs + EPSILON_MS >= this.#options.timeLimitMs) this.#end('timeUp', ArenaEndReason.TIME_UP);
+  }
+
+  snapshotFor(slot: number): Uint8Array {
+    const remaining = Math.max(0, Math.ceil(this.#options.timeLimitMs - this.#elapsedMs - EPSILON_MS));
+    return this.#encoder.snapshotFor(this.#bySlot.get(slot), this.#board.items, this.#phase, this.#tick, remaining);
+  }
+
+  result(): GameResult | undefined {
+    return this.#result;
+  }
+
+  stop(cause: GameStopCause): GameResult {
+    if (this.#result !== undefined) return this.#result;
+    return this.#end(cause, cause === GameStopCause.ALL_LEFT ? ArenaEndReason.ALL_LEFT : ArenaEndReason.STOPPED);
+  }
+
+  /** Ranked standings now (best first, ties by lower slot). */
+  standings(): GameStanding[] {
+    return this.#ranked().map((p) => ({ slot: p.slot, score: p.score }));
+  }
+
+  #ranked(): Player[] {
+    return [...this.#players].sort((a, b) => b.score - a.score || a.slot - b.slot);
+  }
+
+  /** Ends the game; the result's `data` is an arena GAME_OVER event (the server sends it in `gameOver`). */
+  #end(reason: string, wire: ArenaEndReason): GameResult {
+    this.#phase = ArenaPhase.OVER;
+    const ranked = this.#ranked();
+    const data = encodeArenaEvent({
+      type: ArenaEventType.GAME_OVER,
+      reason: wire,
+      standings: ranked.map((p) => ({ slot: p.slot, score: p.score, connected: p.connected })),
+    });
+    this.#result = { reason, standings: ranked.map((p) => ({ slot: p.slot, score: p.score })), data };
+    this.#encoder.invalidate();
+    return this.#result;
+  }
+
+  #welcomeFor(slot: number): Uint8Array {
+    if (this.#welcome === undefined) {
+      const o = this.#options;
+      this.#welcome = encodeArenaEvent({
+        type: ArenaEventType.WELCOME,
+        yourSlot: 0,
+        width: o.width,
+        height: o.height,
+        scoreToWin: o.scoreToWin,
+        timeLimitMs: o.timeLimitMs,
+        moveIntervalMs: o.moveIntervalMs,
+        walls: Array.from(this.#board.walls, (w) => w === 1),
+      });
+    }
+    const out = this.#welcome.slice();
+    out[1] = slot; // yourSlot
+    return out;
+  }
+
+  #emit(event: ArenaEvent): void {
+    this.#context.sendReliable(encodeArenaEvent(event));
+  }
+
+  #player(slot: number): Player {
+    const p = this.#bySlot.get(slot);
+    if (p === undefined) throw new GameChildError('E_INVALID_ARGUMENT', `slot ${slot} is not in this game`);
+    return p;
+  }
+
+  #advance(p: Player, dtMs: number): void {
+    p.stunRemainingMs = Math.max(0, p.stunRemainingMs - dtMs);
+    p.dashCooldownRemainingMs = Math.max(0, p.dashCooldownRemainingMs - dtMs);
+    p.dashReady = p.dashCooldownRemainingMs === 0;
+    const stunned = p.stunRemainingMs > 0;
+    p.stunned = stunned;
+    if (p.pendingDash) {
+      p.pendingDash = false;
+      if (!stunned && p.dashReady) this.#dash(p);
+    }
+    if (p.direction === ArenaDirection.NONE || p.stunned || !p.connected) {
+      p.moveCooldownMs = Math.max(0, p.moveCooldownMs - dtMs);
+      return;
+    }
+    // Step while the cooldown has run out; the remainder carries over, so the average speed is exact for
+    // any tick rate, and the first step after standing still is immediate.
+    for (let steps = 0; steps < MAX_STEPS_PER_TICK && p.moveCooldownMs <= 0; steps++) {
+      if (!this.#step(p, p.direction)) {
+        p.moveCooldownMs = 0;
+        break;
+      }
+      p.moveCooldownMs += this.#options.moveIntervalMs;
+    }
+    p.moveCooldownMs = Math.max(p.moveCooldownMs - dtMs, -dtMs);
+  }
+
+  #dash(p: Player): void {
+    const o = this.#options;
+    const dir = p.direction !== ArenaDirection.NONE ? p.direction : p.facing;
+    p.dashCooldownRemainingMs = o.dashCooldownMs;
+    p.dashReady = o.dashCooldownMs === 0;
+    for (let i = 0; i < o.dashLength; i++) {
+      const target = this.#board.floorAt(p.x + DX[dir], p.y + DY[dir]);
+      if (target < 0) return;
+      const occ = this.#board.occupantOf(target);
+      if (occ >= 0) {
+        const victim = this.#players[occ]!;
+        if (victim.connected) this.#bump(p, victim);
+        return;
+      }
+      this.#moveTo(p, target);
+    }
+    p.moveCooldownMs = Math.max(p.moveCooldownMs, o.moveIntervalMs);
+  }
+
+  #bump(attacker: Player, victim: Player): void {
+    const stolen = Math.min(1, victim.score);
+    victim.score -= stolen;
+    attacker.score = Math.min(0xffff, attacker.score + stolen);
+    victim.stunRemainingMs = this.#options.stunMs;
+    victim.stunned = this.#options.stunMs > 0;
+    victim.pendingDash = false;
+    this.#emit({
+      type: ArenaEventType.BUMP,
+      attacker: attacker.slot,
+      victim: victim.slot,
+      attackerScore: attacker.score,
+      victimScore: victim.score,
+    });
+  }
+
+  /** One step; false when blocked (wall, edge or another player). */
+  #step(p: Player, dir: ArenaDirection): boolean {
+    const target = this.#board.floorAt(p.x + DX[dir], p.y + DY[dir]);
+    if (target < 0 || this.#board.occupantOf(target) !== -1) return false;
+    this.#moveTo(p, target);
+    return true;
+  }
+
+  /** Moves `p` to `cell`, collecting the item there. */
+  #moveTo(p: Player, cell: number): void {
+    const item = this.#board.move(p.index, p, cell);
+    if (item === undefined) return;
+    p.score = Math.min(0xffff, p.score + (item.kind === ArenaItemKind.STAR ? STAR_POINTS : GEM_POINTS));
+    this.#emit({ type: ArenaEventType.ITEM_COLLECTED, slot: p.slot, kind: item.kind, x: p.x, y: p.y, score: p.score });
+    this.#board.takeItem(cell);
+  }
+}
+
+/**
+ * Creates the default arena game with these rules (see {@link ArenaOptions}; unknown keys of an untyped
+ * record, such as `GameAssignment.options`, are ignored). Throws GameChildError 'E_INVALID_ARGUMENT' on a bad
+ * option.
+ */
+export function createArenaGame(options: ArenaOptions | Readonly<Record<string, unknown>> = {}): ArenaGame {
+  return new ArenaGame(options);
+}

@@ -1,0 +1,183 @@
+import {
+  GameExitCode,
+  ShutdownReason,
+  parseParentToChildMessage,
+  type ChildToParentMessage,
+  type GameAssignment,
+} from '@proj/protocol';
+import { createArenaGame } from './arena-game.js';
+import { GameChildError } from './errors.js';
+import type { GameServer } from './game-server.js';
+import type { Game } from './game.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { GameServerOptions } from './server-options.js';
+import { startGame } from './start-game.js';
+
+/** The parts of `process` a child uses; injectable for tests. */
+export interface ChildProcessHost {
+  send?: ((message: unknown, callback?: (error: Error | null) => void) => boolean) | undefined;
+  readonly connected?: boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'disconnect', listener: () => void): unknown;
+  exit(code: number): void;
+}
+
+/** Options of {@link runChildProcess}. */
+export interface ChildProcessOptions {
+  /** Makes the Game for an assignment (default: the arena with `assignment.options`). May throw to refuse. */
+  readonly createGame?: (assignment: GameAssignment) => Game;
+  /**
+   * Server options for every game (the assignment's `options.joinTimeoutMs`, `disconnectTimeoutMs`,
+   * `lingerMs` and `tickRateHz` apply where these leave them unset).
+   */
+  readonly server?: Omit<GameServerOptions, 'assignment' | 'game' | 'logger'>;
+  readonly logger?: Logger;
+  /** Default: the real `process`. */
+  readonly host?: ChildProcessHost;
+  /** Upper bound on how long the child may take to exit once the parent is gone (default 2,000 ms). */
+  readonly parentGoneDeadlineMs?: number;
+}
+
+const SEND_TIMEOUT_MS = 1000;
+
+function optionNumber(assignment: GameAssignment, key: string): number | undefined {
+  const v = assignment.options?.[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Runs this process as a game child of the orchestrator, over Node's IPC channel (the process must have been
+ * forked with one; otherwise it exits BAD_START). Sends `idle`, waits for a `start` (validated with
+ * parseParentToChildMessage; invalid -> exit BAD_START), starts the game on the assigned port and answers
+ * `ready` (or `bindFailed`, then exits BIND_FAILED). When the game ends it sends `gameOver` with the results,
+ * lingers for acknowledgements and exits with the end reason's {@link GameExitCode}. `shutdown` ends the game
+ * (exit SHUTDOWN, or MAX_DURATION for that reason) within its grace; a lost parent (IPC disconnect), even while
+ * idle, ends the game at once and exits PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
+ */
+export function runChildProcess(options: ChildProcessOptions = {}): void {
+  const host: ChildProcessHost = options.host ?? (process as unknown as ChildProcessHost);
+  const logger = options.logger ?? silentLogger;
+  const deadlineMs = options.parentGoneDeadlineMs ?? 2000;
+  let state: 'idle' | 'starting' | 'running' | 'exiting' = 'idle';
+  let server: GameServer | undefined;
+  let parentGone = false;
+  /** A shutdown that arrived while the game was still starting. */
+  let pendingStop: { reason: 'shutdown' | 'maxDuration'; graceMs: number } | undefined;
+
+  const exit = (code: number): void => {
+    if (state === 'exiting') return;
+    state = 'exiting';
+    logger.info('game child exits', { code });
+    host.exit(code);
+  };
+
+  /** Sends to the parent; calls `then` once it is flushed (or failed, or after a timeout). */
+  const send = (message: ChildToParentMessage, then?: () => void): void => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      then?.();
+    };
+    if (parentGone || host.send === undefined || host.connected === false) return finish();
+    const timer = setTimeout(finish, SEND_TIMEOUT_MS);
+    try {
+      host.send(message, () => {
+        clearTimeout(timer);
+        finish();
+      });
+    } catch {
+      clearTimeout(timer);
+      finish();
+    }
+  };
+
+  const run = async (assignment: GameAssignment): Promise<void> => {
+    let game: Game;
+    try {
+      game = (options.createGame ?? ((a: GameAssignment) => createArenaGame(a.options ?? {})))(assignment);
+    } catch (error) {
+      logger.error('game refused its assignment', { error: String(error) });
+      return exit(GameExitCode.BAD_START);
+    }
+    const s = options.server ?? {};
+    try {
+      server = await startGame({
+        ...s,
+        assignment,
+        game,
+        logger,
+        ...(s.joinTimeoutMs === undefined && optionNumber(assignment, 'joinTimeoutMs') !== undefined ? { joinTimeoutMs: optionNumber(assignment, 'joinTimeoutMs') } : {}),
+        ...(s.disconnectTimeoutMs === undefined && optionNumber(assignment, 'disconnectTimeoutMs') !== undefined
+          ? { disconnectTimeoutMs: optionNumber(assignment, 'disconnectTimeoutMs') }
+          : {}),
+        ...(s.lingerMs === undefined && optionNumber(assignment, 'lingerMs') !== undefined ? { lingerMs: optionNumber(assignment, 'lingerMs') } : {}),
+      });
+    } catch (error) {
+      if (error instanceof GameChildError && error.code === 'E_BIND_FAILED') {
+        const cause = error.cause as NodeJS.ErrnoException | undefined;
+        const errorCode = (cause?.code ?? 'UNKNOWN').slice(0, 64);
+        send(
+          { type: 'bindFailed', gameId: assignment.gameId, port: assignment.port, errorCode, message: error.message.slice(0, 1024) },
+          () => exit(GameExitCode.BIND_FAILED),
+        );
+        return;
+      }
+      logger.error('game could not start', { error: String(error) });
+      return exit(GameExitCode.BAD_START);
+    }
+    const running = server;
+    state = 'running';
+    void running.ended.then((end) =>
+      send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }),
+    );
+    void running.closed.then((end) => exit(end.exitCode));
+    if (parentGone) {
+      void running.stop('parentGone', 0);
+      return;
+    }
+    send({ type: 'ready', gameId: assignment.gameId, port: running.port });
+    if (pendingStop !== undefined) void running.stop(pendingStop.reason, pendingStop.graceMs);
+  };
+
+  const onMessage = (raw: unknown): void => {
+    let message;
+    try {
+      message = parseParentToChildMessage(raw);
+    } catch (error) {
+      logger.warn('invalid message from the parent', { error: String(error) });
+      if (state === 'idle') exit(GameExitCode.BAD_START);
+      return;
+    }
+    if (message.type === 'start') {
+      if (state !== 'idle') return logger.warn('start ignored: this child already has a game');
+      state = 'starting';
+      void run(message.game);
+      return;
+    }
+    // shutdown
+    const reason = message.reason === ShutdownReason.MAX_DURATION ? 'maxDuration' : 'shutdown';
+    if (state === 'idle') return exit(reason === 'maxDuration' ? GameExitCode.MAX_DURATION : GameExitCode.SHUTDOWN);
+    if (state === 'running' && server !== undefined) void server.stop(reason, message.graceMs);
+    else if (state === 'starting') pendingStop = { reason, graceMs: message.graceMs };
+  };
+
+  const onDisconnect = (): void => {
+    parentGone = true;
+    logger.warn('parent orchestrator gone');
+    // Never linger forever: whatever happens below, the process is gone within the deadline.
+    setTimeout(() => host.exit(GameExitCode.PARENT_GONE), deadlineMs).unref?.();
+    if (state === 'idle') return exit(GameExitCode.PARENT_GONE);
+    if (state === 'running' && server !== undefined) void server.stop('parentGone', Math.min(500, deadlineMs / 2));
+    // 'starting': run() stops the game as soon as it is bound.
+  };
+
+  host.on('message', onMessage);
+  host.on('disconnect', onDisconnect);
+  if (host.send === undefined) {
+    logger.error('a game child must be forked with an IPC channel');
+    exit(GameExitCode.BAD_START);
+    return;
+  }
+  send({ type: 'idle' });
+}
