@@ -10,6 +10,8 @@ const resolveSource = {
 
 export default defineConfig({
   test: {
+    // In CI, also write a JSON report: .ci/run turns it into a plain "N passed, N failed" closing line.
+    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
     projects: [
       {
         ...resolveSource,
