@@ -1,1 +1,17 @@
-export { OrchestratorError } from './errors.js';
+// The public API of @proj/orchestrator. Each export is documented where it is declared.
+export { OrchestratorError, OrchestratorErrorCode } from './errors.js';
+export { type Logger, silentLogger } from './logger.js';
+export { type EventMap, type Listener, TypedEmitter } from './typed-emitter.js';
+export type { LaunchFailureReason, OrchestratorEventName, OrchestratorEvents, PlayerLeftReason } from './events.js';
+export { type ChildExit, type ChildProcessHandle, type ChildSpawner, ForkSpawner, type ForkSpawnerOptions } from './child-process.js';
+export type { ChildState } from './managed-child.js';
+export type { ClientState } from './client-table.js';
+export { ORCHESTRATOR_DEFAULTS, type ModeOptions, type OrchestratorOptions } from './options.js';
+export {
+  type CloseOptions,
+  type GameInfo,
+  type ListenAddress,
+  Orchestrator,
+  type OrchestratorStats,
+  createOrchestrator,
+} from './orchestrator.js';

@@ -1,0 +1,138 @@
+// End-to-end: the proj-play bin (from source) against the real server (apps/server's bin, a separate process):
+// `play` in a real terminal (tmux), `bots` and `loadtest`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_MAIN, ROOT, SOURCE_ARGS, TestServer, cleanEnv, runCli, stopAll, waitUntil } from './helpers/server-process.js';
+import { TmuxSession } from './helpers/tmux.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await TestServer.start({
+    modes: {
+      // play: a long game, so there is time to look at the board and move.
+      tmuxduel: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } },
+      duel: { playersPerGame: 2, gameOptions: { timeLimitMs: 3000 } },
+    },
+    udpPorts: 8,
+    args: ['--warm-pool', '2'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await stopAll();
+}, 60_000);
+
+/** The '@' of the board: [row, column] in the pane, or undefined when no board is shown. */
+function myPosition(screen: string): [number, number] | undefined {
+  const lines = screen.split('\n');
+  for (let row = 0; row < lines.length; row++) {
+    const line = lines[row]!;
+    if (!line.startsWith(' |')) continue;
+    const col = line.indexOf('@');
+    if (col >= 0) return [row, col];
+  }
+  return undefined;
+}
+
+describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => {
+  let tmux: TmuxSession | undefined;
+  let bot: ChildProcess | undefined;
+
+  afterAll(() => {
+    tmux?.kill();
+    bot?.kill('SIGKILL');
+  });
+
+  it('shows the queue, then the board, moves on an arrow key, and restores the terminal on Ctrl-C', async () => {
+    const play = ['node', ...SOURCE_ARGS, CLI_MAIN, 'play', '--host', '127.0.0.1', '--port', String(server.port), '--name', 'ada', '--mode', 'tmuxduel'].join(' ');
+    // After play exits, print its exit code and the terminal modes (raw mode must be undone: icanon and echo back).
+    const command = `${play}; echo EXITED:$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e -icanon -e icanon -e -echo -e echo; sleep 600`;
+    tmux = new TmuxSession(command, { cwd: ROOT, columns: 100, rows: 40 });
+    const t = tmux;
+
+    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    expect(t.flags()).toEqual({ alternate: true, cursor: false });
+
+    // Fill the game with a bot.
+    bot = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
+
+    const start = await waitUntil(() => {
+      const screen = t.capture();
+      return screen.includes(' +---') && screen.includes('playing') ? myPosition(screen) : undefined;
+    }, 'the board with my @', 60_000);
+    const board = t.capture();
+    expect(board).toContain('game ');
+    expect(board).toMatch(/scores \(to 1000\): .*ada/);
+    expect(board).toMatch(/RTT [\d.]+ ms {3}loss up [\d.]+% down [\d.]+%/);
+    expect(myPosition(t.capture())).toEqual(start); // nothing held: standing still
+
+    let moved = false;
+    for (const key of ['Right', 'Down', 'Left', 'Up']) {
+      t.sendKeys(key);
+      try {
+        await waitUntil(() => {
+          const p = myPosition(t.capture());
+          return p !== undefined && (p[0] !== start[0] || p[1] !== start[1]);
+        }, `a move after ${key}`, 5000);
+        moved = true;
+        break;
+      } catch {
+        // A wall or the other player that way: try the next direction.
+      }
+    }
+    expect(moved).toBe(true);
+
+    t.sendKeys('C-c');
+    const after = await waitUntil(() => {
+      const screen = t.capture();
+      return screen.includes('EXITED:') && screen.includes('echo') ? screen : undefined;
+    }, 'play to exit', 30_000);
+    expect(after).toContain('EXITED:0');
+    expect(after).not.toContain(' +---');
+    expect(after.split('\n').map((l) => l.trim())).toEqual(expect.arrayContaining(['icanon', 'echo']));
+    expect(t.flags()).toEqual({ alternate: false, cursor: true });
+  });
+});
+
+describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
+  it('bots complete their games', async () => {
+    const { code, stdout, stderr } = await runCli(['bots', '--port', String(server.port), '--count', '4', '--mode', 'duel']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((l) => /^bot-\d {2}game .* COMPLETED/.test(l))).toHaveLength(4);
+    expect(lines.at(-1)).toBe('bots: 4 bots, 4 games played (2 distinct games completed), 0 failed');
+  });
+
+  it('loadtest reports time-to-match and time-to-game percentiles, games completed and no errors (JSON)', async () => {
+    const { code, stdout, stderr } = await runCli([
+      'loadtest', '--port', String(server.port), '--mode', 'duel', '--clients', '5', '--rate', '20', '--per-game', '2', '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Record<string, unknown> & { timeToMatchMs: Record<string, number>; timeToGameMs: Record<string, number> };
+    expect(report).toMatchObject({ clients: 5, perGame: 2, gamesExpected: 2, gamesCompleted: 2, playersCompleted: 4, unmatched: 1, errors: {} });
+    for (const d of [report.timeToMatchMs, report.timeToGameMs]) {
+      expect(d.count).toBe(4);
+      expect(d.p50).toBeGreaterThan(0);
+      expect(d.p50! <= d.p95! && d.p95! <= d.p99! && d.p99! <= d.max!).toBe(true);
+    }
+    expect(report.timeToGameMs.p50).toBeGreaterThanOrEqual(report.timeToMatchMs.p50!);
+    expect(report['snapshotsReceived']).toBeGreaterThan(0);
+    expect(stderr).toMatch(/started 5\/5 .* done 5/);
+  });
+
+  it('loadtest prints a summary table', async () => {
+    const { code, stdout } = await runCli(['loadtest', '--port', String(server.port), '--mode', 'duel', '--clients', '2', '--rate', '50', '--per-game', '2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^loadtest: 2 clients at 50\/s, 2 per game, mode duel/);
+    expect(stdout).toMatch(/time to match +[\d.]+ m?s/);
+    expect(stdout).toMatch(/time to game +[\d.]+ m?s/);
+    expect(stdout).toContain('games completed');
+    expect(stdout).toMatch(/errors +none/);
+  });
+});

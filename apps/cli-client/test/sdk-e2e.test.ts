@@ -1,0 +1,184 @@
+// End-to-end: @proj/client-sdk against the real server (apps/server's bin, run as a separate process from
+// source: orchestrator + real game children over real TCP and UDP). These tests live here, not in
+// packages/client-sdk, because the SDK's tests may not reach apps/server (boundary rule) and this app may.
+import {
+  ArenaDirection,
+  ArenaEventType,
+  ClientError,
+  GameOverReason,
+  connect,
+  decodeArenaEvent,
+  encodeArenaInput,
+  findMatch,
+  type GameSession,
+  type MatchFound,
+} from '@proj/client-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestServer, stopAll, waitUntil } from './helpers/server-process.js';
+
+const sessions: GameSession[] = [];
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await TestServer.start({
+    modes: {
+      duel: { playersPerGame: 2, gameOptions: { timeLimitMs: 3000, scoreToWin: 1000 } },
+      long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } },
+      quad: { playersPerGame: 4 },
+    },
+    args: ['--warm-pool', '2'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  for (const s of sessions) await s.close();
+  await stopAll();
+}, 60_000);
+
+async function failure(promise: Promise<unknown>): Promise<ClientError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ClientError);
+  return error as ClientError;
+}
+
+async function pair(mode: string): Promise<[MatchFound, MatchFound]> {
+  const [a, b] = await Promise.all([
+    findMatch({ host: '127.0.0.1', port: server.port, name: `${mode}-a`, mode }),
+    findMatch({ host: '127.0.0.1', port: server.port, name: `${mode}-b`, mode }),
+  ]);
+  return [a, b];
+}
+
+describe('the SDK against the real server', { timeout: 90_000 }, () => {
+  it('two clients find a match and play a whole game to game over', async () => {
+    const positions: number[] = [];
+    const [a, b] = await Promise.all([
+      findMatch({ host: '127.0.0.1', port: server.port, name: 'ada', mode: 'duel', onQueued: (q) => positions.push(q.position) }),
+      findMatch({ host: '127.0.0.1', port: server.port, name: 'bob', mode: 'duel' }),
+    ]);
+    expect(a.gameId).toBe(b.gameId);
+    expect(new Set([a.slot, b.slot]).size).toBe(2);
+    expect(a.port).toBe(b.port);
+    expect(a.host).toBe('127.0.0.1');
+    expect(a.mode).toBe('duel');
+    const [sa, sb] = await Promise.all([connect(a), connect(b)]);
+    sessions.push(sa, sb);
+    const welcomes: number[] = [];
+    for (const s of [sa, sb]) {
+      s.on('event', (e) => {
+        const event = decodeArenaEvent(e.data);
+        if (event.type === ArenaEventType.WELCOME) welcomes.push(event.yourSlot);
+      });
+      // Walk around: the game must take the input (any direction, every snapshot or so).
+      s.on('snapshot', (snap) => {
+        if (snap.tick % 10 === 0) s.sendInput(encodeArenaInput({ direction: ((snap.tick / 10) % 4) + 1 as ArenaDirection, dashCounter: 0 }));
+      });
+    }
+    const [ga, gb] = await Promise.all([sa.waitForGameOver(), sb.waitForGameOver()]);
+    for (const g of [ga, gb]) {
+      expect(g.reason).toBe(GameOverReason.COMPLETED);
+      const results = decodeArenaEvent(g.data);
+      expect(results.type).toBe(ArenaEventType.GAME_OVER);
+      if (results.type === ArenaEventType.GAME_OVER) expect(results.standings.map((s) => s.slot).sort()).toEqual([0, 1]);
+    }
+    expect(welcomes.sort()).toEqual([a.slot, b.slot].sort());
+    for (const s of [sa, sb]) {
+      const stats = s.stats();
+      expect(stats.snapshotsReceived).toBeGreaterThan(20);
+      expect(stats.rttMs).toBeGreaterThanOrEqual(0);
+      expect(stats.lossDown).toBeLessThan(0.5);
+      expect(s.ended?.kind).toBe('gameOver');
+    }
+  });
+
+  it('cancels while queued: E_ABORTED, and the server drops the player from its queue', async () => {
+    const controller = new AbortController();
+    let queued = false;
+    const pending = findMatch({
+      host: '127.0.0.1',
+      port: server.port,
+      name: 'lonely',
+      mode: 'quad',
+      signal: controller.signal,
+      onQueued: () => (queued = true),
+    });
+    await waitUntil(() => queued, 'the queued message');
+    expect(await server.metric('proj_queue_length{mode="quad"}')).toBe(1);
+    controller.abort();
+    expect((await failure(pending)).code).toBe('E_ABORTED');
+    await waitUntil(async () => (await server.metric('proj_queue_length{mode="quad"}')) === 0, 'the queue to empty');
+  });
+
+  it('reconnects within the token lifetime from a new socket and keeps playing', async () => {
+    const [a, b] = await pair('long');
+    const [sa, sb] = await Promise.all([connect(a), connect(b)]);
+    sessions.push(sa, sb);
+    await waitUntil(() => sa.stats().snapshotsReceived > 5, 'snapshots');
+    const welcomes: number[] = [];
+    sa.on('event', (e) => {
+      const event = decodeArenaEvent(e.data);
+      if (event.type === ArenaEventType.WELCOME) welcomes.push(event.yourSlot);
+    });
+    const port = sa.localPort;
+    await sa.reconnect();
+    expect(sa.localPort).not.toBe(port);
+    expect(sa.state).toBe('open');
+    const before = sa.stats().snapshotsReceived;
+    await waitUntil(() => sa.stats().snapshotsReceived > before + 10, 'snapshots after the reconnect');
+    await waitUntil(() => welcomes.length > 0, 'the welcome again');
+    expect(welcomes).toEqual([a.slot]);
+    expect(sb.state).toBe('open');
+    await Promise.all([sa.close(), sb.close()]);
+  });
+
+  it('reports a clear E_SERVER_TIMEOUT when the game child is killed mid-game', async () => {
+    const [a, b] = await pair('long');
+    const [sa, sb] = await Promise.all([connect(a, { timeoutMs: 1500 }), connect(b, { timeoutMs: 1500 })]);
+    sessions.push(sa, sb);
+    await waitUntil(() => sa.stats().snapshotsReceived > 5 && sb.stats().snapshotsReceived > 5, 'snapshots');
+    const game = await waitUntil(async () => (await server.games()).find((g) => g.id === a.gameId), 'the game in /games');
+    process.kill(game.pid, 'SIGKILL');
+    for (const s of [sa, sb]) {
+      const error = await failure(s.waitForGameOver());
+      expect(error.code).toBe('E_SERVER_TIMEOUT');
+      expect(error.message).toMatch(/nothing heard from the game server at 127\.0\.0\.1:\d+ .*gone or unreachable/);
+    }
+  });
+});
+
+describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
+  it('server full: E_SERVER_FULL with the wire code', async () => {
+    const small = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--max-connections', '1', '--warm-pool', '0'] });
+    try {
+      const controller = new AbortController();
+      let queued = false;
+      const first = findMatch({ host: '127.0.0.1', port: small.port, name: 'first', signal: controller.signal, onQueued: () => (queued = true) });
+      await waitUntil(() => queued, 'the first player queued');
+      const error = await failure(findMatch({ host: '127.0.0.1', port: small.port, name: 'second' }));
+      expect(error.code).toBe('E_SERVER_FULL');
+      expect(error.wireName).toBe('SERVER_FULL');
+      controller.abort();
+      await failure(first);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('server shutting down while queued: E_SHUTTING_DOWN', async () => {
+    const doomed = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--warm-pool', '0'] });
+    try {
+      let queued = false;
+      const pending = findMatch({ host: '127.0.0.1', port: doomed.port, name: 'waiting', onQueued: () => (queued = true) });
+      await waitUntil(() => queued, 'the player queued');
+      doomed.terminate();
+      const error = await failure(pending);
+      expect(error.code).toBe('E_SHUTTING_DOWN');
+      expect(error.wireName).toBe('SHUTTING_DOWN');
+    } finally {
+      await doomed.stop();
+    }
+  });
+});

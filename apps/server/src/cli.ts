@@ -1,0 +1,106 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CONFIG_ENV, SETTING_LIST, type SettingKey } from './config-schema.js';
+
+/** The bin's name, as installed by package.json "bin". */
+export const BIN_NAME = 'proj-server';
+
+/** What the command line asks for. */
+export type CommandLine =
+  | {
+      readonly kind: 'run';
+      /** Setting flags as given (strings), keyed by setting. */
+      readonly flags: Readonly<Partial<Record<SettingKey, string>>>;
+      /** The --config flag, if given. */
+      readonly configFlag: string | undefined;
+      /** --print-config: print the resolved configuration as JSON and exit. */
+      readonly printConfig: boolean;
+    }
+  | {
+      /** --help, --version or a usage error: print `output` and exit with `code` (0, or 2 for a usage error). */
+      readonly kind: 'exit';
+      readonly code: number;
+      readonly output: string;
+      readonly stream: 'stdout' | 'stderr';
+    };
+
+const AFTER_HELP = `
+Every setting can come from (highest precedence first) its flag, its environment
+variable, a JSON config file (--config or ${CONFIG_ENV}) whose keys are the setting
+names in camelCase ("udpPorts", "logLevel", ...), or the embedded default.
+Durations take ms, s, m or h (500ms, 10s, 2m); a bare number is milliseconds.
+In the config file, "modes" may also be an object with per-mode game options:
+  { "modes": { "arena": { "playersPerGame": 4, "gameOptions": { "scoreToWin": 30 } } } }
+
+Signals: SIGTERM or SIGINT drains (no new players, running games finish within
+--drain-timeout, then are stopped); a second signal stops at once.
+Exit codes: 0 after a clean shutdown, 1 on a start or runtime failure, 2 on a bad
+command line or configuration.
+
+Example:
+  ${BIN_NAME} --port 7700 --udp-ports 7701-7716 --modes arena:4,duel:2
+  PROJ_LOG_LEVEL=debug ${BIN_NAME} --config server.json
+`;
+
+/** Builds the commander program: one option per setting, documented with its env variable and default. */
+export function createProgram(version: string): Command {
+  const program = new Command(BIN_NAME)
+    .description(
+      'Open game-session server: players connect over TCP, are matched FIFO per mode, and play each game with ' +
+        'its own child process over UDP (one UDP port per game; the ports cap concurrent games).',
+    )
+    .version(version, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .allowExcessArguments(false)
+    .exitOverride();
+  for (const spec of SETTING_LIST) {
+    program.addOption(
+      new Option(`${spec.flag} ${spec.placeholder}`, `${spec.doc}\n(env ${spec.env}; default: ${spec.defaultDoc})`).helpGroup(`${spec.group}:`),
+    );
+  }
+  program.addOption(new Option('-c, --config <file>', `JSON config file of settings (env ${CONFIG_ENV}).`).helpGroup('Other:'));
+  program.addOption(new Option('--print-config', 'print the resolved configuration as JSON and exit.').helpGroup('Other:'));
+  program.addHelpText('after', AFTER_HELP);
+  return program;
+}
+
+/** The complete --help text. */
+export function helpText(version = '0.0.0'): string {
+  return createProgram(version).helpInformation() + AFTER_HELP;
+}
+
+/**
+ * Reads the command line (`argv` without the node binary and the script). Never exits the process and never throws:
+ * --help, --version and usage errors come back as `{ kind: 'exit' }` with what to print.
+ */
+export function parseCommandLine(argv: readonly string[], version = '0.0.0'): CommandLine {
+  const program = createProgram(version);
+  let out = '';
+  let err = '';
+  program.configureOutput({
+    writeOut: (s) => {
+      out += s;
+    },
+    writeErr: (s) => {
+      err += s;
+    },
+    outputError: (s, write) => write(s),
+  });
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return { kind: 'exit', code: 0, output: out, stream: 'stdout' };
+      const message = error.message.replace(/^error: /, '');
+      return { kind: 'exit', code: 2, output: `invalid command line: ${message}\n(see ${BIN_NAME} --help)\n`, stream: 'stderr' };
+    }
+    throw error;
+  }
+  const opts = program.opts<Record<string, string | boolean | undefined>>();
+  const flags: Partial<Record<SettingKey, string>> = {};
+  for (const spec of SETTING_LIST) {
+    const v = opts[spec.key];
+    if (typeof v === 'string') flags[spec.key] = v;
+  }
+  const config = opts['config'];
+  return { kind: 'run', flags, configFlag: typeof config === 'string' ? config : undefined, printConfig: opts['printConfig'] === true };
+}

@@ -1,0 +1,189 @@
+import {
+  InvalidValue,
+  type ModeConfig,
+  type PortRange,
+  formatDuration,
+  parseChoice,
+  parseDuration,
+  parseHost,
+  parseInteger,
+  parseListenPort,
+  parseModeName,
+  parseModes,
+  parsePortRanges,
+} from './config-values.js';
+
+/** Log levels, most verbose first ('silent' logs nothing). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+/** A value of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Log formats: 'pretty' for people, 'json' (one object a line) for machines, 'auto' picks by whether stdout is a terminal. */
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+/** A value of {@link LOG_FORMATS}. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Where child game processes write their own output: the server's stdout/stderr, or nowhere. */
+export const CHILD_OUTPUTS = ['inherit', 'ignore'] as const;
+/** A value of {@link CHILD_OUTPUTS}. */
+export type ChildOutput = (typeof CHILD_OUTPUTS)[number];
+
+/**
+ * The server's configuration, every value resolved and validated. Its keys are also the config file's keys;
+ * durations are in milliseconds.
+ */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly udpPorts: readonly PortRange[];
+  /** Undefined: the TCP host. */
+  readonly udpBindHost: string | undefined;
+  /** Undefined: the TCP host (or, for a wildcard host, the address each player reached). */
+  readonly advertisedHost: string | undefined;
+  readonly maxGames: number;
+  readonly modes: readonly ModeConfig[];
+  readonly defaultMode: string;
+  readonly warmPool: number;
+  readonly drainTimeout: number;
+  readonly shutdownGrace: number;
+  readonly readyTimeout: number;
+  readonly helloTimeout: number;
+  readonly queuedIdleTimeout: number;
+  readonly keepAlive: number;
+  readonly maxGameDuration: number;
+  readonly tokenTtl: number;
+  readonly quarantine: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxFrameBytes: number;
+  readonly adminHost: string;
+  readonly adminPort: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly childOutput: ChildOutput;
+}
+
+/** The key of a setting: a key of {@link ServerConfig} and of the config file. */
+export type SettingKey = keyof ServerConfig;
+
+/** How a setting is described and read. */
+export interface SettingSpec<K extends SettingKey = SettingKey> {
+  readonly key: K;
+  /** The command-line flag, '--udp-ports'. */
+  readonly flag: string;
+  /** The placeholder of the flag's value in --help, '<ranges>'. */
+  readonly placeholder: string;
+  /** The environment variable, 'PROJ_UDP_PORTS'. */
+  readonly env: string;
+  /** What the setting does, for --help and the README. */
+  readonly doc: string;
+  /** The embedded default as a user would write it ('7701-7716', '10s'), or undefined when it is derived. */
+  readonly default: string | undefined;
+  /** How --help shows the default ('7701-7716', 'the number of UDP ports'). */
+  readonly defaultDoc: string;
+  /** Reads a value (a string from a flag or the environment, any JSON value from the file). Throws InvalidValue. */
+  readonly parse: (raw: unknown) => ServerConfig[K] & {};
+  /** The --help section. */
+  readonly group: SettingGroup;
+}
+
+/** The --help sections, in order. */
+export const SETTING_GROUPS = ['Network', 'Games', 'Timeouts', 'Limits', 'Admin HTTP', 'Logs'] as const;
+/** A value of {@link SETTING_GROUPS}. */
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
+/** Prefix of every environment variable the server reads. */
+export const ENV_PREFIX = 'PROJ_';
+/** The environment variable naming the config file (same as --config). */
+export const CONFIG_ENV = 'PROJ_CONFIG';
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+type Def<K extends SettingKey> = Omit<SettingSpec<K>, 'key' | 'flag' | 'env' | 'defaultDoc'> & { readonly defaultDoc?: string };
+
+interface DurationDef {
+  readonly group: SettingGroup;
+  readonly placeholder: string;
+  readonly default: string;
+  readonly doc: string;
+  readonly parse: (raw: unknown) => number;
+}
+
+/** A duration setting; `positive`: 0 is refused (a timeout of nothing makes no sense). */
+function duration(group: SettingGroup, ms: number, doc: string, positive = false): DurationDef {
+  const parse = (raw: unknown): number => {
+    const value = parseDuration(raw);
+    if (positive && value === 0) throw new InvalidValue('must be more than 0');
+    return value;
+  };
+  return { group, placeholder: '<duration>', default: formatDuration(ms), doc, parse };
+}
+
+const DEFS: { readonly [K in SettingKey]: Def<K> } = {
+  host: { group: 'Network', placeholder: '<host>', default: '127.0.0.1', parse: parseHost, doc: 'TCP address players connect to for matchmaking (0.0.0.0 or :: for every interface).' },
+  port: { group: 'Network', placeholder: '<port>', default: '7700', parse: parseListenPort, doc: 'TCP port players connect to; 0 picks a free port.' },
+  udpPorts: {
+    group: 'Network',
+    placeholder: '<ranges>',
+    default: '7701-7716',
+    parse: parsePortRanges,
+    doc: 'UDP ports of the games: first-last ranges or single ports, comma-separated (7701-7708,7801). One game per port: their number N caps concurrent games.',
+  },
+  udpBindHost: { group: 'Network', placeholder: '<host>', default: undefined, defaultDoc: 'the TCP --host', parse: parseHost, doc: 'Address the game children bind their UDP sockets on.' },
+  advertisedHost: {
+    group: 'Network',
+    placeholder: '<host>',
+    default: undefined,
+    defaultDoc: 'the TCP --host; for 0.0.0.0/::, the address each player reached',
+    parse: parseHost,
+    doc: 'Host players are told to send UDP to (set it behind NAT or a load balancer).',
+  },
+  maxGames: { group: 'Games', placeholder: '<n>', default: undefined, defaultDoc: 'the number of UDP ports', parse: (raw) => parseInteger(raw, 1, 65_535), doc: 'Cap on concurrent games, at most the number of UDP ports.' },
+  modes: {
+    group: 'Games',
+    placeholder: '<name:K,...>',
+    default: 'arena:4,duel:2',
+    parse: parseModes,
+    doc: 'Game modes and their players per game K (1..255), comma-separated. Each mode has its own FIFO queue.',
+  },
+  defaultMode: { group: 'Games', placeholder: '<mode>', default: undefined, defaultDoc: 'the first of --modes', parse: parseModeName, doc: 'Mode of a player who names none.' },
+  warmPool: { group: 'Games', placeholder: '<n>', default: '2', parse: (raw) => parseInteger(raw, 0, 65_535), doc: 'Child processes started ahead of need, idle, to cut the time to match (at most --max-games; the default shrinks to it).' },
+  drainTimeout: duration('Timeouts', 10_000, 'On SIGTERM/SIGINT: how long running games may go on before they are told to stop.'),
+  shutdownGrace: duration('Timeouts', 5_000, 'How long a child told to stop has before it is killed.'),
+  readyTimeout: duration('Timeouts', 10_000, 'A child must bind its UDP port within this time, or it is killed and its players requeued.', true),
+  helloTimeout: duration('Timeouts', 5_000, 'A new TCP connection must say hello within this time.', true),
+  queuedIdleTimeout: duration('Timeouts', 0, 'A queued player silent (no ping) this long is dropped; 0 disables it (TCP keepalive only).'),
+  keepAlive: duration('Timeouts', 15_000, 'TCP keepalive delay on player connections; 0 disables keepalive.'),
+  maxGameDuration: duration('Timeouts', 3_600_000, 'A game running longer is stopped; 0 means no limit.'),
+  tokenTtl: duration('Timeouts', 30_000, 'Lifetime of the connect tokens players get with their match.', true),
+  quarantine: duration('Timeouts', 30_000, 'How long a UDP port that failed to bind is set aside.'),
+  maxConnections: { group: 'Limits', placeholder: '<n>', default: '10000', parse: (raw) => parseInteger(raw, 1, 1 << 24), doc: 'Most player TCP connections at once.' },
+  maxConnectionsPerIp: { group: 'Limits', placeholder: '<n>', default: '64', parse: (raw) => parseInteger(raw, 1, 1 << 24), doc: 'Most player TCP connections from one IP address.' },
+  maxFrameBytes: { group: 'Limits', placeholder: '<bytes>', default: '1024', parse: (raw) => parseInteger(raw, 256, 1 << 20), doc: 'Largest TCP frame accepted from a player (256..1048576).' },
+  adminHost: { group: 'Admin HTTP', placeholder: '<host>', default: '127.0.0.1', parse: parseHost, doc: 'Address of the admin HTTP listener (/healthz, /readyz, /metrics, /games). Keep it private.' },
+  adminPort: { group: 'Admin HTTP', placeholder: '<port>', default: '7799', parse: parseListenPort, doc: 'Port of the admin HTTP listener; 0 picks a free port.' },
+  logLevel: { group: 'Logs', placeholder: '<level>', default: 'info', parse: (raw) => parseChoice(raw, LOG_LEVELS), doc: `Log level: ${LOG_LEVELS.join(', ')}.` },
+  logFormat: { group: 'Logs', placeholder: '<format>', default: 'auto', parse: (raw) => parseChoice(raw, LOG_FORMATS), doc: 'Log format: pretty, json, or auto (pretty on a terminal, JSON otherwise).' },
+  childOutput: { group: 'Logs', placeholder: '<mode>', default: 'inherit', parse: (raw) => parseChoice(raw, CHILD_OUTPUTS), doc: "Game children's stdout/stderr: inherit (the server's) or ignore." },
+};
+
+function spec<K extends SettingKey>(key: K): SettingSpec<K> {
+  const def = DEFS[key];
+  return {
+    ...def,
+    key,
+    flag: `--${kebab(key)}`,
+    env: `${ENV_PREFIX}${kebab(key).replace(/-/g, '_').toUpperCase()}`,
+    defaultDoc: def.defaultDoc ?? def.default ?? '',
+  };
+}
+
+/** Every setting, keyed by its config key. */
+export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = Object.fromEntries(
+  (Object.keys(DEFS) as SettingKey[]).map((key) => [key, spec(key)]),
+) as unknown as { readonly [K in SettingKey]: SettingSpec<K> };
+
+/** Every setting in --help order. */
+export const SETTING_LIST: readonly SettingSpec[] = Object.values(SETTINGS) as SettingSpec[];

@@ -1,0 +1,92 @@
+import type { ServerConfig, SettingKey } from './config-schema.js';
+import { countPorts } from './config-values.js';
+import { ServerConfigError } from './errors.js';
+
+/** Every setting parsed on its own; the derived ones (no embedded default, not given) are undefined. */
+export type ParsedSettings = { readonly [K in SettingKey]: ServerConfig[K] | undefined };
+
+/** What validation knows about where each setting came from. */
+export interface SettingOrigins {
+  /** Names a setting as the user gave it, for messages: `--udp-ports 7800-7700`, `PROJ_PORT=x`, `"port": 1 in f.json`. */
+  label(key: SettingKey): string;
+  /** True when the setting was not given and holds its embedded default. */
+  isDefault(key: SettingKey): boolean;
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+function sameListenAddress(a: string, b: string): boolean {
+  return a === b || WILDCARD_HOSTS.has(a) || WILDCARD_HOSTS.has(b);
+}
+
+function need<K extends SettingKey>(parsed: ParsedSettings, key: K): NonNullable<ServerConfig[K]> {
+  const value = parsed[key];
+  // Only the derived settings may be missing; the others always have an embedded default.
+  if (value === undefined || value === null) throw new Error(`internal: setting ${key} has no value`);
+  return value as NonNullable<ServerConfig[K]>;
+}
+
+function fail(label: string, reason: string, setting: SettingKey): never {
+  throw new ServerConfigError('E_INVALID_CONFIG', `invalid config: ${label}: ${reason}`, { setting });
+}
+
+/**
+ * Checks the settings against each other and fills in the derived defaults: the cap on games (the number of UDP
+ * ports), the default mode (the first one); an embedded default warm pool above the cap shrinks to the cap.
+ * @throws ServerConfigError `E_INVALID_CONFIG` naming the setting at fault: a cap above the number of UDP ports, a
+ *   warm pool above the cap, a default mode that is not one of the modes, the admin port equal to the TCP port.
+ */
+export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins): ServerConfig {
+  const label = (key: SettingKey): string => origins.label(key);
+  const udpPorts = need(parsed, 'udpPorts');
+  const portCount = countPorts(udpPorts);
+  const maxGames = parsed.maxGames ?? portCount;
+  if (maxGames > portCount) {
+    fail(label('maxGames'), `the cap is above the number of UDP ports (${portCount}, from ${label('udpPorts')})`, 'maxGames');
+  }
+  let warmPool = need(parsed, 'warmPool');
+  if (warmPool > maxGames && origins.isDefault('warmPool')) warmPool = maxGames;
+  if (warmPool > maxGames) {
+    fail(label('warmPool'), `the warm pool is above the cap on concurrent games (${maxGames})`, 'warmPool');
+  }
+  const modes = need(parsed, 'modes');
+  const defaultMode = parsed.defaultMode ?? modes[0]!.name;
+  if (!modes.some((m) => m.name === defaultMode)) {
+    fail(label('defaultMode'), `unknown mode '${defaultMode}' (the modes are ${modes.map((m) => m.name).join(', ')})`, 'defaultMode');
+  }
+  const host = need(parsed, 'host');
+  const port = need(parsed, 'port');
+  const adminHost = need(parsed, 'adminHost');
+  const adminPort = need(parsed, 'adminPort');
+  if (port !== 0 && adminPort === port && sameListenAddress(host, adminHost)) {
+    fail(label('adminPort'), `the admin listener cannot share the players' TCP port (${label('port')})`, 'adminPort');
+  }
+  return {
+    host,
+    port,
+    udpPorts,
+    udpBindHost: parsed.udpBindHost,
+    advertisedHost: parsed.advertisedHost,
+    maxGames,
+    modes,
+    defaultMode,
+    warmPool,
+    drainTimeout: need(parsed, 'drainTimeout'),
+    shutdownGrace: need(parsed, 'shutdownGrace'),
+    readyTimeout: need(parsed, 'readyTimeout'),
+    helloTimeout: need(parsed, 'helloTimeout'),
+    queuedIdleTimeout: need(parsed, 'queuedIdleTimeout'),
+    keepAlive: need(parsed, 'keepAlive'),
+    maxGameDuration: need(parsed, 'maxGameDuration'),
+    tokenTtl: need(parsed, 'tokenTtl'),
+    quarantine: need(parsed, 'quarantine'),
+    maxConnections: need(parsed, 'maxConnections'),
+    maxConnectionsPerIp: need(parsed, 'maxConnectionsPerIp'),
+    maxFrameBytes: need(parsed, 'maxFrameBytes'),
+    adminHost,
+    adminPort,
+    logLevel: need(parsed, 'logLevel'),
+    logFormat: need(parsed, 'logFormat'),
+    childOutput: need(parsed, 'childOutput'),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Every code a {@link ServerConfigError} or {@link ServerError} can carry.
+ *
+ * - `E_INVALID_CONFIG`: a setting has a bad value, or two settings contradict each other; the message names it.
+ * - `E_CONFIG_FILE`: the config file could not be read or is not a JSON object of known settings.
+ * - `E_USAGE`: the command line itself is wrong (unknown flag, missing value).
+ * - `E_START_FAILED`: the server could not start (a port taken, the game child entry not found); `cause` says why.
+ */
+export const ServerErrorCode = {
+  InvalidConfig: 'E_INVALID_CONFIG',
+  ConfigFile: 'E_CONFIG_FILE',
+  Usage: 'E_USAGE',
+  StartFailed: 'E_START_FAILED',
+} as const;
+
+/** The union of every string in {@link ServerErrorCode}. */
+export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
+
+/**
+ * The one error class of the server app: a stable string `code` from {@link ServerErrorCode} and, when there is one,
+ * the underlying error as `cause`.
+ */
+export class ServerError<Code extends ServerErrorCode = ServerErrorCode> extends Error {
+  /** A stable, machine-readable code such as 'E_INVALID_CONFIG'. */
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServerError';
+    this.code = code;
+  }
+}
+
+/**
+ * A configuration that cannot be used. Its message is one line that names the setting as the user gave it
+ * (`--udp-ports 7800-7700`, `PROJ_UDP_PORTS=...`, `"udpPorts" in server.json`) and says what is wrong with it.
+ * The bin prints it and exits with code 2.
+ */
+export class ServerConfigError extends ServerError<'E_INVALID_CONFIG' | 'E_CONFIG_FILE' | 'E_USAGE'> {
+  /** The setting at fault (its config key, e.g. 'udpPorts'; 'config' for the file itself), when there is one. */
+  readonly setting: string | undefined;
+
+  constructor(code: 'E_INVALID_CONFIG' | 'E_CONFIG_FILE' | 'E_USAGE', message: string, options?: { cause?: unknown; setting?: string }) {
+    super(code, message, options);
+    this.name = 'ServerConfigError';
+    this.setting = options?.setting;
+  }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { Logger as PinoLogger } from 'pino';
+import { parseCommandLine } from './cli.js';
+import { type LoadedConfig, loadConfig } from './config-load.js';
+import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
+import { ServerConfigError, ServerError } from './errors.js';
+import { joinCommand } from './join-hint.js';
+import { createLogger } from './logger.js';
+import type { ServerHandle } from './server.js';
+
+/** Exit codes of the bin. */
+const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function configSummary(loaded: LoadedConfig): Record<string, unknown> {
+  const c = loaded.config;
+  return {
+    udpPorts: formatPortRanges(c.udpPorts),
+    maxGames: c.maxGames,
+    modes: formatModes(c.modes),
+    defaultMode: c.defaultMode,
+    warmPool: c.warmPool,
+    drainTimeout: formatDuration(c.drainTimeout),
+    ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
+  };
+}
+
+/** Installs the signal handlers: the first SIGTERM/SIGINT/SIGHUP drains, a second one kills the games and exits. */
+function handleSignals(server: ServerHandle, logger: PinoLogger, drainTimeoutMs: number): void {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      logger.info({ signal, drainTimeoutMs }, `${signal}: draining (no new players; running games may finish)`);
+      void server.close().then(() => {
+        logger.info({ signal }, 'server stopped');
+        process.exit(EXIT.OK);
+      });
+      return;
+    }
+    logger.warn({ signal, childPids: server.childPids() }, `${signal} again: killing the remaining games and exiting now`);
+    server.killChildren();
+    process.exit(EXIT.FAILURE);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
+}
+
+async function main(): Promise<void> {
+  const cli = parseCommandLine(process.argv.slice(2), version());
+  if (cli.kind === 'exit') {
+    (cli.stream === 'stdout' ? process.stdout : process.stderr).write(cli.output);
+    process.exitCode = cli.code;
+    return;
+  }
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ flags: cli.flags, configFlag: cli.configFlag, env: process.env });
+  } catch (error) {
+    if (!(error instanceof ServerConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = EXIT.USAGE;
+    return;
+  }
+  const { config } = loaded;
+  if (cli.printConfig) {
+    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
+
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  for (const warning of loaded.warnings) logger.warn(warning);
+
+  let server: ServerHandle | undefined;
+  // Last resort: whatever kills this process from inside leaves no child behind (children also exit by themselves
+  // when their IPC channel to us closes, which covers SIGKILL of this process).
+  process.on('exit', () => server?.killChildren());
+  const die = (what: string) => (error: unknown) => {
+    logger.fatal({ err: error }, what);
+    server?.killChildren();
+    process.exit(EXIT.FAILURE);
+  };
+  process.on('uncaughtException', die('uncaught exception; killing the games and exiting'));
+  process.on('unhandledRejection', die('unhandled promise rejection; killing the games and exiting'));
+
+  try {
+    // Loaded only now, so that --help and configuration errors never depend on the orchestrator or the game child.
+    const { startServer } = await import('./server.js');
+    server = await startServer(config, { logger });
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error;
+    logger.fatal({ err: error.cause ?? error, code: error.code }, error.message);
+    process.stderr.write(`proj-server: cannot start: ${error.message}\n`);
+    process.exitCode = EXIT.FAILURE;
+    return;
+  }
+  handleSignals(server, logger, config.drainTimeout);
+  logger.info(
+    { tcp: server.tcp, admin: server.admin.url, ...configSummary(loaded), version: version() },
+    `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP), admin on ${server.admin.url}`,
+  );
+  logger.info({ join: joinCommand(config, server.tcp.port) }, `to join, run: ${joinCommand(config, server.tcp.port)}`);
+}
+
+await main();

@@ -1,0 +1,131 @@
+import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats } from '@proj/orchestrator';
+import { describe, expect, it } from 'vitest';
+import type { PackageLogger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { ChildPids, type OrchestratorEventSource, observeOrchestrator, toGameInfo, toServerStats } from './observe.js';
+
+class FakeOrchestrator implements OrchestratorEventSource {
+  readonly listeners = new Map<string, Set<(payload: never) => void>>();
+  on<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as (payload: never) => void);
+    this.listeners.set(event, set);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+  fire<E extends OrchestratorEventName>(event: E, payload: OrchestratorEvents[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (p: OrchestratorEvents[E]) => void)(payload);
+  }
+}
+
+function recordingLogger(): PackageLogger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
+  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+const stats: OrchestratorStats = {
+  connectedClients: 5,
+  awaitingHello: 1,
+  queued: 3,
+  queuedByMode: { arena: 3 },
+  matched: 1,
+  gamesStarting: 1,
+  gamesRunning: 2,
+  maxGames: 8,
+  processes: 4,
+  warmIdle: 1,
+  warmBooting: 0,
+  ports: { total: 8, free: 5, inUse: 3, quarantined: 0 },
+  closing: false,
+};
+
+async function sample(metrics: ServerMetrics, series: string): Promise<number | undefined> {
+  const line = (await metrics.text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('toServerStats / toGameInfo', () => {
+  it('maps the orchestrator stats, with a queue length for every configured mode', () => {
+    expect(toServerStats(stats, ['arena', 'duel'])).toEqual({
+      queued: { arena: 3, duel: 0 },
+      clients: 5,
+      gamesStarting: 1,
+      gamesRunning: 2,
+      maxGames: 8,
+      portsFree: 5,
+      portsQuarantined: 0,
+      portsTotal: 8,
+      warmChildren: 1,
+      childProcesses: 4,
+      draining: false,
+    });
+  });
+
+  it('maps a game to its /games entry', () => {
+    const info = toGameInfo(
+      { gameId: 'g', mode: 'duel', port: 7701, players: ['a', 'b'], pid: 9, state: 'running', warm: true, startedAt: 1_000, ageMs: 1234.56 },
+      10_000,
+    );
+    expect(info).toEqual({ id: 'g', mode: 'duel', port: 7701, players: ['a', 'b'], pid: 9, state: 'running', launchedAt: new Date(10_000 - 1234.56).toISOString(), ageMs: 1235 });
+  });
+});
+
+describe('observeOrchestrator', () => {
+  it('moves the metrics, logs with structured fields and tracks child pids', async () => {
+    const orch = new FakeOrchestrator();
+    const metrics = new ServerMetrics({ stats: () => toServerStats(stats, ['duel']) }, { processMetrics: false });
+    const logger = recordingLogger();
+    const pids = new ChildPids();
+    const off = observeOrchestrator(orch, metrics, logger, pids);
+
+    orch.fire('childSpawned', { pid: 101, warm: false });
+    orch.fire('childSpawned', { pid: 102, warm: true });
+    orch.fire('clientConnected', { clientId: 1, remoteAddress: '127.0.0.1' });
+    orch.fire('playerQueued', { clientId: 1, name: 'ann', mode: 'duel', position: 0 });
+    orch.fire('frameRejected', { clientId: 2, remoteAddress: '127.0.0.1', code: 1, reason: 'BAD_FRAME' });
+    orch.fire('clientRejected', { remoteAddress: '10.0.0.1', code: 8, reason: 'TOO_MANY_FROM_IP' });
+    orch.fire('gameStarted', { gameId: 'g1', mode: 'duel', port: 7701, players: ['ann', 'bob'], pid: 101, warm: false, spawnMs: 42.123, timeToMatchMs: 3.3 });
+    orch.fire('gameLaunchFailed', { gameId: 'g2', mode: 'duel', port: 7702, reason: 'bindFailed', requeued: 2, errorCode: 'EADDRINUSE' });
+    orch.fire('portQuarantined', { port: 7702, gameId: 'g2', errorCode: 'EADDRINUSE' });
+    orch.fire('gameEnded', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, reason: 'GAME_OVER', exitCode: 0, signal: null, durationMs: 61_000 });
+    orch.fire('childExited', { pid: 101, state: 'exited', exitCode: 0, signal: null, reason: 'GAME_OVER' });
+    orch.fire('playerLeft', { clientId: 3, name: 'cat', mode: 'duel', reason: 'disconnected' });
+
+    expect(pids.list()).toEqual([102]);
+    expect(await sample(metrics, 'proj_connections_total')).toBe(1);
+    expect(await sample(metrics, 'proj_players_queued_total{mode="duel"}')).toBe(1);
+    expect(await sample(metrics, 'proj_frames_rejected_total{reason="BAD_FRAME"}')).toBe(1);
+    expect(await sample(metrics, 'proj_connections_rejected_total{reason="TOO_MANY_FROM_IP"}')).toBe(1);
+    expect(await sample(metrics, 'proj_games_started_total{mode="duel"}')).toBe(1);
+    expect(await sample(metrics, 'proj_spawn_seconds_sum{warm="false"}')).toBeCloseTo(0.042123);
+    expect(await sample(metrics, 'proj_time_to_match_seconds_count{mode="duel"}')).toBe(1);
+    expect(await sample(metrics, 'proj_game_launch_failures_total{reason="bindFailed"}')).toBe(1);
+    expect(await sample(metrics, 'proj_ports_quarantined_total')).toBe(1);
+    expect(await sample(metrics, 'proj_game_duration_seconds_count{mode="duel"}')).toBe(1);
+    expect(await sample(metrics, 'proj_child_exits_total{reason="GAME_OVER"}')).toBe(1);
+    expect(await sample(metrics, 'proj_players_left_total{reason="disconnected"}')).toBe(1);
+
+    const started = logger.lines.find((l) => l.message === 'game started')!;
+    expect(started).toEqual({
+      level: 'info',
+      message: 'game started',
+      fields: { gameId: 'g1', mode: 'duel', port: 7701, players: [{ slot: 0, name: 'ann' }, { slot: 1, name: 'bob' }], childPid: 101, warm: false, spawnMs: 42.1, timeToMatchMs: 3.3 },
+    });
+    expect(logger.lines.find((l) => l.message === 'game launch failed')).toMatchObject({ level: 'warn', fields: { reason: 'bindFailed', errorCode: 'EADDRINUSE' } });
+    expect(logger.lines.find((l) => l.message === 'game ended')).toMatchObject({ level: 'info', fields: { gameId: 'g1', port: 7701, reason: 'GAME_OVER' } });
+
+    orch.fire('gameEnded', { gameId: 'g3', mode: 'duel', port: 7703, pid: 103, reason: 'SIGNAL_SIGKILL', exitCode: null, signal: 'SIGKILL', durationMs: 10 });
+    expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'game ended abnormally' });
+
+    off();
+    orch.fire('clientConnected', { clientId: 9, remoteAddress: '127.0.0.1' });
+    expect(await sample(metrics, 'proj_connections_total')).toBe(1);
+  });
+
+  it('ChildPids.killAll never throws for processes already gone', () => {
+    const pids = new ChildPids();
+    pids.add(2 ** 22 + 12345);
+    pids.add(undefined);
+    expect(() => pids.killAll()).not.toThrow();
+  });
+});

@@ -1,0 +1,149 @@
+import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats, GameInfo as OrchestratorGame } from '@proj/orchestrator';
+import type { GameInfo } from './admin-server.js';
+import type { PackageLogger } from './logger.js';
+import type { ServerMetrics, ServerStats } from './metrics.js';
+
+/** The part of an orchestrator that {@link observeOrchestrator} listens to. */
+export interface OrchestratorEventSource {
+  on<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => void): () => void;
+}
+
+/** The pids of live child processes, as the orchestrator's events report them. */
+export class ChildPids {
+  readonly #pids = new Set<number>();
+
+  /** Records a started child. */
+  add(pid: number | undefined): void {
+    if (pid !== undefined) this.#pids.add(pid);
+  }
+
+  /** Records an exited child. */
+  delete(pid: number | undefined): void {
+    if (pid !== undefined) this.#pids.delete(pid);
+  }
+
+  /** The pids of the children still alive, oldest first. */
+  list(): number[] {
+    return [...this.#pids];
+  }
+
+  /**
+   * SIGKILLs every child still alive, synchronously: the last resort when the server itself is about to die without
+   * a drain (uncaught error). Never throws.
+   */
+  killAll(): void {
+    for (const pid of this.#pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * Subscribes the logs, the metrics and the pid tracker to every orchestrator event: one structured log line per
+ * event worth one (gameId, mode, port, players, childPid, reason... as fields; `pid` stays the server's own),
+ * counters and histograms moved. Returns a
+ * function that unsubscribes.
+ */
+export function observeOrchestrator(source: OrchestratorEventSource, metrics: ServerMetrics, logger: PackageLogger, children: ChildPids): () => void {
+  const offs = [
+    source.on('listening', ({ host, port }) => logger.info('listening for players (TCP)', { host, port })),
+    source.on('clientConnected', ({ clientId, remoteAddress }) => {
+      metrics.recordConnection();
+      logger.debug('client connected', { clientId, remoteAddress });
+    }),
+    source.on('clientRejected', ({ remoteAddress, code, reason }) => {
+      metrics.recordConnectionRejected(reason);
+      logger.info('connection refused', { remoteAddress, code, reason });
+    }),
+    source.on('frameRejected', ({ clientId, remoteAddress, code, reason }) => {
+      metrics.recordFrameRejected(reason);
+      logger.info('client closed for a bad frame', { clientId, remoteAddress, code, reason });
+    }),
+    source.on('playerQueued', ({ clientId, name, mode, position }) => {
+      metrics.recordPlayerQueued(mode);
+      logger.debug('player queued', { clientId, player: name, mode, position });
+    }),
+    source.on('playerLeft', ({ clientId, name, mode, reason }) => {
+      metrics.recordPlayerLeft(reason);
+      logger.debug('player left the queue', { clientId, player: name, mode, reason });
+    }),
+    source.on('gameStarting', ({ gameId, mode, port, players, pid, warm }) => {
+      logger.debug('game starting', { gameId, mode, port, players, childPid: pid, warm });
+    }),
+    source.on('gameStarted', ({ gameId, mode, port, players, pid, warm, spawnMs, timeToMatchMs }) => {
+      metrics.recordSpawn(spawnMs, warm);
+      metrics.recordGameStarted(mode, timeToMatchMs);
+      logger.info('game started', { gameId, mode, port, players: players.map((name, slot) => ({ slot, name })), childPid: pid, warm, spawnMs: round(spawnMs), timeToMatchMs: round(timeToMatchMs) });
+    }),
+    source.on('gameLaunchFailed', ({ gameId, mode, port, reason, requeued, errorCode }) => {
+      metrics.recordLaunchFailure(reason);
+      logger.warn('game launch failed', { gameId, mode, port, reason, requeued, ...(errorCode !== undefined ? { errorCode } : {}) });
+    }),
+    source.on('gameEnded', ({ gameId, mode, port, pid, reason, exitCode, signal, durationMs, results }) => {
+      metrics.recordGameEnded(mode, durationMs);
+      const fields = { gameId, mode, port, childPid: pid, reason, exitCode, signal, durationMs: Math.round(durationMs), ...(results !== undefined ? { results } : {}) };
+      if (reason === 'CRASHED' || reason.startsWith('SIGNAL_')) logger.warn('game ended abnormally', fields);
+      else logger.info('game ended', fields);
+    }),
+    source.on('portAcquired', ({ port, gameId }) => logger.debug('port taken', { port, gameId })),
+    source.on('portReleased', ({ port, gameId }) => logger.debug('port released', { port, gameId })),
+    source.on('portQuarantined', ({ port, gameId, errorCode }) => {
+      metrics.recordPortQuarantined();
+      logger.warn('port quarantined: the child could not bind it', { port, gameId, errorCode });
+    }),
+    source.on('childSpawned', ({ pid, warm }) => {
+      children.add(pid);
+      logger.debug('child process started', { childPid: pid, warm });
+    }),
+    source.on('warmChildReady', ({ pid, bootMs }) => logger.debug('warm child ready', { childPid: pid, bootMs: round(bootMs) })),
+    source.on('childExited', ({ pid, state, exitCode, signal, reason }) => {
+      children.delete(pid);
+      metrics.recordChildExit(reason);
+      logger.debug('child process exited', { childPid: pid, state, exitCode, signal, reason });
+    }),
+    source.on('shutdown', ({ phase }) => logger.info(`shutdown: ${phase}`, { phase })),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+/** Maps the orchestrator's stats to what the metrics read; every configured mode gets a queue length, 0 included. */
+export function toServerStats(stats: OrchestratorStats, modes: readonly string[]): ServerStats {
+  const queued: Record<string, number> = {};
+  for (const mode of modes) queued[mode] = 0;
+  Object.assign(queued, stats.queuedByMode);
+  return {
+    queued,
+    clients: stats.connectedClients,
+    gamesStarting: stats.gamesStarting,
+    gamesRunning: stats.gamesRunning,
+    maxGames: stats.maxGames,
+    portsFree: stats.ports.free,
+    portsQuarantined: stats.ports.quarantined,
+    portsTotal: stats.ports.total,
+    warmChildren: stats.warmIdle,
+    childProcesses: stats.processes,
+    draining: stats.closing,
+  };
+}
+
+/** Maps one orchestrator game to the /games entry. */
+export function toGameInfo(game: OrchestratorGame, now = Date.now()): GameInfo {
+  return {
+    id: game.gameId,
+    mode: game.mode,
+    port: game.port,
+    players: game.players,
+    pid: game.pid,
+    state: game.state,
+    launchedAt: new Date(now - game.ageMs).toISOString(),
+    ageMs: Math.round(game.ageMs),
+  };
+}

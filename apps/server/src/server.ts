@@ -1,0 +1,150 @@
+import { ForkSpawner, type ModeOptions, type Orchestrator, createOrchestrator } from '@proj/orchestrator';
+import type { Logger as PinoLogger } from 'pino';
+import { type AdminServer, startAdminServer } from './admin-server.js';
+import { type ChildEntry, resolveChildEntry } from './child-entry.js';
+import type { ServerConfig } from './config-schema.js';
+import { ServerError } from './errors.js';
+import { type PackageLogger, toPackageLogger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { ChildPids, observeOrchestrator, toGameInfo, toServerStats } from './observe.js';
+
+/** Options of {@link startServer} beyond the configuration. */
+export interface StartServerOptions {
+  /** The server's logger (see createLogger); default: silent. */
+  readonly logger?: PinoLogger;
+  /** The game child entry; default: `@proj/game-child/main` as this process resolves it. */
+  readonly childEntry?: ChildEntry;
+  /** Environment of the children; default: this process's. */
+  readonly childEnv?: NodeJS.ProcessEnv;
+}
+
+/** A running server. */
+export interface ServerHandle {
+  /** Where players connect (the real port when 0 was configured). */
+  readonly tcp: { readonly host: string; readonly port: number };
+  /** The admin HTTP listener. */
+  readonly admin: { readonly host: string; readonly port: number; readonly url: string };
+  readonly orchestrator: Orchestrator;
+  readonly metrics: ServerMetrics;
+  /** Pids of the child processes alive. */
+  childPids(): number[];
+  /** SIGKILLs every child still alive, synchronously (last resort before the process dies). */
+  killChildren(): void;
+  /**
+   * Graceful shutdown: readiness goes to 503, no new players, running games get `drainMs` (default: the config's
+   * drainTimeout) to finish, then are told to stop and killed after shutdownGrace; then the admin listener closes.
+   * Idempotent; never rejects.
+   */
+  close(options?: { readonly drainMs?: number }): Promise<void>;
+}
+
+const silent: PackageLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The orchestrator's `modes` option from the configured modes. */
+function modesOption(config: ServerConfig): Record<string, ModeOptions> {
+  return Object.fromEntries(
+    config.modes.map((m) => [m.name, m.gameOptions === undefined ? { playersPerGame: m.playersPerGame } : { playersPerGame: m.playersPerGame, gameOptions: m.gameOptions }]),
+  );
+}
+
+/**
+ * Starts the whole server: the orchestrator (TCP, matchmaking, port ring, child processes forked from the game child
+ * entry), the metrics and the admin HTTP listener. Resolves once both listeners listen.
+ * @throws ServerError `E_START_FAILED` when a listener cannot listen (port taken...) or the game child entry cannot
+ *   be found; whatever was started is stopped first.
+ */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<ServerHandle> {
+  const pinoLogger = options.logger;
+  const logger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger);
+  const orchestratorLogger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'orchestrator' }));
+  const entry = options.childEntry ?? resolveChildEntry();
+  const spawner = new ForkSpawner({
+    entry: entry.path,
+    execArgv: entry.execArgv,
+    stdio: config.childOutput,
+    ...(options.childEnv !== undefined ? { env: options.childEnv } : {}),
+  });
+  const orchestrator = createOrchestrator({
+    spawner,
+    ports: config.udpPorts.length === 1 ? config.udpPorts[0]! : config.udpPorts.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i)),
+    host: config.host,
+    port: config.port,
+    ...(config.advertisedHost !== undefined ? { advertisedHost: config.advertisedHost } : {}),
+    ...(config.udpBindHost !== undefined ? { udpBindHost: config.udpBindHost } : {}),
+    modes: modesOption(config),
+    defaultMode: config.defaultMode,
+    maxConcurrentGames: config.maxGames,
+    warmPoolSize: config.warmPool,
+    quarantineMs: config.quarantine,
+    helloTimeoutMs: config.helloTimeout,
+    queuedIdleTimeoutMs: config.queuedIdleTimeout,
+    keepAliveMs: config.keepAlive,
+    readyTimeoutMs: config.readyTimeout,
+    maxGameDurationMs: config.maxGameDuration,
+    shutdownGraceMs: config.shutdownGrace,
+    tokenTtlMs: config.tokenTtl,
+    maxFrameBytes: config.maxFrameBytes,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    logger: orchestratorLogger,
+  });
+  const modeNames = config.modes.map((m) => m.name);
+  const metrics = new ServerMetrics({ stats: () => toServerStats(orchestrator.stats(), modeNames) });
+  const children = new ChildPids();
+  observeOrchestrator(orchestrator, metrics, logger, children);
+
+  let phase: 'starting' | 'listening' | 'draining' | 'closed' = 'starting';
+  let admin: AdminServer | undefined;
+  try {
+    admin = await startAdminServer({
+      host: config.adminHost,
+      port: config.adminPort,
+      logger,
+      handlers: {
+        metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.text() }),
+        readiness: () => ({ ready: phase === 'listening', status: phase }),
+        games: () => orchestrator.games().map((g) => toGameInfo(g)),
+      },
+    });
+    await orchestrator.listen().catch((error: unknown) => {
+      throw new ServerError('E_START_FAILED', `cannot listen for players on ${config.host}:${config.port} (--host/--port): ${describeCause(error)}`, { cause: error });
+    });
+  } catch (error) {
+    await Promise.all([orchestrator.close({ drainMs: 0 }), admin?.close()]);
+    throw error;
+  }
+  phase = 'listening';
+  const tcp = orchestrator.address!;
+  const adminServer = admin;
+
+  let closing: Promise<void> | undefined;
+  return {
+    tcp,
+    admin: { ...adminServer.address, url: adminServer.url },
+    orchestrator,
+    metrics,
+    childPids: () => children.list(),
+    killChildren: () => children.killAll(),
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        phase = 'draining';
+        await orchestrator.close({ drainMs: closeOptions.drainMs ?? config.drainTimeout });
+        phase = 'closed';
+        await adminServer.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The system error code (EADDRINUSE...) behind an error, or its message. */
+function describeCause(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !code.startsWith('E_')) return code;
+    if (e.cause === undefined) return e.message;
+    e = e.cause;
+  }
+  return String(error);
+}

@@ -1,0 +1,85 @@
+import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTING_LIST } from '../src/config-schema.js';
+import { ensureBuilt } from './helpers/build.js';
+import { runBin } from './helpers/server-process.js';
+
+// The built bin as a user runs it: help, and every way a configuration can be wrong. None of these start a server.
+
+const dir = mkdtempSync(join(tmpdir(), 'proj-server-cli-'));
+
+beforeAll(() => ensureBuilt(), 240_000);
+
+describe('proj-server --help', () => {
+  it('documents every setting with its flag, environment variable and default, and exits 0', async () => {
+    const { code, stdout, stderr } = await runBin(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const text = stdout.replace(/\s+/g, ' ');
+    for (const spec of SETTING_LIST) {
+      expect(text).toContain(`${spec.flag} ${spec.placeholder}`);
+      expect(text).toContain(`env ${spec.env};`);
+      expect(text).toContain(`default: ${spec.defaultDoc})`);
+    }
+  });
+});
+
+describe('a bad configuration stops the server with exit code 2 and one line naming the setting', () => {
+  const bad = join(dir, 'bad.json');
+  const notJson = join(dir, 'not.json');
+  beforeAll(() => {
+    writeFileSync(bad, JSON.stringify({ udpPorts: '7701-7704', maxGames: 8 }));
+    writeFileSync(notJson, '{ "port": ');
+  });
+
+  it.each<[string, string[], Record<string, string>, RegExp]>([
+    ['an inverted UDP range (flag)', ['--udp-ports', '7800-7700'], {}, /^invalid config: --udp-ports 7800-7700: range 7800-7700 is inverted \(first > last\)$/],
+    ['overlapping UDP ranges (env)', [], { PROJ_UDP_PORTS: '7701-7710,7708-7712' }, /^invalid config: PROJ_UDP_PORTS=7701-7710,7708-7712: ranges 7701-7710 and 7708-7712 overlap$/],
+    ['K < 1', ['--modes', 'arena:0'], {}, /^invalid config: --modes arena:0: players per game of mode 'arena' must be at least 1, got 0$/],
+    ['a cap above the port count', ['--udp-ports', '7701-7702', '--max-games', '3'], {}, /^invalid config: --max-games 3: the cap is above the number of UDP ports \(2, from --udp-ports 7701-7702\)$/],
+    ['an unknown mode', [], { PROJ_DEFAULT_MODE: 'ctf' }, /^invalid config: PROJ_DEFAULT_MODE=ctf: unknown mode 'ctf' \(the modes are arena, duel\)$/],
+    ['an unreadable file', ['--config', join(dir, 'missing.json')], {}, /^invalid config: --config .*missing\.json: cannot read the file \(no such file\)$/],
+    ['a file that is not JSON', [], { PROJ_CONFIG: notJson }, /^invalid config: PROJ_CONFIG=.*not\.json: not valid JSON/],
+    ['a bad value in the file', ['--config', bad], {}, /^invalid config: "maxGames": 8 in .*bad\.json: the cap is above the number of UDP ports \(4, from "udpPorts": "7701-7704" in .*bad\.json\)$/],
+    ['a bad log level', ['--log-level', 'loud'], {}, /^invalid config: --log-level loud: must be one of trace, debug, info, warn, error, fatal, silent$/],
+    ['an unknown flag', ['--udp-port', '7701'], {}, /^invalid command line: unknown option '--udp-port'/],
+  ])('%s', async (_name, args, env, message) => {
+    const { code, stdout, stderr } = await runBin(args, env);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toMatch(message);
+  });
+
+  it('a flag overrides a bad environment value, which overrides the file', async () => {
+    const { code, stdout } = await runBin(['--print-config', '--udp-ports', '9001-9002', '--config', bad], { PROJ_UDP_PORTS: '9100-9000', PROJ_MAX_GAMES: '1' });
+    expect(code).toBe(0);
+    const config = JSON.parse(stdout) as { udpPorts: unknown; maxGames: number };
+    expect(config.udpPorts).toEqual([{ first: 9001, last: 9002 }]);
+    expect(config.maxGames).toBe(1);
+  });
+});
+
+describe('start failures', () => {
+  const blocker = createServer();
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    port = (blocker.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  it('a TCP port in use: exit 1 with a message naming --port', async () => {
+    const { code, stderr } = await runBin(['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--warm-pool', '0'], { PROJ_LOG_LEVEL: 'silent' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot start: cannot listen for players on 127\.0\.0\.1:\d+ \(--host\/--port\): EADDRINUSE/);
+  });
+
+  it('an admin port in use: exit 1 with a message naming --admin-port', async () => {
+    const { code, stderr } = await runBin(['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002', '--warm-pool', '0'], { PROJ_LOG_LEVEL: 'silent' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot start: admin HTTP listener cannot listen on 127\.0\.0\.1:\d+ \(--admin-host\/--admin-port\): EADDRINUSE/);
+  });
+});

@@ -1,0 +1,48 @@
+// Re-exports from @proj/protocol, so a game client can depend on @proj/client-sdk alone. Each is documented
+// where @proj/protocol defines it.
+export {
+  BinaryReader,
+  BinaryWriter,
+  DenyReason,
+  DisconnectReason,
+  GameOverReason,
+  MAX_NAME_BYTES,
+  MAX_MODE_BYTES,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  WireErrorCode,
+  denyReasonName,
+  describeWireError,
+  disconnectReasonName,
+  gameOverReasonName,
+  isProtocolError,
+  packetDataCapacity,
+  wireErrorName,
+  type BinaryWriterOptions,
+  type ProtocolErrorCode,
+} from '@proj/protocol';
+
+// The default arena game's wire encoding, both directions (the encoders serve tests and fake servers).
+export {
+  ARENA_INPUT_BYTES,
+  ARENA_MAX_SIDE,
+  ARENA_MAX_SNAPSHOT_BYTES,
+  ArenaDirection,
+  ArenaEndReason,
+  ArenaEventType,
+  ArenaItemKind,
+  ArenaPhase,
+  decodeArenaEvent,
+  decodeArenaInput,
+  decodeArenaSnapshot,
+  encodeArenaEvent,
+  encodeArenaInput,
+  encodeArenaSnapshot,
+  type ArenaEvent,
+  type ArenaInput,
+  type ArenaItem,
+  type ArenaPlayerState,
+  type ArenaRosterEntry,
+  type ArenaSnapshot,
+  type ArenaStanding,
+} from '@proj/protocol';

@@ -1,0 +1,127 @@
+import type { IpcPlayerResult } from '@proj/protocol';
+import type { ChildState } from './managed-child.js';
+
+/** Why a queued (or matched) player left the orchestrator without a match-found. */
+export type PlayerLeftReason =
+  /** The client closed its connection (or it broke). */
+  | 'disconnected'
+  /** The client sent `cancel`. */
+  | 'cancelled'
+  /** A queued client sent nothing (not even a ping) for `queuedIdleTimeoutMs`. */
+  | 'idleTimeout'
+  /** The client sent a malformed, oversized or unexpected frame. */
+  | 'protocolError'
+  /** The client did not read what it was sent (its write buffer went over `maxWriteBufferBytes`). */
+  | 'slowReader'
+  /** The orchestrator is shutting down. */
+  | 'shutdown';
+
+/** Why a game launch did not end with match-found. */
+export type LaunchFailureReason =
+  /** The child could not bind its UDP port (the port is quarantined). */
+  | 'bindFailed'
+  /** The child did not report ready before `readyTimeoutMs` (it was killed). */
+  | 'readyTimeout'
+  /** The child exited before it reported ready. */
+  | 'exited'
+  /** The IPC channel to the child was closed before `start` could be sent. */
+  | 'sendFailed'
+  /** The spawner threw or the process could not be started. */
+  | 'spawnFailed'
+  /** A player disconnected between match and match-found, or the orchestrator is shutting down. */
+  | 'cancelled';
+
+/**
+ * Every event of an {@link Orchestrator} and its payload. Payloads are plain objects built for the event; listeners
+ * may keep them. Times are milliseconds; `*At` fields are epoch milliseconds.
+ */
+export interface OrchestratorEvents {
+  /** The TCP server is listening. */
+  listening: { readonly host: string; readonly port: number };
+  /** A TCP connection was accepted into the client table. */
+  clientConnected: { readonly clientId: number; readonly remoteAddress: string };
+  /**
+   * A connection was refused at accept time with an error frame (`code` is the wire error code, `reason` its name):
+   * server full, too many from one address, shutting down.
+   */
+  clientRejected: { readonly remoteAddress: string; readonly code: number; readonly reason: string };
+  /**
+   * A client was closed with an error frame after it misbehaved: malformed or oversized frame, unexpected
+   * message, unsupported version, bad name, unknown mode, hello timeout, idle timeout, slow reader.
+   */
+  frameRejected: { readonly clientId: number; readonly remoteAddress: string; readonly code: number; readonly reason: string };
+  /** A player said hello and entered its mode's queue at `position` (0-based). */
+  playerQueued: { readonly clientId: number; readonly name: string; readonly mode: string; readonly position: number };
+  /** A queued or matched player left without a match-found. */
+  playerLeft: { readonly clientId: number; readonly name: string; readonly mode: string; readonly reason: PlayerLeftReason };
+  /** K players were matched, a port taken and a child chosen; the orchestrator waits for the child's ready. */
+  gameStarting: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly players: readonly string[];
+    readonly pid: number | undefined;
+    /** True when a warm child took the game, false when a process was started for it. */
+    readonly warm: boolean;
+  };
+  /** The child reported ready and every player was sent match-found. */
+  gameStarted: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly players: readonly string[];
+    readonly pid: number | undefined;
+    readonly warm: boolean;
+    /** From the launch (fork, or `start` to a warm child) to the child's ready. */
+    readonly spawnMs: number;
+    /** From the hello of the group's last player to match-found sent to every player. */
+    readonly timeToMatchMs: number;
+  };
+  /** A launch failed; `requeued` players went back to the front of their queue. */
+  gameLaunchFailed: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly reason: LaunchFailureReason;
+    readonly requeued: number;
+    /** For bindFailed: the system error code the child reported (EADDRINUSE...). */
+    readonly errorCode?: string;
+  };
+  /** A game that had started ended: its child exited. */
+  gameEnded: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+    /** The name of the exit code (GAME_OVER, CRASHED, NO_PLAYERS...; see GameExitCode) or `SIGNAL_<name>`. */
+    readonly reason: string;
+    readonly exitCode: number | null;
+    readonly signal: string | null;
+    readonly durationMs: number;
+    /** The results the child reported in `gameOver`, when it did. */
+    readonly results?: readonly IpcPlayerResult[];
+  };
+  /** A port was taken from the ring for a game. */
+  portAcquired: { readonly port: number; readonly gameId: string };
+  /** A port went back to the ring (its child exited). */
+  portReleased: { readonly port: number; readonly gameId: string };
+  /** A port was set aside because a child could not bind it; it returns after the ring's quarantine time. */
+  portQuarantined: { readonly port: number; readonly gameId: string; readonly errorCode: string };
+  /** A child process was started. */
+  childSpawned: { readonly pid: number | undefined; readonly warm: boolean };
+  /** A warm child said idle, `bootMs` after it was started. */
+  warmChildReady: { readonly pid: number | undefined; readonly bootMs: number };
+  /** A child process ended; `state` is where it was in its life when it did. */
+  childExited: {
+    readonly pid: number | undefined;
+    readonly state: ChildState;
+    readonly exitCode: number | null;
+    readonly signal: string | null;
+    readonly reason: string;
+  };
+  /** Shutdown progress: `draining` (no more clients, games finishing), `stopping` (children told to stop), `closed`. */
+  shutdown: { readonly phase: 'draining' | 'stopping' | 'closed' };
+}
+
+/** The name of an event of {@link OrchestratorEvents}. */
+export type OrchestratorEventName = keyof OrchestratorEvents;

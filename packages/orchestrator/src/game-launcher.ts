@@ -1,0 +1,344 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { PortRing } from '@proj/port-ring';
+import { type GameAssignment, type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
+import type { ChildExit, ChildSpawner } from './child-process.js';
+import { WarmPool } from './child-pool.js';
+import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason } from './launched-game.js';
+import { LaunchBackoff } from './launch-backoff.js';
+import type { Logger } from './logger.js';
+import { type ChildObserver, type ChildState, ManagedChild } from './managed-child.js';
+import { PortWatch } from './port-watch.js';
+
+/** Options of {@link GameLauncher} (already validated by the orchestrator). */
+export interface GameLauncherOptions {
+  readonly spawner: ChildSpawner;
+  readonly ring: PortRing;
+  /** The cap: games running (or starting) at once, and processes alive (warm + busy). */
+  readonly maxGames: number;
+  readonly warmPoolSize: number;
+  /** Address the children bind their UDP sockets on. */
+  readonly bindHost: string;
+  readonly readyTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  /** 0: no maximum. */
+  readonly maxGameDurationMs: number;
+  readonly tokenTtlMs: number;
+  readonly logger: Logger;
+  readonly emit: Emit;
+  /** Called (synchronously) when a port or a process slot may have become free: re-run matching. */
+  readonly onCapacity: () => void;
+}
+
+interface GameState extends LaunchedGame {
+  /** True while the game owns its port: cleared exactly once, by release (exit) or quarantine (bindFailed). */
+  portHeld: boolean;
+}
+
+/** How long after a warm child took a game its replacement is started. */
+const REFILL_DELAY_MS = 20;
+/** How long after its maximum duration a game's child that has not ended it is told to stop. */
+const MAX_DURATION_SLACK_MS = 1_000;
+
+/**
+ * Starts games: takes a port from the ring, a warm child from the pool or a new process, and sends it the game;
+ * then owns the port until the child's exit, when it goes back exactly once (or, after a bind failure, into
+ * quarantine). Enforces the cap: busy processes never exceed `maxGames`, and warm + busy processes never do either.
+ * After several launch failures in a row (crashes, timeouts) it pauses launching with an exponential backoff, so a
+ * broken child entry cannot turn into a fork loop.
+ */
+export class GameLauncher {
+  readonly #options: GameLauncherOptions;
+  readonly #pool: WarmPool;
+  readonly #games = new Map<ManagedChild, GameState>();
+  readonly #byId = new Map<string, GameState>();
+  #processes = 0;
+  #starting = 0;
+  #running = 0;
+  readonly #backoff: LaunchBackoff;
+  readonly #portWatch: PortWatch;
+  #closed = false;
+  readonly #exitWaiters: (() => void)[] = [];
+
+  constructor(options: GameLauncherOptions) {
+    this.#options = options;
+    this.#backoff = new LaunchBackoff(options.logger, options.onCapacity);
+    this.#portWatch = new PortWatch(options.ring, options.onCapacity);
+    this.#pool = new WarmPool(
+      {
+        spawn: () => this.#spawn(true),
+        budget: () => this.#options.maxGames - this.#processes,
+      },
+      {
+        size: options.warmPoolSize,
+        bootTimeoutMs: options.readyTimeoutMs,
+        shutdownGraceMs: options.shutdownGraceMs,
+        logger: options.logger,
+      },
+    );
+  }
+
+  /** Live child processes: warm, starting, running and exiting. */
+  get processes(): number {
+    return this.#processes;
+  }
+
+  /** Games launched and not yet ready (or failed). */
+  get startingGames(): number {
+    return this.#starting;
+  }
+
+  /** Games whose child holds a process slot (starting, running or exiting). */
+  get busyProcesses(): number {
+    return this.#processes - this.#pool.size;
+  }
+
+  /** The warm pool (read-only use: counts). */
+  get pool(): Pick<WarmPool, 'idleCount' | 'bootingCount' | 'size' | 'targetSize'> {
+    return this.#pool;
+  }
+
+  /** Fills the warm pool (call once the orchestrator is up). */
+  start(): void {
+    this.#pool.scheduleRefill();
+  }
+
+  /**
+   * True when a game can be launched now: not closed, not paused after failures, fewer busy processes than the
+   * cap, and a free port. When only the port is missing, it arranges (once) for `onCapacity` to be called as soon
+   * as a port comes back, including from quarantine.
+   */
+  canLaunch(): boolean {
+    if (this.#closed || this.#backoff.paused) return false;
+    if (this.busyProcesses >= this.#options.maxGames) return false;
+    // No warm child to hand the game to and no room for one more process (children still exiting): wait.
+    if (this.#pool.size === 0 && this.#processes >= this.#options.maxGames) return false;
+    if (this.#options.ring.available > 0) return true;
+    this.#portWatch.arm();
+    return false;
+  }
+
+  /**
+   * Launches a game for `players` (call only after `canLaunch()` returned true): takes a port, a child, sends it
+   * `start`, and calls `onOutcome` exactly once: `ok` when the child reported ready, otherwise the failure reason
+   * (never synchronously). The port is the game's until its child exits, whatever the outcome.
+   */
+  launch(
+    mode: string,
+    players: readonly IpcPlayerSlot[],
+    gameOptions: Readonly<Record<string, unknown>> | undefined,
+    onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
+  ): LaunchedGame {
+    const port = this.#takePort();
+    const gameId = randomUUID();
+    const launchedAt = performance.now();
+    this.#options.emit('portAcquired', { port, gameId });
+    const warmChild = this.#pool.take();
+    const child = warmChild ?? this.#spawn(false);
+    const secret = generateGameSecret();
+    const tokenExpiresAt = Date.now() + this.#options.tokenTtlMs;
+    const game: GameState = {
+      gameId,
+      mode,
+      port,
+      players,
+      secret,
+      tokenExpiresAt,
+      warm: warmChild !== undefined,
+      launchedAt,
+      child,
+      state: 'starting',
+      startedAt: undefined,
+      readyAt: undefined,
+      results: undefined,
+      portHeld: true,
+    };
+    this.#byId.set(gameId, game);
+    this.#starting++;
+    if (child === undefined) {
+      this.#releasePort(game);
+      queueMicrotask(() => this.#settle(game, { ok: false, reason: 'spawnFailed' }, onOutcome));
+      return game;
+    }
+    this.#games.set(child, game);
+    const assignment: GameAssignment = {
+      gameId,
+      mode,
+      bindHost: this.#options.bindHost,
+      port,
+      players,
+      secretBase64: Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64'),
+      tokenExpiresAt,
+      ...(this.#options.maxGameDurationMs > 0 ? { maxDurationMs: this.#options.maxGameDurationMs } : {}),
+      ...(gameOptions !== undefined ? { options: gameOptions } : {}),
+    };
+    this.#options.emit('gameStarting', { gameId, mode, port, players: players.map((p) => p.name), pid: child.pid, warm: game.warm });
+    child.start(assignment, this.#options.readyTimeoutMs, (outcome) => this.#settle(game, outcome, onOutcome));
+    return game;
+  }
+
+  /** Cancels a launch that has not reported ready: its outcome becomes `cancelled` and its child is killed. */
+  cancel(game: LaunchedGame): void {
+    if (game.state === 'starting') game.child?.cancelStart();
+  }
+
+  /** The games starting or running, oldest first. */
+  games(): LaunchedGame[] {
+    const out: LaunchedGame[] = [];
+    for (const game of this.#byId.values()) if (game.state !== 'ended') out.push(game);
+    return out;
+  }
+
+  /** How many games are running (ready, child alive). */
+  get runningCount(): number {
+    return this.#running;
+  }
+
+  /** Stops launching: no more warm children, pending port waits aborted, warm children told to stop. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#backoff.close();
+    this.#portWatch.close();
+    this.#pool.close();
+  }
+
+  /** Cancels every launch still waiting for its child's ready. */
+  cancelStarting(): void {
+    for (const game of this.#byId.values()) if (game.state === 'starting') game.child?.cancelStart();
+  }
+
+  /** Tells every live child to stop (`shutdown` with `graceMs`, then SIGKILL). */
+  stopAll(graceMs: number): void {
+    for (const child of [...this.#games.keys()]) child.stop('orchestratorStopping', graceMs);
+  }
+
+  /** Resolves once no child process is alive (at once when none is). */
+  whenNoProcesses(): Promise<void> {
+    return this.#when(() => this.#processes === 0);
+  }
+
+  /** Resolves once no game has a live child (none starting, running or exiting). */
+  whenNoGames(): Promise<void> {
+    return this.#when(() => this.#games.size === 0);
+  }
+
+  /** Resolves once `condition` holds, checked now and after each child exit. */
+  #when(condition: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (condition()) resolve();
+        else this.#exitWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  #takePort(): number {
+    const port = this.#options.ring.tryAcquire();
+    if (port === undefined) throw new Error('GameLauncher.launch() without a free port (call canLaunch() first)');
+    return port;
+  }
+
+  #spawn(warm: boolean): ManagedChild | undefined {
+    let child: ManagedChild;
+    try {
+      child = new ManagedChild(this.#options.spawner.spawn(), this.#observer, this.#options.logger);
+    } catch (error) {
+      this.#options.logger.error('the spawner failed to start a child process', { error, warm });
+      return undefined;
+    }
+    this.#processes++;
+    this.#options.emit('childSpawned', { pid: child.pid, warm });
+    return child;
+  }
+
+  readonly #observer: ChildObserver = {
+    idle: (child) => {
+      this.#pool.childIdle(child);
+      if (this.#pool.has(child)) this.#options.emit('warmChildReady', { pid: child.pid, bootMs: performance.now() - child.spawnedAt });
+    },
+    gameOver: (child, message) => {
+      const game = this.#games.get(child);
+      if (game !== undefined) game.results = message.results;
+    },
+    exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
+  };
+
+  #settle(game: GameState, outcome: LaunchOutcome, onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void): void {
+    this.#starting--;
+    // A little later: forking is a synchronous call of a millisecond or two, and the new process competes for the
+    // CPU while it starts; neither should delay the match-found frames of the game that just started.
+    if (game.warm) this.#pool.scheduleRefill(REFILL_DELAY_MS);
+    if (game.child === undefined) this.#byId.delete(game.gameId);
+    if (outcome.ok) {
+      game.state = 'running';
+      this.#running++;
+      game.startedAt = Date.now();
+      game.readyAt = performance.now();
+      this.#backoff.succeeded();
+      // The child ends the game itself at maxDurationMs; the orchestrator enforces it a little later.
+      if (this.#options.maxGameDurationMs > 0) {
+        game.child?.armMaxDuration(this.#options.maxGameDurationMs + MAX_DURATION_SLACK_MS, this.#options.shutdownGraceMs);
+      }
+    } else {
+      game.state = 'ended';
+      if (outcome.reason === 'bindFailed' && game.portHeld) {
+        game.portHeld = false;
+        this.#options.ring.quarantine(game.port);
+        this.#options.emit('portQuarantined', { port: game.port, gameId: game.gameId, errorCode: outcome.errorCode });
+      } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'bindFailed') {
+        this.#backoff.failed();
+      }
+    }
+    onOutcome(game, outcome);
+  }
+
+  #releasePort(game: GameState): void {
+    if (!game.portHeld) return;
+    game.portHeld = false;
+    this.#options.ring.release(game.port);
+    this.#options.emit('portReleased', { port: game.port, gameId: game.gameId });
+  }
+
+  #onChildExit(child: ManagedChild, exit: ChildExit, previous: ChildState): void {
+    this.#processes--;
+    const game = this.#games.get(child);
+    const reason = exitReason(exit);
+    this.#options.emit('childExited', {
+      pid: child.pid,
+      state: previous,
+      exitCode: exit.code,
+      signal: exit.signal,
+      reason,
+    });
+    if (game !== undefined) {
+      this.#games.delete(child);
+      this.#byId.delete(game.gameId);
+      const wasRunning = game.state === 'running';
+      game.state = 'ended';
+      this.#releasePort(game);
+      if (wasRunning) {
+        this.#running--;
+        this.#options.emit('gameEnded', {
+          gameId: game.gameId,
+          mode: game.mode,
+          port: game.port,
+          pid: child.pid,
+          reason,
+          exitCode: exit.code,
+          signal: exit.signal,
+          durationMs: performance.now() - (game.readyAt ?? game.launchedAt),
+          ...(game.results !== undefined ? { results: game.results } : {}),
+        });
+      }
+    }
+    if (this.#exitWaiters.length > 0) {
+      for (const waiter of this.#exitWaiters.splice(0)) waiter();
+    }
+    // A process slot is free: matching first (a waiting group may take it), then the pool.
+    if (!this.#closed) this.#options.onCapacity();
+    if (!this.#pool.childExited(child)) this.#pool.scheduleRefill();
+  }
+}
+

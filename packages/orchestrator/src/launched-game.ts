@@ -1,0 +1,42 @@
+import type { IpcPlayerResult, IpcPlayerSlot } from '@proj/protocol';
+import { describeGameExitCode } from '@proj/protocol';
+import type { ChildExit } from './child-process.js';
+import type { OrchestratorEvents } from './events.js';
+import type { ManagedChild, StartOutcome } from './managed-child.js';
+
+/** Emits one orchestrator event. */
+export type Emit = <E extends keyof OrchestratorEvents>(event: E, payload: OrchestratorEvents[E]) => void;
+
+/** Why a launch failed: a child's start outcome, or no process at all. */
+export type LaunchOutcome = StartOutcome | { readonly ok: false; readonly reason: 'spawnFailed' };
+
+/** A game from its launch to its child's exit. */
+export interface LaunchedGame {
+  readonly gameId: string;
+  readonly mode: string;
+  readonly port: number;
+  readonly players: readonly IpcPlayerSlot[];
+  /** The per-game token secret (32 random bytes); it leaves this process only inside the `start` IPC message. */
+  readonly secret: Uint8Array;
+  /** Epoch ms after which the game's connect tokens are refused. */
+  readonly tokenExpiresAt: number;
+  /** True when a warm child took the game. */
+  readonly warm: boolean;
+  /** `performance.now()` at launch. */
+  readonly launchedAt: number;
+  /** Undefined when the spawner failed. */
+  readonly child: ManagedChild | undefined;
+  state: 'starting' | 'running' | 'ended';
+  /** Epoch ms when the child reported ready. */
+  startedAt: number | undefined;
+  /** `performance.now()` when the child reported ready. */
+  readyAt: number | undefined;
+  results: readonly IpcPlayerResult[] | undefined;
+}
+
+/** The reason of a child's exit, for events: the exit code's name, `SIGNAL_<name>` or `SPAWN_ERROR`. */
+export function exitReason(exit: ChildExit): string {
+  if (exit.error !== undefined) return 'SPAWN_ERROR';
+  if (exit.signal !== null) return `SIGNAL_${exit.signal}`;
+  return describeGameExitCode(exit.code ?? -1);
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { FakeSpawner } from '../test/helpers/fake-spawner.js';
+import { OrchestratorError } from './errors.js';
+import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, resolveOptions } from './options.js';
+
+const base: OrchestratorOptions = { spawner: new FakeSpawner(), ports: { first: 50000, last: 50003 } };
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OrchestratorError);
+    return (error as OrchestratorError).code;
+  }
+  return undefined;
+}
+
+describe('resolveOptions', () => {
+  it('applies the defaults', () => {
+    const o = resolveOptions(base);
+    expect(o.ring.capacity).toBe(4);
+    expect(o.maxGames).toBe(4);
+    expect(o.host).toBe('127.0.0.1');
+    expect(o.advertisedHost).toBe('127.0.0.1');
+    expect(o.udpBindHost).toBe('127.0.0.1');
+    expect([...o.modes]).toEqual([['default', { playersPerGame: 2 }]]);
+    expect(o.defaultMode).toBe('default');
+    expect(o.helloTimeoutMs).toBe(ORCHESTRATOR_DEFAULTS.helloTimeoutMs);
+    expect(o.warmPoolSize).toBe(0);
+  });
+
+  it('advertises "" (the host the client reached) when listening on a wildcard address', () => {
+    expect(resolveOptions({ ...base, host: '0.0.0.0' }).advertisedHost).toBe('');
+    expect(resolveOptions({ ...base, host: '::', advertisedHost: 'game.example' }).advertisedHost).toBe('game.example');
+  });
+
+  it('takes a list of ports and caps games at min(maxConcurrentGames, ports)', () => {
+    expect(resolveOptions({ ...base, ports: [50010, 50020] }).maxGames).toBe(2);
+    expect(resolveOptions({ ...base, maxConcurrentGames: 3 }).maxGames).toBe(3);
+    expect(resolveOptions({ ...base, maxConcurrentGames: 99 }).maxGames).toBe(4);
+  });
+
+  it('picks the first mode as default and keeps game options', () => {
+    const o = resolveOptions({ ...base, modes: { duel: { playersPerGame: 2, gameOptions: { tick: 30 } }, ffa: { playersPerGame: 8 } } });
+    expect(o.defaultMode).toBe('duel');
+    expect(o.modes.get('duel')).toEqual({ playersPerGame: 2, gameOptions: { tick: 30 } });
+  });
+
+  it.each([
+    [{ spawner: undefined }],
+    [{ spawner: {} }],
+    [{ ports: undefined }],
+    [{ ports: { first: 10, last: 5 } }],
+    [{ ports: [70000] }],
+    [{ ports: [] }],
+    [{ port: -1 }],
+    [{ host: '' }],
+    [{ modes: {} }],
+    [{ modes: { duel: { playersPerGame: 0 } } }],
+    [{ modes: { duel: { playersPerGame: 256 } } }],
+    [{ modes: { duel: { playersPerGame: 2, gameOptions: [] } } }],
+    [{ modes: { 'a\u0007': { playersPerGame: 2 } } }],
+    [{ modes: { ['\ud800']: { playersPerGame: 2 } } }],
+    [{ modes: { ['m'.repeat(33)]: { playersPerGame: 2 } } }],
+    [{ advertisedHost: 'bad\nhost' }],
+    [{ advertisedHost: 'h'.repeat(256) }],
+    [{ defaultMode: 'nope' }],
+    [{ warmPoolSize: 5 }],
+    [{ helloTimeoutMs: 0 }],
+    [{ readyTimeoutMs: 1.5 }],
+    [{ maxFrameBytes: 10 }],
+    [{ maxConnections: 0 }],
+    [{ logger: { info() {} } }],
+  ])('refuses %j with E_INVALID_OPTIONS', (patch) => {
+    expect(code(() => resolveOptions({ ...base, ...(patch as object) } as OrchestratorOptions))).toBe('E_INVALID_OPTIONS');
+  });
+
+  it('refuses a non-object', () => {
+    expect(code(() => resolveOptions(null as unknown as OrchestratorOptions))).toBe('E_INVALID_OPTIONS');
+  });
+});

@@ -1,0 +1,230 @@
+import { PortRing } from '@proj/port-ring';
+import type { ChildSpawner } from './child-process.js';
+import { OrchestratorError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+
+/** One game mode. */
+export interface ModeOptions {
+  /** How many players one game takes (K): an integer in 1..255. */
+  readonly playersPerGame: number;
+  /** Game-specific options passed untouched to every child of this mode (`GameAssignment.options`). */
+  readonly gameOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of {@link createOrchestrator}. Only `spawner` and `ports` are required. */
+export interface OrchestratorOptions {
+  /** Starts child game processes: a {@link ForkSpawner} of the game child's entry, or your own. Required. */
+  readonly spawner: ChildSpawner;
+  /** The UDP ports of the games: an inclusive range or a list. Their number N caps concurrent games. Required. */
+  readonly ports: { readonly first: number; readonly last: number } | readonly number[];
+  /** TCP address to listen on. Default '127.0.0.1'. */
+  readonly host?: string;
+  /** TCP port to listen on; 0 picks a free one (see `listen()`'s result). Default 0. */
+  readonly port?: number;
+  /**
+   * The host players are told to send UDP to, in match-found. Default: `host`, or '' (meaning "the host you reached
+   * over TCP") when `host` is a wildcard address ('0.0.0.0', '::').
+   */
+  readonly advertisedHost?: string;
+  /** The address children bind their UDP sockets on. Default: `host`. */
+  readonly udpBindHost?: string;
+  /** The game modes. Default `{ default: { playersPerGame: 2 } }`. */
+  readonly modes?: Readonly<Record<string, ModeOptions>>;
+  /** The mode of a hello that names none. Default: the first key of `modes`. */
+  readonly defaultMode?: string;
+  /** A cap on concurrent games below the number of ports. Default: the number of ports. */
+  readonly maxConcurrentGames?: number;
+  /** Child processes kept started ahead, idle, holding no port (never beyond the cap). Default 0. */
+  readonly warmPoolSize?: number;
+  /** How long a port whose bind failed is set aside. Default 30000. */
+  readonly quarantineMs?: number;
+  /** A connection must complete its hello within this time, or it is closed (HELLO_TIMEOUT). Default 5000. */
+  readonly helloTimeoutMs?: number;
+  /**
+   * A queued client that sends nothing (pings included) for this long is closed (IDLE_TIMEOUT). 0 disables it and
+   * relies on TCP keepalive alone. Default 0.
+   */
+  readonly queuedIdleTimeoutMs?: number;
+  /** TCP keepalive probe delay on client sockets; 0 disables keepalive. Default 15000. */
+  readonly keepAliveMs?: number;
+  /** A child must report its UDP socket bound within this time (a warm child: say idle), or it is killed. Default 10000. */
+  readonly readyTimeoutMs?: number;
+  /** A game running longer is told to stop, then killed after `shutdownGraceMs`; 0: no limit. Default 3600000. */
+  readonly maxGameDurationMs?: number;
+  /** How long a child told to shut down has before SIGKILL. Default 5000. */
+  readonly shutdownGraceMs?: number;
+  /** Lifetime of connect tokens, from the launch of the game. Default 30000. */
+  readonly tokenTtlMs?: number;
+  /** Largest TCP frame accepted from a client (declared length). Default 1024. */
+  readonly maxFrameBytes?: number;
+  /** Most client connections held at once; more are refused with SERVER_FULL. Default 10000. */
+  readonly maxConnections?: number;
+  /** Most client connections from one IP address; more are refused with TOO_MANY_FROM_IP. Default 64. */
+  readonly maxConnectionsPerIp?: number;
+  /** A client whose unsent output exceeds this is closed as a slow reader. Default 65536. */
+  readonly maxWriteBufferBytes?: number;
+  /**
+   * Position updates (`queued` frames to players whose place changed) are batched: at most one batch every this
+   * many ms; 0 sends them on the next turn of the event loop. A batch costs one write per player whose position
+   * changed, so with long queues a short interval costs CPU. The first `queued` of a player is always sent at once.
+   * Default 250.
+   */
+  readonly queueUpdateIntervalMs?: number;
+  /** TCP listen backlog. Default 2048. */
+  readonly backlog?: number;
+  /** Where to log. Default: nowhere. */
+  readonly logger?: Logger;
+}
+
+/** The options with defaults applied, validated. */
+export interface ResolvedOptions {
+  readonly spawner: ChildSpawner;
+  readonly ring: PortRing;
+  readonly host: string;
+  readonly port: number;
+  readonly advertisedHost: string;
+  readonly udpBindHost: string;
+  readonly modes: ReadonlyMap<string, ModeOptions>;
+  readonly defaultMode: string;
+  readonly maxGames: number;
+  readonly warmPoolSize: number;
+  readonly helloTimeoutMs: number;
+  readonly queuedIdleTimeoutMs: number;
+  readonly keepAliveMs: number;
+  readonly readyTimeoutMs: number;
+  readonly maxGameDurationMs: number;
+  readonly shutdownGraceMs: number;
+  readonly tokenTtlMs: number;
+  readonly maxFrameBytes: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxWriteBufferBytes: number;
+  readonly queueUpdateIntervalMs: number;
+  readonly backlog: number;
+  readonly logger: Logger;
+}
+
+/** Default values of the optional {@link OrchestratorOptions}. */
+export const ORCHESTRATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  warmPoolSize: 0,
+  quarantineMs: 30_000,
+  helloTimeoutMs: 5_000,
+  queuedIdleTimeoutMs: 0,
+  keepAliveMs: 15_000,
+  readyTimeoutMs: 10_000,
+  maxGameDurationMs: 3_600_000,
+  shutdownGraceMs: 5_000,
+  tokenTtlMs: 30_000,
+  maxFrameBytes: 1_024,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 64,
+  maxWriteBufferBytes: 65_536,
+  queueUpdateIntervalMs: 250,
+  backlog: 2_048,
+  drainMs: 30_000,
+} as const;
+
+const MAX_TIMER_MS = 2_147_483_647;
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+function invalid(message: string, cause?: unknown): never {
+  throw new OrchestratorError('E_INVALID_OPTIONS', `invalid orchestrator options: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+function int(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) invalid(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  return v;
+}
+
+/** Control characters and lone surrogates: what the wire format refuses in its identifier fields. */
+const NOT_IDENTIFIER = /[\p{Cc}\p{Surrogate}]/u;
+
+function host(value: unknown, name: string, fallback: string, allowEmpty = false): string {
+  const v = value ?? fallback;
+  if (typeof v !== 'string' || Buffer.byteLength(v) > 255 || NOT_IDENTIFIER.test(v) || (v.length === 0 && !allowEmpty)) {
+    invalid(`${name} must be a host name or IP address (at most 255 bytes, no control characters)`);
+  }
+  return v;
+}
+
+/**
+ * Validates `options` and applies the defaults; builds the port ring.
+ * @throws OrchestratorError `E_INVALID_OPTIONS` naming the first bad option (the port ring's own error as `cause`).
+ */
+export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) invalid('options must be an object');
+  const o = options;
+  const d = ORCHESTRATOR_DEFAULTS;
+  if (typeof o.spawner !== 'object' || o.spawner === null || typeof o.spawner.spawn !== 'function') {
+    invalid('spawner must be an object with a spawn() method (for example a ForkSpawner)');
+  }
+  const quarantineMs = int(o.quarantineMs, 'quarantineMs', d.quarantineMs, 0, MAX_TIMER_MS);
+  let ring: PortRing;
+  try {
+    const ports: unknown = o.ports;
+    if (Array.isArray(ports)) ring = PortRing.fromList(ports as number[], { quarantineMs });
+    else if (typeof ports === 'object' && ports !== null) {
+      const { first, last } = ports as { first: number; last: number };
+      ring = PortRing.fromRange(first, last, { quarantineMs });
+    } else invalid('ports must be { first, last } or an array of ports');
+  } catch (error) {
+    if (error instanceof OrchestratorError) throw error;
+    invalid(`ports: ${(error as Error).message}`, error);
+  }
+
+  const tcpHost = host(o.host, 'host', d.host);
+  const modesIn: unknown = o.modes ?? { default: { playersPerGame: 2 } };
+  if (typeof modesIn !== 'object' || modesIn === null) invalid('modes must be an object of { playersPerGame }');
+  const modes = new Map<string, ModeOptions>();
+  for (const [name, mode] of Object.entries(modesIn as Record<string, unknown>)) {
+    if (name.length === 0 || Buffer.byteLength(name) > 32 || NOT_IDENTIFIER.test(name)) {
+      invalid(`mode name '${name}' must be 1..32 UTF-8 bytes without control characters`);
+    }
+    if (typeof mode !== 'object' || mode === null) invalid(`modes.${name} must be an object`);
+    const m = mode as Record<string, unknown>;
+    const playersPerGame = int(m['playersPerGame'], `modes.${name}.playersPerGame`, 0, 1, 255);
+    const gameOptions = m['gameOptions'];
+    if (gameOptions !== undefined && (typeof gameOptions !== 'object' || gameOptions === null || Array.isArray(gameOptions))) {
+      invalid(`modes.${name}.gameOptions must be an object`);
+    }
+    modes.set(name, gameOptions === undefined ? { playersPerGame } : { playersPerGame, gameOptions: gameOptions as Record<string, unknown> });
+  }
+  if (modes.size === 0) invalid('modes must configure at least one mode');
+  const defaultMode = o.defaultMode ?? modes.keys().next().value!;
+  if (!modes.has(defaultMode)) invalid(`defaultMode '${String(defaultMode)}' is not one of the modes`);
+
+  const maxGames = Math.min(int(o.maxConcurrentGames, 'maxConcurrentGames', ring.capacity, 1, 65_535), ring.capacity);
+  const logger = o.logger ?? silentLogger;
+  if (['debug', 'info', 'warn', 'error'].some((level) => typeof (logger as unknown as Record<string, unknown>)[level] !== 'function')) {
+    invalid('logger must have debug, info, warn and error methods');
+  }
+  return {
+    spawner: o.spawner,
+    ring,
+    host: tcpHost,
+    port: int(o.port, 'port', d.port, 0, 65_535),
+    advertisedHost: host(o.advertisedHost, 'advertisedHost', WILDCARDS.has(tcpHost) ? '' : tcpHost, true),
+    udpBindHost: host(o.udpBindHost, 'udpBindHost', tcpHost === '' ? '0.0.0.0' : tcpHost),
+    modes,
+    defaultMode,
+    maxGames,
+    warmPoolSize: int(o.warmPoolSize, 'warmPoolSize', d.warmPoolSize, 0, maxGames),
+    helloTimeoutMs: int(o.helloTimeoutMs, 'helloTimeoutMs', d.helloTimeoutMs, 1, MAX_TIMER_MS),
+    queuedIdleTimeoutMs: int(o.queuedIdleTimeoutMs, 'queuedIdleTimeoutMs', d.queuedIdleTimeoutMs, 0, MAX_TIMER_MS),
+    keepAliveMs: int(o.keepAliveMs, 'keepAliveMs', d.keepAliveMs, 0, MAX_TIMER_MS),
+    readyTimeoutMs: int(o.readyTimeoutMs, 'readyTimeoutMs', d.readyTimeoutMs, 1, MAX_TIMER_MS),
+    maxGameDurationMs: int(o.maxGameDurationMs, 'maxGameDurationMs', d.maxGameDurationMs, 0, MAX_TIMER_MS),
+    shutdownGraceMs: int(o.shutdownGraceMs, 'shutdownGraceMs', d.shutdownGraceMs, 0, MAX_TIMER_MS),
+    tokenTtlMs: int(o.tokenTtlMs, 'tokenTtlMs', d.tokenTtlMs, 1, MAX_TIMER_MS),
+    maxFrameBytes: int(o.maxFrameBytes, 'maxFrameBytes', d.maxFrameBytes, 256, 1 << 20),
+    maxConnections: int(o.maxConnections, 'maxConnections', d.maxConnections, 1, 1 << 24),
+    maxConnectionsPerIp: int(o.maxConnectionsPerIp, 'maxConnectionsPerIp', d.maxConnectionsPerIp, 1, 1 << 24),
+    maxWriteBufferBytes: int(o.maxWriteBufferBytes, 'maxWriteBufferBytes', d.maxWriteBufferBytes, 1_024, 1 << 30),
+    queueUpdateIntervalMs: int(o.queueUpdateIntervalMs, 'queueUpdateIntervalMs', d.queueUpdateIntervalMs, 0, MAX_TIMER_MS),
+    backlog: int(o.backlog, 'backlog', d.backlog, 1, 1 << 20),
+    logger,
+  };
+}

@@ -1,0 +1,269 @@
+import { type Server, createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { type HelloMessage, WireErrorCode } from '@proj/protocol';
+import { ClientConnections } from './client-connection.js';
+import type { Client } from './client-table.js';
+import { OrchestratorError } from './errors.js';
+import type { OrchestratorEvents } from './events.js';
+import { GameLauncher } from './game-launcher.js';
+import { MatchFlow } from './match-flow.js';
+import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+/** The address the orchestrator listens on. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A snapshot of the orchestrator for metrics and health checks. */
+export interface OrchestratorStats {
+  /** Client connections in the table (all states). */
+  readonly connectedClients: number;
+  /** Connections that have not said hello yet. */
+  readonly awaitingHello: number;
+  /** Players waiting in a queue, all modes. */
+  readonly queued: number;
+  /** Players waiting, per mode. */
+  readonly queuedByMode: Readonly<Record<string, number>>;
+  /** Players matched whose game's child is starting. */
+  readonly matched: number;
+  /** Games whose child is starting. */
+  readonly gamesStarting: number;
+  /** Games running (child ready and alive). */
+  readonly gamesRunning: number;
+  /** The cap on concurrent games (and on processes). */
+  readonly maxGames: number;
+  /** Live child processes: warm, starting, running, exiting. */
+  readonly processes: number;
+  /** Warm children ready to take a game. */
+  readonly warmIdle: number;
+  /** Warm children still starting. */
+  readonly warmBooting: number;
+  /** The port ring. */
+  readonly ports: { readonly total: number; readonly free: number; readonly inUse: number; readonly quarantined: number };
+  /** True once `close()` was called. */
+  readonly closing: boolean;
+}
+
+/** One game, as listed by {@link Orchestrator.games}. */
+export interface GameInfo {
+  readonly gameId: string;
+  readonly mode: string;
+  readonly port: number;
+  readonly players: readonly string[];
+  readonly pid: number | undefined;
+  readonly state: 'starting' | 'running';
+  readonly warm: boolean;
+  /** Epoch ms when the child reported ready (undefined while starting). */
+  readonly startedAt: number | undefined;
+  /** Milliseconds since the launch. */
+  readonly ageMs: number;
+}
+
+/** Options of {@link Orchestrator.close}. */
+export interface CloseOptions {
+  /** How long running games may go on before their children are told to stop. Default 30000. */
+  readonly drainMs?: number;
+}
+
+/**
+ * The session orchestrator: a TCP server where players say hello and wait in FIFO queues (one per mode); when K
+ * wait and a port is free, it starts (or wakes) one child game process for them, waits for the child's UDP socket
+ * to be bound, sends each player match-found (host, port, slot, signed token) and closes their connections. At most
+ * N games run at once (N ports, or `maxConcurrentGames`); with no free port players stay queued and matching resumes
+ * when a child exits. Typed events report everything that happens (see {@link OrchestratorEvents}); listener errors
+ * are logged, never propagated.
+ */
+export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
+  readonly #options: ResolvedOptions;
+  readonly #server: Server;
+  readonly #connections: ClientConnections;
+  readonly #flow: MatchFlow;
+  readonly #launcher: GameLauncher;
+  #address: ListenAddress | undefined;
+  #listening: Promise<ListenAddress> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @throws OrchestratorError `E_INVALID_OPTIONS` for bad options. */
+  constructor(options: OrchestratorOptions) {
+    const resolved = resolveOptions(options);
+    super(resolved.logger);
+    this.#options = resolved;
+    const emit = this.emit.bind(this) as typeof this.emit;
+    this.#connections = new ClientConnections(
+      resolved,
+      {
+        hello: (client, message) => this.#onHello(client, message),
+        gone: (client, previous, reason) => this.#flow.gone(client, previous, reason),
+      },
+      emit,
+    );
+    this.#flow = new MatchFlow(resolved, this.#connections, emit);
+    this.#launcher = new GameLauncher({
+      spawner: resolved.spawner,
+      ring: resolved.ring,
+      maxGames: resolved.maxGames,
+      warmPoolSize: resolved.warmPoolSize,
+      bindHost: resolved.udpBindHost,
+      readyTimeoutMs: resolved.readyTimeoutMs,
+      shutdownGraceMs: resolved.shutdownGraceMs,
+      maxGameDurationMs: resolved.maxGameDurationMs,
+      tokenTtlMs: resolved.tokenTtlMs,
+      logger: resolved.logger,
+      emit,
+      onCapacity: () => this.#flow.schedule(),
+    });
+    this.#flow.attach(this.#launcher);
+    this.#server = createServer({ noDelay: true }, (socket) => this.#connections.accept(socket));
+    this.#server.on('error', (error) => resolved.logger.error('TCP server error', { error }));
+  }
+
+  /** The address listened on, once `listen()` resolved. */
+  get address(): ListenAddress | undefined {
+    return this.#address;
+  }
+
+  /**
+   * Starts the TCP server (and fills the warm pool). Resolves with the address (the actual port when `port` was 0).
+   * Rejects with OrchestratorError `E_LISTEN_FAILED` (cause: the system error, EADDRINUSE...; the call may be
+   * retried), `E_ALREADY_LISTENING` on a second call, `E_CLOSED` after `close()`.
+   */
+  listen(): Promise<ListenAddress> {
+    if (this.#closing !== undefined) return Promise.reject(new OrchestratorError('E_CLOSED', 'the orchestrator is closed'));
+    if (this.#listening !== undefined) return Promise.reject(new OrchestratorError('E_ALREADY_LISTENING', 'listen() was already called'));
+    this.#listening = new Promise<ListenAddress>((resolve, reject) => {
+      const onError = (error: Error): void => {
+        this.#listening = undefined; // a failed listen() may be retried
+        reject(new OrchestratorError('E_LISTEN_FAILED', `cannot listen on ${this.#options.host}:${this.#options.port}: ${error.message}`, { cause: error }));
+      };
+      this.#server.once('error', onError);
+      this.#server.listen({ host: this.#options.host, port: this.#options.port, backlog: this.#options.backlog }, () => {
+        this.#server.off('error', onError);
+        const info = this.#server.address();
+        const address = { host: this.#options.host, port: typeof info === 'object' && info !== null ? info.port : this.#options.port };
+        this.#address = address;
+        this.#launcher.start();
+        this.emit('listening', address);
+        resolve(address);
+      });
+    });
+    return this.#listening;
+  }
+
+  /**
+   * Graceful shutdown: stops accepting connections, tells queued players SHUTTING_DOWN and closes them, cancels
+   * launches still starting (their players are told SHUTTING_DOWN too), stops warm children, lets running games go
+   * on for up to `drainMs`, then tells the remaining children to stop and SIGKILLs them after `shutdownGraceMs`.
+   * Resolves once every child has exited and every connection is closed. Idempotent (a second call returns the same
+   * promise). Never rejects.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options.drainMs ?? ORCHESTRATOR_DEFAULTS.drainMs);
+    return this.#closing;
+  }
+
+  /** A snapshot of clients, queues, games, processes and ports. O(modes). */
+  stats(): OrchestratorStats {
+    const table = this.#connections.table;
+    const ring = this.#options.ring;
+    const pool = this.#launcher.pool;
+    return {
+      connectedClients: table.size,
+      awaitingHello: table.countIn('awaitingHello'),
+      queued: this.#flow.matchmaker.size(),
+      queuedByMode: Object.fromEntries(this.#flow.matchmaker.sizes()),
+      matched: table.countIn('matched'),
+      gamesStarting: this.#launcher.startingGames,
+      gamesRunning: this.#launcher.runningCount,
+      maxGames: this.#options.maxGames,
+      processes: this.#launcher.processes,
+      warmIdle: pool.idleCount,
+      warmBooting: pool.bootingCount,
+      ports: { total: ring.capacity, free: ring.available, inUse: ring.inUse, quarantined: ring.quarantined },
+      closing: this.#closing !== undefined,
+    };
+  }
+
+  /** The games starting or running, oldest first. O(games). */
+  games(): GameInfo[] {
+    const now = performance.now();
+    return this.#launcher.games().map((game) => ({
+      gameId: game.gameId,
+      mode: game.mode,
+      port: game.port,
+      players: game.players.map((p) => p.name),
+      pid: game.child?.pid,
+      state: game.state === 'running' ? 'running' : 'starting',
+      warm: game.warm,
+      startedAt: game.startedAt,
+      ageMs: now - game.launchedAt,
+    }));
+  }
+
+  #onHello(client: Client, message: HelloMessage): void {
+    const name = message.name;
+    if (name.trim().length === 0) {
+      this.#connections.closeWithError(client, WireErrorCode.BAD_NAME, 'protocolError');
+      return;
+    }
+    const mode = message.mode ?? this.#options.defaultMode;
+    if (!this.#options.modes.has(mode)) {
+      this.#connections.closeWithError(client, WireErrorCode.UNKNOWN_MODE, 'protocolError');
+      return;
+    }
+    client.name = name;
+    this.#flow.enqueue(client, mode);
+  }
+
+  async #close(drainMs: number): Promise<void> {
+    const logger = this.#options.logger;
+    this.#connections.stopAccepting();
+    const serverClosed = new Promise<void>((resolve) => {
+      if (!this.#server.listening) return resolve();
+      this.#server.close(() => resolve());
+    });
+    this.emit('shutdown', { phase: 'draining' });
+    this.#launcher.close();
+    this.#flow.stop();
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      this.#launcher.whenNoGames().then(() => true),
+      new Promise<false>((resolve) => {
+        drainTimer = setTimeout(() => resolve(false), drainMs);
+      }),
+    ]);
+    clearTimeout(drainTimer);
+    if (!drained) {
+      logger.info('drain deadline passed; stopping the remaining games', { games: this.#launcher.runningCount });
+    }
+    this.emit('shutdown', { phase: 'stopping' });
+    this.#launcher.stopAll(this.#options.shutdownGraceMs);
+    await this.#launcher.whenNoProcesses();
+    // Connections still closing (match-found or error sent) get their linger; then whatever is left is destroyed.
+    let lingerTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#connections.whenEmpty(),
+      new Promise<void>((resolve) => {
+        lingerTimer = setTimeout(resolve, CLOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(lingerTimer);
+    this.#connections.destroyAll();
+    await this.#connections.whenEmpty();
+    await serverClosed;
+    this.#options.ring.close();
+    this.emit('shutdown', { phase: 'closed' });
+  }
+}
+
+/** How long `close()` waits for closing connections before destroying them. */
+const CLOSE_WAIT_MS = 3_000;
+
+/**
+ * Creates an orchestrator (not listening yet: call `listen()`).
+ * @throws OrchestratorError `E_INVALID_OPTIONS` for bad options.
+ */
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  return new Orchestrator(options);
+}

@@ -1,0 +1,96 @@
+import { createSocket } from 'node:dgram';
+import type { GameAssignment } from '@proj/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ChildExit, type ChildProcessHandle, ForkSpawner, OrchestratorError } from '../src/index.js';
+import { FAKE_CHILD_ENTRY, isAlive } from './helpers/fixture-spawner.js';
+import { freeUdpPorts } from './helpers/ports.js';
+
+const handles: ChildProcessHandle[] = [];
+afterEach(() => {
+  for (const h of handles.splice(0)) h.kill('SIGKILL');
+});
+
+function spawn(env: Record<string, string> = {}): { handle: ChildProcessHandle; messages: unknown[]; exit: Promise<ChildExit> } {
+  const handle = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } }).spawn();
+  handles.push(handle);
+  const messages: unknown[] = [];
+  handle.onMessage((m) => messages.push(m));
+  let exits = 0;
+  const exit = new Promise<ChildExit>((resolve) =>
+    handle.onExit((e) => {
+      exits++;
+      expect(exits).toBe(1);
+      resolve(e);
+    }),
+  );
+  return { handle, messages, exit };
+}
+
+async function assignment(options: Record<string, unknown> = {}): Promise<GameAssignment> {
+  const { first } = await freeUdpPorts(1);
+  return {
+    gameId: 'g',
+    mode: 'm',
+    bindHost: '127.0.0.1',
+    port: first,
+    players: [{ slot: 0, name: 'a' }],
+    secretBase64: Buffer.alloc(32, 9).toString('base64'),
+    tokenExpiresAt: Date.now() + 10_000,
+    options,
+  };
+}
+
+describe('ForkSpawner', () => {
+  it('validates its options', () => {
+    expect(() => new ForkSpawner({ entry: '' })).toThrow(OrchestratorError);
+    expect(() => new ForkSpawner({ entry: 'x', execArgv: 'no' as unknown as string[] })).toThrow(OrchestratorError);
+    expect(() => new ForkSpawner({ entry: 'x', stdio: 'pipe' as 'inherit' })).toThrow(OrchestratorError);
+  });
+
+  it('says idle when started ahead', async () => {
+    const { messages } = spawn();
+    while (messages.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(messages[0]).toEqual({ type: 'idle' });
+  });
+
+  it('forks a child that speaks IPC: start, ready, shutdown; exit reported once', async () => {
+    const { handle, messages, exit } = spawn();
+    expect(handle.pid).toBeGreaterThan(0);
+    const game = await assignment();
+    expect(handle.send({ type: 'start', ipcVersion: 1, game })).toBe(true);
+    while (!messages.some((m) => (m as { type: string }).type === 'ready')) await new Promise((r) => setTimeout(r, 10));
+    handle.send({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 100 });
+    expect(await exit).toEqual({ code: 16, signal: null });
+    expect(handle.send({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 100 })).toBe(false);
+    expect(handle.kill('SIGKILL')).toBe(false);
+    expect(isAlive(handle.pid)).toBe(false);
+  });
+
+  it('delivers a message sent just before the exit (bindFailed) before reporting the exit', async () => {
+    const game = await assignment();
+    const holder = createSocket('udp4');
+    await new Promise<void>((resolve) => holder.bind(game.port, '127.0.0.1', resolve));
+    try {
+      const { handle, messages, exit } = spawn();
+      handle.send({ type: 'start', ipcVersion: 1, game });
+      const e = await exit;
+      expect(e.code).toBe(13);
+      expect(messages).toContainEqual(expect.objectContaining({ type: 'bindFailed', gameId: 'g', port: game.port, errorCode: 'EADDRINUSE' }));
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('reports a signal exit', async () => {
+    const { handle, exit } = spawn();
+    expect(handle.kill('SIGKILL')).toBe(true);
+    expect(await exit).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('reports an entry that does not load as an exit with code 1', async () => {
+    const handle = new ForkSpawner({ entry: '/nonexistent/entry.mjs', stdio: 'ignore' }).spawn();
+    handles.push(handle);
+    const e = await new Promise<ChildExit>((resolve) => handle.onExit(resolve));
+    expect(e.code).toBe(1);
+  });
+});

@@ -1,0 +1,69 @@
+// A ChildSpawner over the fake game child fixture (test/fixtures/fake-game-child.mjs): real forked processes, with
+// per-game misbehaviour scripted by the test and the assignments recorded (so a test can verify tokens with the
+// secret the child got).
+import { fileURLToPath } from 'node:url';
+import type { GameAssignment, ParentToChildMessage } from '@proj/protocol';
+import { type ChildProcessHandle, type ChildSpawner, ForkSpawner } from '../../src/index.js';
+
+/** The fixture's entry point. */
+export const FAKE_CHILD_ENTRY = fileURLToPath(new URL('../fixtures/fake-game-child.mjs', import.meta.url));
+
+/** What the fixture reads from `options.fake` (see the fixture's header). */
+export interface FakeBehaviour {
+  lingerMs?: number;
+  readyDelayMs?: number;
+  neverReady?: boolean;
+  crash?: 'beforeReady' | 'afterReady';
+  crashAfterMs?: number;
+  ignoreShutdown?: boolean;
+  exitCode?: number;
+}
+
+/** Forks the fixture; `script` gives the next games their behaviour, in order. */
+export class FixtureSpawner implements ChildSpawner {
+  readonly #fork: ForkSpawner;
+  /** Behaviours for the next `start`s, consumed in order; when empty, the mode's gameOptions apply. */
+  readonly script: FakeBehaviour[] = [];
+  /** Every assignment sent to a child, in order. */
+  readonly assignments: GameAssignment[] = [];
+  /** Every process spawned. */
+  readonly handles: ChildProcessHandle[] = [];
+
+  constructor(env: Record<string, string> = {}) {
+    this.#fork = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } });
+  }
+
+  spawn(): ChildProcessHandle {
+    const handle = this.#fork.spawn();
+    this.handles.push(handle);
+    const script = this.script;
+    const assignments = this.assignments;
+    return {
+      get pid() {
+        return handle.pid;
+      },
+      send(message: ParentToChildMessage): boolean {
+        if (message.type === 'start') {
+          const fake = script.shift();
+          if (fake !== undefined) message = { ...message, game: { ...message.game, options: { ...message.game.options, fake } } };
+          assignments.push(message.game);
+        }
+        return handle.send(message);
+      },
+      kill: (signal) => handle.kill(signal),
+      onMessage: (listener) => handle.onMessage(listener),
+      onExit: (listener) => handle.onExit(listener),
+    };
+  }
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,138 @@
+import { PROTOCOL_VERSION, WireErrorCode, encodeFrame } from '@proj/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, startHarness } from './helpers/harness.js';
+import { TestClient } from './helpers/test-client.js';
+
+afterEach(cleanup);
+
+function frame(version: number, type: number, payload: number[]): Uint8Array {
+  const length = 2 + payload.length;
+  return Uint8Array.from([length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff, version, type, ...payload]);
+}
+
+describe('hostile clients', () => {
+  it('closes a silent connection at the hello deadline, and a slow one that trickles its hello', async () => {
+    const h = await startHarness({ helloTimeoutMs: 200 });
+    const silent = await h.connect();
+    const slow = await h.connect();
+    const hello = encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'sloooooooooooooow' });
+    let i = 0;
+    const trickle = setInterval(() => {
+      if (i < hello.length && !slow.isClosed) slow.sendRaw(hello.subarray(i, ++i));
+    }, 100);
+    try {
+      expect((await silent.expectError()).code).toBe(WireErrorCode.HELLO_TIMEOUT);
+      expect((await slow.expectError()).code).toBe(WireErrorCode.HELLO_TIMEOUT);
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['HELLO_TIMEOUT', 'HELLO_TIMEOUT']);
+    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0 }), { timeout: 10_000 });
+  });
+
+  it('answers malformed, oversized, wrong-version and unexpected frames with an error and closes', async () => {
+    const h = await startHarness({ maxFrameBytes: 256 });
+    const cases: [Uint8Array, number][] = [
+      [Uint8Array.from([0, 0, 0, 3, PROTOCOL_VERSION, 0x77, 1]), WireErrorCode.BAD_FRAME],
+      [Uint8Array.from([0, 0x10, 0, 0, PROTOCOL_VERSION, 1]), WireErrorCode.FRAME_TOO_LARGE],
+      [frame(99, 1, [3, 97, 98, 99, 0]), WireErrorCode.UNSUPPORTED_VERSION],
+      [encodeFrame({ type: 'queued', position: 1 }), WireErrorCode.UNEXPECTED_MESSAGE],
+      [encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'x', mode: 'nope' }), WireErrorCode.UNKNOWN_MODE],
+      [frame(PROTOCOL_VERSION, 1, [2, 0x41, 0x07, 0]), WireErrorCode.BAD_NAME],
+      [encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: '   ' }), WireErrorCode.BAD_NAME],
+      [Uint8Array.from([0, 0, 0, 0]), WireErrorCode.BAD_FRAME],
+    ];
+    for (const [bytes, code] of cases) {
+      const client = await h.connect();
+      client.sendRaw(bytes);
+      expect((await client.expectError()).code, `frame ${Buffer.from(bytes).toString('hex')}`).toBe(code);
+    }
+    expect(h.all('frameRejected')).toHaveLength(cases.length);
+    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, processes: 0, ports: { inUse: 0 } }));
+  });
+
+  it('refuses a second hello, and takes a queued player that sends garbage out of the queue', async () => {
+    const h = await startHarness({ modes: { duel: { playersPerGame: 2 } } });
+    const a = await h.queued('a');
+    a.hello('a');
+    expect((await a.expectError()).code).toBe(WireErrorCode.ALREADY_QUEUED);
+    const b = await h.queued('b');
+    b.sendRaw(Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
+    expect((await b.expectError()).code).toBe(WireErrorCode.FRAME_TOO_LARGE);
+    expect(h.all('playerLeft').map((e) => e.reason)).toEqual(['protocolError', 'protocolError']);
+    expect(h.orchestrator.stats().queued).toBe(0);
+  });
+
+  it('answers pings, before and after hello; cancel leaves the queue', async () => {
+    const h = await startHarness();
+    const a = await h.connect();
+    a.send({ type: 'ping', nonce: 7 });
+    expect(await a.next('pong')).toEqual({ type: 'pong', nonce: 7 });
+    a.hello('a');
+    await a.next('queued');
+    a.send({ type: 'ping', nonce: 8 });
+    expect((await a.next('pong')).nonce).toBe(8);
+    a.send({ type: 'cancel' });
+    await a.closed;
+    expect(await h.waitFor('playerLeft')).toMatchObject({ name: 'a', reason: 'cancelled' });
+    expect(h.orchestrator.stats().queued).toBe(0);
+  });
+
+  it('closes a queued client that stops pinging, when an idle timeout is set', async () => {
+    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, queuedIdleTimeoutMs: 300 });
+    const pinger = await h.queued('pinger');
+    const quiet = await h.queued('quiet');
+    const timer = setInterval(() => pinger.send({ type: 'ping', nonce: 1 }), 50);
+    try {
+      expect((await quiet.expectError()).code).toBe(WireErrorCode.IDLE_TIMEOUT);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(pinger.isClosed).toBe(false);
+    expect(await h.waitFor('playerLeft')).toMatchObject({ name: 'quiet', reason: 'idleTimeout' });
+  });
+
+  it('refuses connections over the total and per-address limits with an error frame', async () => {
+    const h = await startHarness({ maxConnections: 3, maxConnectionsPerIp: 2 });
+    const a = await h.connect();
+    await h.connect();
+    const third = await h.connect();
+    expect((await third.expectError()).code).toBe(WireErrorCode.TOO_MANY_FROM_IP);
+    expect(h.all('clientRejected')).toEqual([{ remoteAddress: '127.0.0.1', code: WireErrorCode.TOO_MANY_FROM_IP, reason: 'TOO_MANY_FROM_IP' }]);
+    a.destroy();
+    await vi.waitFor(() => expect(h.orchestrator.stats().connectedClients).toBe(1), { timeout: 10_000 });
+    await h.connect();
+    expect(h.orchestrator.stats().connectedClients).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses connections when full', async () => {
+    const h = await startHarness({ maxConnections: 2 });
+    await h.connect();
+    await h.connect();
+    const extra = await TestClient.connect(h.port);
+    try {
+      expect((await extra.expectError()).code).toBe(WireErrorCode.SERVER_FULL);
+    } finally {
+      extra.destroy();
+    }
+    expect(h.orchestrator.stats().connectedClients).toBe(2);
+  });
+
+  it('survives a flood of garbage from many connections without leaking a queue entry or a port', async () => {
+    const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, maxConnectionsPerIp: 1_000 });
+    const clients = await Promise.all(Array.from({ length: 50 }, () => h.connect()));
+    clients.forEach((c, i) => {
+      if (i % 3 === 0) c.sendRaw(Uint8Array.from({ length: 64 }, (_, j) => (i * 31 + j * 7) & 0xff));
+      else if (i % 3 === 1) {
+        c.hello(`p${i}`);
+        c.destroy();
+      } else c.destroy();
+    });
+    await Promise.all(clients.map((c) => c.closed));
+    // Whatever got as far as a launch was cancelled: no queue entry, no port, no process is left.
+    await vi.waitFor(
+      () => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, matched: 0, processes: 0, ports: { inUse: 0 } }),
+      { timeout: 15_000 },
+    );
+  });
+});
