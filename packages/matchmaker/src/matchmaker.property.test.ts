@@ -212,20 +212,24 @@ function checkChanges(changes: WaitingPlayer<number, Payload>[], model: Model, t
   for (const e of expected) expect(told.get(e.id)).toBe(`${e.mode}@${e.position}`);
 }
 
+// Model-based runs take a few seconds alone and several times that on a loaded, shared machine: a generous
+// timeout keeps them from failing on CPU contention (the number of runs stays the same).
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 describe('Matchmaker against a reference model', () => {
   it('matches the model after every step (FIFO, positions, groups, requeues, changes)', () => {
     fc.assert(
       fc.property(modesArb, fc.array(opArb, { maxLength: 150, size: 'max' }), (ks, ops) => run(ks, ops, true)),
       { numRuns: 200 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('matches the model with positions read only now and then (lazy renumbering)', () => {
     fc.assert(
       fc.property(modesArb, fc.array(opArb, { maxLength: 400, size: 'max' }), (ks, ops) => run(ks, ops, false)),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('conservation and order', () => {
@@ -284,7 +288,7 @@ describe('conservation and order', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('FIFO: with joins and takes only, groups then the waiting list replay each mode in join order', () => {
     fc.assert(
@@ -315,5 +319,5 @@ describe('conservation and order', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
