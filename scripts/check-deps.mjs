@@ -4,7 +4,10 @@
 // into another package by a relative path, or when the package graph has a cycle.
 //
 // Imports are read with TypeScript's own pre-processor (static imports, re-exports, `import x =
-// require()`, dynamic `import()` and `require()` calls), so string tricks in comments don't count.
+// require()`, dynamic `import()` and `require()` calls), so string tricks in comments don't count;
+// module resolution calls (`import.meta.resolve('@proj/x')`, `require.resolve(...)`, any `*.resolve(...)`
+// given an '@proj/' string literal) count as imports too, since they reach a package just the same.
+// Every source file of a package is read (config files and scripts included), not only src/.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,7 +26,8 @@ export const ALLOWED_EDGES = {
 };
 
 const SCOPE = '@proj/';
-const SOURCE_DIRS = ['src', 'test', 'bench', 'examples'];
+/** Directories of a package that hold no source of its own. */
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage', '.turbo']);
 const SOURCE_EXT = /\.(c|m)?(t|j)sx?$/;
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -44,20 +48,37 @@ function listWorkspacePackages(root) {
 function listSourceFiles(dir) {
   const out = [];
   const walk = (d) => {
-    for (const entry of readdirSync(d)) {
-      if (entry === 'node_modules' || entry === 'dist') continue;
+    for (const entry of readdirSync(d).sort()) {
+      if (SKIP_DIRS.has(entry) || entry.startsWith('.')) continue;
       const p = join(d, entry);
       if (statSync(p).isDirectory()) walk(p);
       else if (SOURCE_EXT.test(entry) && !entry.endsWith('.d.ts')) out.push(p);
     }
   };
-  for (const sub of SOURCE_DIRS) if (existsSync(join(dir, sub))) walk(join(dir, sub));
+  walk(dir);
   return out;
 }
 
+/** '@proj/...' string literals passed first to a `.resolve(...)` call (import.meta.resolve, require.resolve...). */
+function resolvedSpecifiers(file, text) {
+  const found = [];
+  if (!text.includes(SCOPE)) return found;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'resolve') {
+      const [first] = node.arguments;
+      if (first && ts.isStringLiteralLike(first) && first.text.startsWith(SCOPE)) found.push(first.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 function importsOf(file) {
-  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  return info.importedFiles.map((f) => f.fileName);
+  const text = readFileSync(file, 'utf8');
+  const info = ts.preProcessFile(text, true, true);
+  return [...info.importedFiles.map((f) => f.fileName), ...resolvedSpecifiers(file, text)];
 }
 
 /** Splits '@proj/x/deep/path' into ['@proj/x', './deep/path']. */

@@ -82,7 +82,7 @@ describe('check-deps', () => {
   });
 
   it('fails on a declared dependency that is not allowed', () => {
-    pkg('packages/game-child', '@proj/game-child', ['@proj/protocol', '@proj/orchestrator']);
+    pkg('packages/game-child', '@proj/game-child', ['@proj/protocol', '@proj/orchestrator'], { './main': './dist/main.js' });
     expect(checkWorkspace(root)).toEqual([
       'packages/game-child/package.json: @proj/game-child may not depend on @proj/orchestrator (dependencies)',
     ]);
@@ -93,6 +93,26 @@ describe('check-deps', () => {
     const v = checkWorkspace(root);
     expect(v).toHaveLength(1);
     expect(v[0]).toMatch(/deep import '@proj\/protocol\/src\/frame-decoder\.js' into @proj\/protocol internals/);
+  });
+
+  it('treats resolve calls with an @proj/ specifier as imports (deep, undeclared or forbidden)', () => {
+    write('apps/server/src/entry.ts', "export const a = import.meta.resolve('@proj/game-child/src/main.ts');\n");
+    write('packages/orchestrator/src/entry.cjs', "module.exports = require.resolve('@proj/game-child/main');\n");
+    const v = checkWorkspace(root);
+    expect(v).toHaveLength(2);
+    expect(v.join('\n')).toMatch(/apps\/server\/src\/entry\.ts: deep import '@proj\/game-child\/src\/main\.ts' into @proj\/game-child internals/);
+    expect(v).toContain("packages/orchestrator/src/entry.cjs: @proj/orchestrator may not import @proj/game-child ('@proj/game-child/main')");
+  });
+
+  it('reads every source file of a package, not only src/', () => {
+    write('packages/matchmaker/tsup.config.ts', "import '@proj/protocol';\n");
+    write('packages/matchmaker/scripts/gen/tool.mjs', "import '@proj/port-ring';\n");
+    write('packages/matchmaker/dist/index.js', "import '@proj/orchestrator';\n");
+    write('packages/matchmaker/node_modules/x/index.js', "import '@proj/orchestrator';\n");
+    expect(checkWorkspace(root)).toEqual([
+      "packages/matchmaker/scripts/gen/tool.mjs: @proj/matchmaker may not import @proj/port-ring ('@proj/port-ring')",
+      "packages/matchmaker/tsup.config.ts: @proj/matchmaker may not import @proj/protocol ('@proj/protocol')",
+    ]);
   });
 
   it('fails on a relative import that leaves the package', () => {
