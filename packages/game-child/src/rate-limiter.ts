@@ -13,6 +13,9 @@ interface Bucket {
  * Token buckets keyed by sender address, for flood control. Memory is bounded: at most `maxKeys` buckets;
  * full buckets idle long enough to have refilled are forgotten first, and when every bucket is still in use a
  * new key is refused (fail closed: a spoofing flood cannot grow the table or evict active senders).
+ * Every call is O(1) amortized, also with the table full under a flood of new (spoofed) addresses: buckets
+ * are kept in the order they were last used, so making room only looks at the idle ones and the first
+ * active one, never the whole table. Times passed in must not go backwards.
  */
 export class AddressRateLimiter {
   readonly #rate: RateLimit;
@@ -41,6 +44,9 @@ export class AddressRateLimiter {
       const refill = ((now - bucket.updatedAt) * this.#rate.perSecond) / 1000;
       bucket.tokens = Math.min(this.#rate.burst, bucket.tokens + Math.max(0, refill));
       bucket.updatedAt = now;
+      // Move it to the end: the Map stays ordered by last use, oldest first (what prune relies on).
+      this.#buckets.delete(key);
+      this.#buckets.set(key, bucket);
     }
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
@@ -52,15 +58,17 @@ export class AddressRateLimiter {
     this.#buckets.delete(key);
   }
 
-  /** Forgets buckets that would be full again at `now` (their sender went quiet); returns how many. */
+  /**
+   * Forgets buckets that would be full again at `now` (their sender went quiet); returns how many. Walks
+   * from the least recently used and stops at the first bucket still in use: O(removed + 1).
+   */
   prune(now: number): number {
     const fullAfterMs = (this.#rate.burst * 1000) / this.#rate.perSecond;
     let removed = 0;
     for (const [key, bucket] of this.#buckets) {
-      if (now - bucket.updatedAt >= fullAfterMs) {
-        this.#buckets.delete(key);
-        removed++;
-      }
+      if (now - bucket.updatedAt < fullAfterMs) break;
+      this.#buckets.delete(key);
+      removed++;
     }
     return removed;
   }
