@@ -128,10 +128,15 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     }
     const running = server;
     state = 'running';
-    void running.ended.then((end) =>
-      send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }),
+    // Exit only once the results reached the parent too (flushed, failed, or SEND_TIMEOUT_MS): process.exit
+    // drops IPC messages still queued, and with a short grace the socket closes right after the game ends.
+    const reported = running.ended.then(
+      (end) =>
+        new Promise<void>((resolve) =>
+          send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }, resolve),
+        ),
     );
-    void running.closed.then((end) => exit(end.exitCode));
+    void Promise.all([running.closed, reported]).then(([end]) => exit(end.exitCode));
     if (parentGone) {
       void running.stop('parentGone', 0);
       return;

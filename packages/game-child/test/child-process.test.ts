@@ -134,6 +134,34 @@ describe('game child process', () => {
     m.process.send({ type: 'shutdown', reason: ShutdownReason.MAX_DURATION, graceMs: 0 });
     expect((await m.exited).code).toBe(GameExitCode.MAX_DURATION);
   });
+
+  it('with no grace at all, a stop still gives players a gameOver with the reason and the parent the results', async () => {
+    const c = child();
+    await c.next('idle');
+    const g = testGame(2, { port: await freePort() });
+    c.start(g.assignment);
+    const port = (await c.next('ready')).port;
+    const a = await client(port);
+    const b = await client(port);
+    expect(await a.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    expect(await b.connect(g.token(1))).toMatchObject({ type: 'accepted' });
+    await a.waitFor('snapshot');
+    c.process.send({ type: 'shutdown', reason: ShutdownReason.MAX_DURATION, graceMs: 0 });
+    expect((await a.waitFor('gameOver')).reason).toBe(GameOverReason.TIME_LIMIT);
+    expect((await b.waitFor('gameOver')).reason).toBe(GameOverReason.TIME_LIMIT);
+    const exit = await c.exited;
+    expect(exit.code).toBe(GameExitCode.MAX_DURATION);
+    // Reported before the exit, not lost with it.
+    expect(c.messages.find((m) => m.type === 'gameOver')).toMatchObject({
+      type: 'gameOver',
+      gameId: g.assignment.gameId,
+      reason: 'maxDuration',
+      results: [
+        { slot: 0, connected: true },
+        { slot: 1, connected: true },
+      ],
+    });
+  });
 });
 
 /** Forks test/fixtures/parent.ts, which forks a game child sharing its stdout pipe. */
