@@ -63,6 +63,46 @@ describe('child failures', () => {
     expect(h.all('portReleased')[0]).toMatchObject({ port: h.ports.first, gameId: failed.gameId });
   });
 
+  it('the players of a failed launch go back to the FRONT, in their old order, ahead of players who came later', async () => {
+    const h = await startHarness({ modes: { duel: { playersPerGame: 2 } }, portCount: 1, readyTimeoutMs: 300 });
+    h.spawner.script.push({ neverReady: true });
+    const a = await h.queued('a');
+    const b = await h.queued('b');
+    const failing = await h.waitFor('gameStarting');
+    // c and d form a full group while a and b wait for their child; the only port is taken, so they wait.
+    const c = await h.queued('c');
+    const d = await h.queued('d');
+    expect([c.lastPosition(), d.lastPosition()]).toEqual([1, 2]);
+    expect(h.orchestrator.stats()).toMatchObject({ queued: 2, matched: 2, gamesStarting: 1 });
+
+    const failed = await h.waitFor('gameLaunchFailed');
+    expect(failed).toMatchObject({ gameId: failing.gameId, reason: 'readyTimeout', requeued: 2 });
+    // The port comes back with the killed child's exit, and the requeued a and b (not c and d) take it.
+    const [ma, mb] = await Promise.all([a.next('matchFound'), b.next('matchFound')]);
+    expect(ma.gameId).toBe(mb.gameId);
+    expect(ma.gameId).not.toBe(failing.gameId);
+    expect([ma.slot, mb.slot]).toEqual([0, 1]);
+    const second = await h.waitFor('gameStarted', (e) => e.gameId === ma.gameId);
+    expect(second.players).toEqual(['a', 'b']);
+    expect(c.received.some((m) => m.type === 'matchFound')).toBe(false);
+    expect(d.received.some((m) => m.type === 'matchFound')).toBe(false);
+    await c.waitForPosition(1);
+    await d.waitForPosition(2);
+
+    // When that game ends, c and d follow, in their order.
+    process.kill(second.pid!, 'SIGTERM');
+    const [mc, md] = await Promise.all([c.next('matchFound'), d.next('matchFound')]);
+    expect(mc.gameId).toBe(md.gameId);
+    expect([mc.slot, md.slot]).toEqual([0, 1]);
+    expect(h.all('gameStarted').map((g) => g.players)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    // One port, three launches: acquired three times, released after each exit (the third still runs).
+    expect(h.all('portAcquired')).toHaveLength(3);
+    expect(h.all('portReleased').map((e) => e.gameId)).toEqual([failing.gameId, second.gameId]);
+  });
+
   it('a child that crashes before ready: players requeued; after ready: the game ends CRASHED and the port returns', async () => {
     const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, portCount: 1 });
     h.spawner.script.push({ crash: 'beforeReady' }, { crash: 'afterReady', crashAfterMs: 50 });
