@@ -149,6 +149,33 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
   });
 });
 
+describe('the SDK against a server that stops mid-game', { timeout: 90_000 }, () => {
+  it('server shutting down while playing: the game ends with game over SERVER_SHUTDOWN (the reason, not a timeout)', async () => {
+    const stopping = await TestServer.start({
+      modes: { long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } } },
+      args: ['--warm-pool', '0'],
+    });
+    const playing: GameSession[] = [];
+    try {
+      const [a, b] = await Promise.all(
+        ['stay-a', 'stay-b'].map((name) => findMatch({ host: '127.0.0.1', port: stopping.port, name, mode: 'long' })),
+      );
+      playing.push(...(await Promise.all([connect(a!), connect(b!)])));
+      await waitUntil(() => playing.every((s) => s.stats().snapshotsReceived > 5), 'snapshots');
+      stopping.terminate(); // drains for 1 s, then tells the child to stop: it sends gameOver SERVER_SHUTDOWN
+      for (const s of playing) {
+        const over = await s.waitForGameOver();
+        expect(over.reason).toBe(GameOverReason.SERVER_SHUTDOWN);
+        expect(over.reasonName).toBe('SERVER_SHUTDOWN');
+        expect(decodeArenaEvent(over.data).type).toBe(ArenaEventType.GAME_OVER);
+      }
+    } finally {
+      for (const s of playing) await s.close();
+      await stopping.stop();
+    }
+  });
+});
+
 describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
   it('server full: E_SERVER_FULL with the wire code', async () => {
     const small = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--max-connections', '1', '--warm-pool', '0'] });

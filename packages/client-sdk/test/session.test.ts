@@ -152,6 +152,18 @@ describe('connect and play against a fake child', () => {
     expect(ends[0]).toMatchObject({ kind: 'failed', error: { code: 'E_SERVER_TIMEOUT' } });
   });
 
+  it('surfaces the reason of a gameOver the child sent before going away (e.g. SERVER_SHUTDOWN), not a timeout', async () => {
+    const child = await startChild();
+    const session = await join(child, 0, { timeoutMs: 600 });
+    await waitUntil(() => session.stats().snapshotsReceived > 0, 'a snapshot');
+    child.gameOver(GameOverReason.SERVER_SHUTDOWN, Uint8Array.of(7));
+    await waitUntil(() => session.state === 'ended', 'the session to end');
+    await child.close();
+    const over = await session.waitForGameOver();
+    expect(over).toEqual({ reason: GameOverReason.SERVER_SHUTDOWN, reasonName: 'SERVER_SHUTDOWN', data: Uint8Array.of(7) });
+    expect(session.ended?.kind).toBe('gameOver');
+  });
+
   it('ends with disconnected (E_DISCONNECTED) when the child disconnects the player', async () => {
     const child = await startChild();
     const session = await join(child);
