@@ -47,7 +47,9 @@ export interface OrchestratorEvents {
   clientRejected: { readonly remoteAddress: string; readonly code: number; readonly reason: string };
   /**
    * A client was closed with an error frame after it misbehaved: malformed or oversized frame, unexpected
-   * message, unsupported version, bad name, unknown mode, hello timeout, idle timeout, slow reader.
+   * message, unsupported version, bad name, unknown mode, hello timeout, idle timeout. (A slow reader gets no error
+   * frame, since it does not read: it is destroyed, and a queued or matched one is reported by `playerLeft` with
+   * reason `slowReader`.)
    */
   frameRejected: { readonly clientId: number; readonly remoteAddress: string; readonly code: number; readonly reason: string };
   /** A player said hello and entered its mode's queue at `position` (0-based). */

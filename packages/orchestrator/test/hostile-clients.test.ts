@@ -78,6 +78,34 @@ describe('hostile clients', () => {
     expect(h.orchestrator.stats().queued).toBe(0);
   });
 
+  it('drops a queued client that floods pings but never reads the pongs (slow reader), and frees its queue entry', async () => {
+    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, maxWriteBufferBytes: 1_024 });
+    const reader = await h.queued('reader');
+    const flooder = await h.queued('flooder');
+    expect(h.orchestrator.stats().queued).toBe(2);
+    // Stop reading: the pongs fill the kernel buffers, then the orchestrator's write buffer.
+    flooder.socket.pause();
+    const batch = Buffer.concat(Array.from({ length: 4_096 }, (_, i) => encodeFrame({ type: 'ping', nonce: i })));
+    let sent = 0;
+    const dropped = h.waitFor('playerLeft', (e) => e.name === 'flooder');
+    let gone = false;
+    void dropped.then(() => (gone = true));
+    // Write a batch whenever the socket drains, until the orchestrator gives up on the client (bounded: 64 MB).
+    while (!gone && !flooder.socket.destroyed && sent < 64 << 20) {
+      sent += batch.length;
+      if (!flooder.socket.write(batch)) {
+        await Promise.race([new Promise((resolve) => flooder.socket.once('drain', resolve)), dropped, flooder.closed]);
+      }
+    }
+    expect(await dropped).toMatchObject({ name: 'flooder', reason: 'slowReader' });
+    expect(h.orchestrator.stats().queued).toBe(1);
+    // The other player is untouched and matched with the next arrivals.
+    expect(reader.isClosed).toBe(false);
+    const next = [await h.queued('n1'), await h.queued('n2')];
+    const found = await Promise.all([reader, ...next].map((c) => c.next('matchFound')));
+    expect(found.map((m) => m.slot)).toEqual([0, 1, 2]);
+  });
+
   it('closes a queued client that stops pinging, when an idle timeout is set', async () => {
     const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, queuedIdleTimeoutMs: 300 });
     const pinger = await h.queued('pinger');
