@@ -202,6 +202,8 @@ interface StepResult {
   tickP99Ms: number;
   tickMaxMs: number;
   snapshotsLost: number;
+  /** Players still connected at the end of the window. */
+  connected: number;
   skippedTicks: number;
   snapshotBytesMax: number;
   ppsIn: number;
@@ -234,6 +236,7 @@ async function measureWindow(server: ChildProcess, players: SimPlayer[], hz: num
     tickP99Ms: round(t.p99),
     tickMaxMs: round(t.max),
     snapshotsLost: lost,
+    connected: after.connected,
     skippedTicks: skipped,
     snapshotBytesMax,
     ppsIn: Math.round((after.stats.packetsIn - before.packetsIn) / seconds),
@@ -298,7 +301,12 @@ async function maxPlayers(hz: number): Promise<void> {
     }
     const passing = steps.filter((s) => s.pass);
     const best = passing.at(-1);
-    const at128 = steps.find((s) => s.players === 128);
+    let at128 = steps.find((s) => s.players === 128);
+    if (hz === 60 && at128 === undefined) {
+      // The ladder stopped below 128: measure the target anyway, so the target result is always reported.
+      at128 = await runStep(server, hz, 128);
+      process.stderr.write(`  ${hz} Hz, 128 players (target): p50 ${at128.tickP50Ms} ms, p99 ${at128.tickP99Ms} ms, lost ${at128.snapshotsLost}, ${at128.pass ? 'pass' : 'FAIL'}\n`);
+    }
     result(`max-players-${hz}hz`, {
       runtime,
       tickRateHz: hz,
@@ -325,7 +333,7 @@ async function maxPlayers(hz: number): Promise<void> {
     if (hz === 60 && at128 !== undefined) {
       result('target-128-players-60hz', {
         runtime,
-        met: at128.tickP99Ms < 4 && at128.snapshotsLost === 0 && at128.snapshotBytesMax <= 1200,
+        met: at128.tickP99Ms < 4 && at128.snapshotsLost === 0 && at128.connected === 128 && at128.snapshotBytesMax <= 1200,
         tickP50Ms: at128.tickP50Ms,
         tickP99Ms: at128.tickP99Ms,
         limitMs: 4,
@@ -410,6 +418,8 @@ async function rss(): Promise<void> {
     warmChildMiB: round(median(warm), 1),
     bareNodeUdpMiB: round(bareMiB, 1),
     idleRatio: round(idleMiB / bareMiB),
+    // The issue's target: an idle child within 1.1x of bare Node with one UDP socket.
+    idleTargetMet: idleMiB / bareMiB <= 1.1,
   });
 }
 
