@@ -103,6 +103,35 @@ describe('a match of K players', () => {
     expect((await a.next('matchFound')).host).toBe('play.example.com');
   });
 
+  it('keeps warm + busy processes within the cap while games keep starting and ending', async () => {
+    const cap = 2;
+    const h = await startHarness({ modes: { solo: { playersPerGame: 1, gameOptions: { fake: { lingerMs: 30 } } } }, portCount: cap, warmPoolSize: cap });
+    // At each spawn, count the processes of this orchestrator the OS still has (zombies included).
+    const aliveAtSpawn: number[] = [];
+    h.orchestrator.on('childSpawned', () => aliveAtSpawn.push(h.spawner.handles.filter((handle) => isAlive(handle.pid)).length));
+    const players = Array.from({ length: 12 }, (_, i) => `p${i}`);
+    const clients = await Promise.all(players.map((name) => h.queued(name)));
+    await Promise.all(clients.map((c) => c.next('matchFound')));
+    await h.waitForCount('gameEnded', players.length);
+
+    // Live processes by the events (an exit is reported after the OS reaped the process): never above the cap.
+    let live = 0;
+    let maxLive = 0;
+    for (const e of h.events) {
+      if (e.name === 'childSpawned') maxLive = Math.max(maxLive, ++live);
+      else if (e.name === 'childExited') live--;
+    }
+    expect(maxLive).toBeLessThanOrEqual(cap);
+    expect(Math.max(...aliveAtSpawn)).toBeLessThanOrEqual(cap);
+    // Every player played exactly once; warm children took games; every port is back.
+    const started = h.all('gameStarted');
+    expect(started.flatMap((g) => g.players).toSorted()).toEqual(players.toSorted());
+    expect(started.some((g) => g.warm)).toBe(true);
+    expect(h.all('childSpawned').length).toBeGreaterThan(cap);
+    expect(h.orchestrator.stats()).toMatchObject({ queued: 0, gamesRunning: 0, ports: { free: cap, inUse: 0 } });
+    expect(h.orchestrator.stats().processes).toBeLessThanOrEqual(cap);
+  });
+
   it('uses a warm child when the pool has one, and never exceeds the cap', async () => {
     const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, portCount: 2, warmPoolSize: 2 });
     await h.waitForCount('warmChildReady', 2);
