@@ -17,6 +17,9 @@ export class Conversation {
   readonly #metrics: SessionMetrics;
   /** performance.now() of the last packet sent. */
   lastSentAt = 0;
+  /** performance.now() of the last ping sent. */
+  lastPingAt = Number.NEGATIVE_INFINITY;
+  #ackScheduled = false;
 
   constructor(link: UdpLink, handshake: HandshakeResult, metrics: SessionMetrics, eventHoldMs: number) {
     this.link = link;
@@ -74,5 +77,31 @@ export class Conversation {
   /** Every event still waiting, in order (the conversation ends). */
   drain(): InboxEvent[] {
     return this.#inbox.drain();
+  }
+
+  /** Sends a ping (an RTT sample when its pong comes back; its header carries the acks). */
+  ping(now: number): void {
+    this.lastPingAt = now;
+    this.send({ type: 'ping', time: now });
+  }
+
+  /** A pong came back at `now`: one RTT sample. */
+  pong(time: number, now: number): void {
+    const sample = now - time;
+    if (sample >= 0 && sample < 60_000) this.#metrics.rtt.sample(sample);
+  }
+
+  /**
+   * A reliable event arrived: acknowledge it soon. After the current I/O, a ping carries the acks unless another
+   * packet already did (or `stillOpen()` says the session is no longer open).
+   */
+  scheduleAck(stillOpen: () => boolean): void {
+    if (this.#ackScheduled) return;
+    this.#ackScheduled = true;
+    const since = performance.now();
+    setImmediate(() => {
+      this.#ackScheduled = false;
+      if (stillOpen() && this.lastSentAt < since) this.ping(performance.now());
+    });
   }
 }

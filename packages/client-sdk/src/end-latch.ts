@@ -1,5 +1,5 @@
-import { abortError } from './errors.js';
-import type { SessionEnd } from './session-types.js';
+import { abortError, type ClientError } from './errors.js';
+import type { GameOver, SessionEnd } from './session-types.js';
 
 /** Holds how a session ended, once, and lets callers wait for it with an AbortSignal. @internal */
 export class EndLatch {
@@ -32,5 +32,15 @@ export class EndLatch {
         resolve(end);
       });
     });
+  }
+
+  /**
+   * Resolves with the game over; rejects with the end's error (`closedError()` for a session closed by the
+   * application), or E_ABORTED if `signal` fires first.
+   */
+  async waitForGameOver(signal: AbortSignal | undefined, closedError: () => ClientError): Promise<GameOver> {
+    const end = await this.wait(signal, 'waitForGameOver');
+    if (end.kind === 'gameOver') return end.gameOver;
+    throw end.kind === 'closed' ? closedError() : end.error;
   }
 }

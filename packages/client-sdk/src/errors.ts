@@ -112,3 +112,22 @@ export function clientErrorFromWire(wireCode: number, message: string): ClientEr
 export function abortError(signal: AbortSignal, what: string): ClientError<'E_ABORTED'> {
   return new ClientError(ClientErrorCode.ABORTED, `${what} aborted`, { cause: signal.reason });
 }
+
+/**
+ * The E_SERVER_TIMEOUT error of a session that heard nothing from `where` for `silenceMs`. `refused`: datagrams
+ * answered with ICMP "port unreachable" meanwhile (then nothing listens there any more: the child is gone).
+ */
+export function serverTimeoutError(where: string, silenceMs: number, refused: number): ClientError<'E_SERVER_TIMEOUT'> {
+  const why =
+    refused > 0
+      ? `it is gone or unreachable (${refused} packet${refused === 1 ? '' : 's'} refused: no game server listens on that port any more)`
+      : 'it is gone or unreachable';
+  return new ClientError(ClientErrorCode.SERVER_TIMEOUT, `nothing heard from the game server at ${where} for ${Math.round(silenceMs)} ms: ${why}`);
+}
+
+/** The E_DISCONNECTED error for a `disconnect` packet from the game child with `reason` (a DisconnectReason). */
+export function disconnectedError(reason: number): ClientError<'E_DISCONNECTED'> {
+  return new ClientError(ClientErrorCode.DISCONNECTED, `the game server disconnected this player: ${disconnectReasonName(reason)}`, {
+    disconnectReason: reason,
+  });
+}

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { DenyReason, DisconnectReason, disconnectReasonName, gameOverReasonName, packetDataCapacity } from '@proj/protocol';
+import { DisconnectReason, gameOverReasonName, packetDataCapacity } from '@proj/protocol';
 import { Conversation } from './conversation.js';
 import { EndLatch } from './end-latch.js';
-import { ClientError, ClientErrorCode } from './errors.js';
+import { ClientError, ClientErrorCode, disconnectedError, serverTimeoutError } from './errors.js';
 import type { InboxEvent } from './event-inbox.js';
 import type { HandshakeResult } from './handshake.js';
 import type { Logger } from './logger.js';
@@ -11,7 +11,7 @@ import type { MatchFound } from './match.js';
 import { SessionMetrics } from './session-metrics.js';
 import type { ResolvedConnectOptions } from './session-options.js';
 import type { GameOver, GameSessionEvents, SessionEnd, SessionStats } from './session-types.js';
-import { openAndHandshake } from './reopen.js';
+import { reclaimSlot } from './reopen.js';
 import type { UdpLink, UdpTarget } from './udp-link.js';
 import { MAX_TIMER_MS, intOption, signalOption } from './validate.js';
 
@@ -56,8 +56,6 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
   #conv: Conversation;
   #reconnecting: Promise<void> | undefined;
   #lastHeardAt: number;
-  #lastPingAt = Number.NEGATIVE_INFINITY;
-  #ackScheduled = false;
   #inputSeq = 0;
   readonly #m: SessionMetrics;
 
@@ -156,15 +154,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
    * `signal` fires.
    */
   async waitForGameOver(options: { readonly signal?: AbortSignal } = {}): Promise<GameOver> {
-    const end = await this.waitForEnd(options);
-    switch (end.kind) {
-      case 'gameOver':
-        return end.gameOver;
-      case 'closed':
-        throw this.#closedError('waitForGameOver');
-      default:
-        throw end.error;
-    }
+    return await this.#latch.waitForGameOver(signalOption(options.signal), () => this.#closedError('waitForGameOver'));
   }
 
   // ---- receiving -----------------------------------------------------------------------------------
@@ -181,17 +171,15 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
         if (fresh && this.#m.ticks.accept(packet.tick)) this.emit('snapshot', { tick: packet.tick, data: packet.data });
         return;
       case 'reliableEvent':
-        this.#scheduleAck();
+        this.#conv.scheduleAck(() => this.#state === 'open');
         this.#deliver(this.#conv.event(packet.eventId, packet.data, now));
         return;
       case 'ping':
         this.#conv.send({ type: 'pong', time: packet.time });
         return;
-      case 'pong': {
-        const sample = now - packet.time;
-        if (sample >= 0 && sample < 60_000) this.#m.rtt.sample(sample);
+      case 'pong':
+        this.#conv.pong(packet.time, now);
         return;
-      }
       case 'gameOver':
         this.#onGameOver(packet.reason, packet.data);
         return;
@@ -221,11 +209,8 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
   }
 
   #onDisconnect(reason: number): void {
-    const reasonName = disconnectReasonName(reason);
-    const error = new ClientError(ClientErrorCode.DISCONNECTED, `the game server disconnected this player: ${reasonName}`, {
-      disconnectReason: reason,
-    });
-    this.#finish({ kind: 'disconnected', disconnect: { reason, reasonName }, error });
+    const error = disconnectedError(reason);
+    this.#finish({ kind: 'disconnected', disconnect: { reason, reasonName: error.disconnectReasonName ?? '' }, error });
   }
 
   // ---- timers --------------------------------------------------------------------------------------
@@ -235,10 +220,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     const now = performance.now();
     const silence = now - this.#lastHeardAt;
     if (silence >= this.#options.timeoutMs) {
-      const where = `${this.#target.address}:${this.#target.port}`;
-      this.#fail(
-        new ClientError(ClientErrorCode.SERVER_TIMEOUT, `nothing heard from the game server at ${where} for ${Math.round(silence)} ms: it is gone or unreachable`),
-      );
+      this.#fail(serverTimeoutError(`${this.#target.address}:${this.#target.port}`, silence, this.#conv.link.refused));
       return;
     }
     const auto = this.#options.autoReconnectAfterMs;
@@ -248,25 +230,9 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
       });
       return;
     }
-    if (now - this.#lastPingAt >= this.#options.pingIntervalMs) this.#ping(now);
+    if (now - this.#conv.lastPingAt >= this.#options.pingIntervalMs) this.#conv.ping(now);
     this.#deliver(this.#conv.housekeep(now));
   };
-
-  #scheduleAck(): void {
-    if (this.#ackScheduled) return;
-    this.#ackScheduled = true;
-    const since = performance.now();
-    setImmediate(() => {
-      this.#ackScheduled = false;
-      // A ping carries the acks (and yields an RTT sample) unless another packet already did.
-      if (this.#state === 'open' && this.#conv.lastSentAt < since) this.#ping(performance.now());
-    });
-  }
-
-  #ping(now: number): void {
-    this.#lastPingAt = now;
-    this.#conv.send({ type: 'ping', time: now });
-  }
 
   // ---- reconnect and end ---------------------------------------------------------------------------
 
@@ -287,16 +253,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     void this.#conv.link.close();
     const combined = signal === undefined ? this.#lifetime.signal : AbortSignal.any([this.#lifetime.signal, signal]);
     try {
-      const { link, result } = await openAndHandshake(
-        {
-          target: this.#target,
-          token: this.match.token,
-          deadline,
-          signal: combined,
-          retryDenied: (reason) => reason === DenyReason.SLOT_TAKEN || reason === DenyReason.TOKEN_REUSED,
-        },
-        this.#options,
-      );
+      const { link, result } = await reclaimSlot({ target: this.#target, token: this.match.token, deadline, signal: combined }, this.#options);
       if (this.#isEnded()) {
         void link.close();
         throw this.#closedError('reconnect');
@@ -304,8 +261,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
       this.#install(link, result);
     } catch (error) {
       if (this.#isEnded()) throw this.#closedError('reconnect');
-      const failure =
-        error instanceof ClientError ? error : new ClientError(ClientErrorCode.SOCKET, `reconnect failed: ${String(error)}`, { cause: error });
+      const failure = error as ClientError;
       this.#fail(
         auto
           ? new ClientError(ClientErrorCode.SERVER_TIMEOUT, `the game server went silent and reconnecting failed: ${failure.message}`, { cause: failure })
@@ -327,6 +283,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     link.setHandler(this.#onDatagram);
   }
 
+  /** A method, not a comparison: TypeScript would keep `#state` narrowed across the awaits above. */
   #isEnded(): boolean {
     return this.#state === 'ended';
   }

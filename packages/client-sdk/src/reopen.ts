@@ -1,3 +1,5 @@
+import { DenyReason } from '@proj/protocol';
+import { ClientError, ClientErrorCode } from './errors.js';
 import { handshake, type HandshakeResult } from './handshake.js';
 import type { ResolvedConnectOptions } from './session-options.js';
 import { UdpLink, type UdpTarget } from './udp-link.js';
@@ -37,5 +39,25 @@ export async function openAndHandshake(
   } catch (error) {
     await link.close();
     throw error;
+  }
+}
+
+/**
+ * A reconnect's new conversation: {@link openAndHandshake} with the same token, retrying SLOT_TAKEN and
+ * TOKEN_REUSED denials (the child still holds the old binding) until the deadline. Rejects with a ClientError
+ * (anything else wrapped as E_SOCKET). @internal
+ */
+export async function reclaimSlot(
+  request: Omit<OpenRequest, 'retryDenied'>,
+  options: ResolvedConnectOptions,
+): Promise<{ readonly link: UdpLink; readonly result: HandshakeResult }> {
+  try {
+    return await openAndHandshake(
+      { ...request, retryDenied: (reason) => reason === DenyReason.SLOT_TAKEN || reason === DenyReason.TOKEN_REUSED },
+      options,
+    );
+  } catch (error) {
+    if (error instanceof ClientError) throw error;
+    throw new ClientError(ClientErrorCode.SOCKET, `reconnect failed: ${String(error)}`, { cause: error });
   }
 }

@@ -44,6 +44,8 @@ export class UdpLink {
   readonly target: UdpTarget;
   /** Socket errors seen after connect. */
   errors = 0;
+  /** Of those, ECONNREFUSED: ICMP "port unreachable", nothing listens on the target port (any more). */
+  refused = 0;
   /** Sends that failed. */
   sendErrors = 0;
   readonly #socket: Socket;
@@ -62,8 +64,9 @@ export class UdpLink {
       if (this.#held !== undefined) this.#held.push(datagram);
       else this.#handler?.(datagram);
     });
-    socket.on('error', (error) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       this.errors++;
+      if (error.code === 'ECONNREFUSED') this.refused++;
       this.#logger.debug('udp socket error', { error: error.message, address: target.address, port: target.port });
     });
   }

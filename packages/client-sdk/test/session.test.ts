@@ -140,14 +140,16 @@ describe('connect and play against a fake child', () => {
 
   it('fails with E_SERVER_TIMEOUT when the child goes silent (gone)', async () => {
     const child = await startChild();
-    const session = await join(child, 0, { timeoutMs: 600 });
+    const session = await join(child, 0, { timeoutMs: 600, pingIntervalMs: 50 });
     const ends: SessionEnd[] = [];
     session.on('end', (e) => ends.push(e));
     await waitUntil(() => session.stats().snapshotsReceived > 0, 'a snapshot');
     await child.close();
     const error = await failure(session.waitForGameOver());
     expect(error.code).toBe('E_SERVER_TIMEOUT');
-    expect(error.message).toMatch(/nothing heard/);
+    expect(error.message).toMatch(/nothing heard from the game server at 127\.0\.0\.1:\d+ for \d+ ms: it is gone or unreachable/);
+    // Its port is closed: the pings since were answered with ICMP "port unreachable", and the message says so.
+    expect(error.message).toMatch(/\(\d+ packets? refused: no game server listens on that port any more\)/);
     expect(ends).toHaveLength(1);
     expect(ends[0]).toMatchObject({ kind: 'failed', error: { code: 'E_SERVER_TIMEOUT' } });
   });
