@@ -1,0 +1,84 @@
+// The README's "Writing your own Game" example, run for real: the README still holds the exact code of
+// test/fixtures/clicker.ts, the game plays to its end over UDP in-process, and the README's custom process
+// entry (test/fixtures/clicker-entry.ts) runs it as a forked child that reports and exits like the arena's.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GameExitCode, GameOverReason } from '@proj/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGame } from '../src/index.js';
+import { createClicker } from './fixtures/clicker.js';
+import { ForkedChild, TestClient, WAIT_MS, freePort, testGame } from './helpers.js';
+
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+const scoreOf = (snapshot: Uint8Array, seat: number): number => ((snapshot[seat * 2] ?? 0) << 8) | (snapshot[seat * 2 + 1] ?? 0);
+
+/** Presses `times` times, each once the previous press shows in a snapshot (newest input wins: never two per tick). */
+async function press(c: TestClient, seat: number, times: number): Promise<void> {
+  for (let i = 1; i <= times; i++) {
+    const since = c.received.length;
+    c.input(Uint8Array.of(1));
+    await c.waitFor('snapshot', (p) => scoreOf(p.data, seat) >= i, WAIT_MS, since);
+  }
+}
+
+describe('the README Game example', () => {
+  it('is the code the README shows', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const fixture = readFileSync(new URL('./fixtures/clicker.ts', import.meta.url), 'utf8');
+    const body = fixture.slice(fixture.indexOf('/** First to press'));
+    expect(body.length).toBeGreaterThan(500);
+    expect(readme).toContain(body);
+  });
+
+  it('plays to its end in-process: welcome events, scores in snapshots, bad input counted, the winner first', async () => {
+    const g = testGame(2);
+    const server = await startGame({ assignment: g.assignment, game: createClicker(3), lingerMs: 2000 });
+    open.push(server);
+    const a = await TestClient.open(server.port);
+    const b = await TestClient.open(server.port);
+    open.push(a, b);
+    expect(await a.connect(g.token(0))).toMatchObject({ type: 'accepted', slot: 0 });
+    expect(await b.connect(g.token(1))).toMatchObject({ type: 'accepted', slot: 1 });
+    expect([...(await a.waitFor('reliableEvent')).data]).toEqual([1, 0]);
+    expect([...(await b.waitFor('reliableEvent')).data]).toEqual([1, 1]);
+    await a.waitFor('snapshot', (p) => p.data.length === 4); // playing: one u16 per seat
+    b.input(Uint8Array.of(7)); // not a press
+    await expect.poll(() => server.stats().dropped.badInput, { timeout: WAIT_MS }).toBe(1);
+    await press(b, 1, 1);
+    await press(a, 0, 2);
+    a.input(Uint8Array.of(1)); // the third press wins
+    expect((await a.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
+    expect((await b.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
+    const end = await server.closed;
+    expect(end).toMatchObject({ reason: 'gameOver', exitCode: GameExitCode.GAME_OVER, result: { reason: 'won' } });
+    expect(end.results).toEqual([
+      { slot: 0, name: 'player0', score: 3, connected: true },
+      { slot: 1, name: 'player1', score: 1, connected: true },
+    ]);
+  });
+
+  it('runs as a forked child through the README custom entry, reporting the game and exiting GAME_OVER', async () => {
+    const child = new ForkedChild(fileURLToPath(new URL('./fixtures/clicker-entry.ts', import.meta.url)));
+    open.push({ close: () => child.kill() });
+    await child.next('idle');
+    const g = testGame(1, { port: await freePort() });
+    child.start(g.assignment);
+    const c = await TestClient.open((await child.next('ready')).port);
+    open.push(c);
+    expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    await c.waitFor('snapshot', (p) => p.data.length === 2);
+    await press(c, 0, 2);
+    c.input(Uint8Array.of(1));
+    expect(await child.next('gameOver')).toEqual({
+      type: 'gameOver',
+      gameId: g.assignment.gameId,
+      reason: 'won',
+      results: [{ slot: 0, name: 'player0', score: 3, connected: true }],
+    });
+    expect((await child.exited).code).toBe(GameExitCode.GAME_OVER);
+  });
+});
