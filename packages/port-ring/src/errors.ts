@@ -45,6 +45,7 @@ export class PortRingError<Code extends PortRingErrorCode = PortRingErrorCode> e
   /** A stable, machine-readable code such as 'E_ALREADY_FREE'. */
   readonly code: Code;
 
+  /** An error with `code`, a human-readable `message` and optionally the underlying `cause`. */
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PortRingError';

@@ -44,6 +44,7 @@ export class AckTracker {
   #ack = NONE;
   #ackBits = 0;
 
+  /** A tracker that has sent and received nothing; throws ProtocolError E_INVALID_ARGUMENT for a bad `windowSize`. */
   constructor(options: AckTrackerOptions = {}) {
     const size = options.windowSize ?? 1024;
     if (!Number.isInteger(size) || size < 64 || size > 32768 || (size & (size - 1)) !== 0) {

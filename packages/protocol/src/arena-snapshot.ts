@@ -108,6 +108,7 @@ export class ArenaSnapshotBuilder {
   readonly #playerCount: number;
   readonly #itemCount: number;
 
+  /** Encodes `snapshot`'s players and items once; throws ProtocolError E_INVALID_FIELD on a bad field. */
   constructor(snapshot: ArenaSnapshot) {
     const { players, items } = snapshot;
     if (players.length > 255 || items.length > 255) invalid('at most 255 players and 255 items');

@@ -31,6 +31,7 @@ export class BinaryWriter {
   #buf: Buffer;
   #len = 0;
 
+  /** An empty writer; throws ProtocolError E_INVALID_ARGUMENT when `maxBytes` or `initialBytes` is out of range. */
   constructor(options: BinaryWriterOptions = {}) {
     const maxBytes = options.maxBytes ?? MAX_DATAGRAM_BYTES;
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0 || maxBytes > 2 ** 30) {

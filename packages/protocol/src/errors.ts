@@ -58,6 +58,7 @@ export class ProtocolError<Code extends ProtocolErrorCode = ProtocolErrorCode> e
   /** A stable, machine-readable code such as 'E_TRUNCATED'. */
   readonly code: Code;
 
+  /** An error with `code`, a human-readable `message` and optionally the underlying `cause`. */
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ProtocolError';
