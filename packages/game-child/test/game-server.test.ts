@@ -136,6 +136,41 @@ describe('joining', () => {
   });
 });
 
+describe('reconnecting versus single use', () => {
+  it('lets a timed-out seat back with its token only until the token expires (on the injected clock)', async () => {
+    const clock = new ManualClock(0, Date.now());
+    const g = testGame(2);
+    const server = await start(g, { clock, disconnectTimeoutMs: 2000 });
+    const keeper = await client(server);
+    const player = await client(server, { autoAck: false }); // silent after its request
+    const token = g.token(0, { expiresAt: clock.epochNow() + 6000 });
+    expect(await keeper.connect(g.token(1))).toMatchObject({ type: 'accepted' });
+    expect(await player.connect(token)).toMatchObject({ type: 'accepted' });
+    /** Moves time on by `ms` in 500 ms steps, the keeper speaking (and heard) at each. */
+    const pass = async (ms: number): Promise<void> => {
+      for (let t = 0; t < ms; t += 500) {
+        clock.advance(500);
+        const since = keeper.received.length;
+        keeper.send({ type: 'ping', time: t });
+        await keeper.waitFor('pong', () => true, WAIT_MS, since);
+      }
+    };
+    await pass(2500);
+    expect(server.players()[0]!.connected).toBe(false);
+    const back = await client(server, { autoAck: false });
+    expect(await back.connect(token)).toMatchObject({ type: 'accepted', slot: 0 }); // same token, before expiry
+    await pass(2500);
+    expect(server.players()[0]!.connected).toBe(false); // silent again
+    await pass(1500); // now past the token's expiry
+    const late = await client(server);
+    expect(await late.connect(token)).toMatchObject({ type: 'denied', reason: DenyReason.TOKEN_EXPIRED });
+    expect(server.players()[0]).toMatchObject({ connected: false, port: back.port });
+    expect(server.stats()).toMatchObject({ reconnects: 1, timeouts: 2 });
+    expect(server.stats().dropped.tokenExpired).toBe(1);
+    expect(server.state).toBe('playing');
+  });
+});
+
 describe('playing', () => {
   it('plays a full game to game over, reliably delivering events and the result, then closes with exit code 0', async () => {
     const g = testGame(2, { options: winMap });
