@@ -13,8 +13,10 @@ import {
   type GameSession,
   type MatchFound,
 } from '@proj/client-sdk';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestServer, stopAll, waitUntil } from './helpers/server-process.js';
+import { ROOT, SOURCE_ARGS, TestServer, cleanEnv, stopAll, waitUntil } from './helpers/server-process.js';
 
 const sessions: GameSession[] = [];
 let server: TestServer;
@@ -92,6 +94,34 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
       expect(stats.lossDown).toBeLessThan(0.5);
       expect(s.ended?.kind).toBe('gameOver');
     }
+  });
+
+  it("the README's complete example (examples/arena-bot.ts) runs: two copies find a match and play it to game over", async () => {
+    const example = join(ROOT, 'packages', 'client-sdk', 'examples', 'arena-bot.ts');
+    const run = (name: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve, reject) => {
+        const env = cleanEnv({ GAME_PORT: String(server.port), GAME_MODE: 'duel', GAME_NAME: name });
+        const proc = spawn(process.execPath, [...SOURCE_ARGS, example], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+        proc.on('error', reject);
+        proc.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr });
+        });
+      });
+    const results = await Promise.all([run('readme-a'), run('readme-b')]);
+    for (const r of results) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^board \d+x\d+$/m);
+      expect(r.stdout).toMatch(/^game over \(COMPLETED\), standings/m);
+      expect(r.stdout).toMatch(/^rtt [\d.]+ ms, loss [\d.]+% up, [\d.]+% down$/m);
+    }
+    expect(results.some((r) => /^in queue, position 1$/m.test(r.stdout))).toBe(true);
   });
 
   it('cancels while queued: E_ABORTED, and the server drops the player from its queue', async () => {
