@@ -10,11 +10,32 @@ afterEach(() => {
   for (const h of handles.splice(0)) h.kill('SIGKILL');
 });
 
-function spawn(env: Record<string, string> = {}): { handle: ChildProcessHandle; messages: unknown[]; exit: Promise<ChildExit> } {
+interface Spawned {
+  handle: ChildProcessHandle;
+  messages: unknown[];
+  /** Resolves with the first message (received already or later) of `type`. */
+  message(type: string): Promise<unknown>;
+  exit: Promise<ChildExit>;
+}
+
+function spawn(env: Record<string, string> = {}): Spawned {
   const handle = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } }).spawn();
   handles.push(handle);
   const messages: unknown[] = [];
-  handle.onMessage((m) => messages.push(m));
+  const waiters: (() => void)[] = [];
+  handle.onMessage((m) => {
+    messages.push(m);
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  const message = (type: string): Promise<unknown> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const found = messages.find((m) => (m as { type?: unknown }).type === type);
+        if (found !== undefined) resolve(found);
+        else waiters.push(check);
+      };
+      check();
+    });
   let exits = 0;
   const exit = new Promise<ChildExit>((resolve) =>
     handle.onExit((e) => {
@@ -23,7 +44,7 @@ function spawn(env: Record<string, string> = {}): { handle: ChildProcessHandle; 
       resolve(e);
     }),
   );
-  return { handle, messages, exit };
+  return { handle, messages, message, exit };
 }
 
 async function assignment(options: Record<string, unknown> = {}): Promise<GameAssignment> {
@@ -48,17 +69,17 @@ describe('ForkSpawner', () => {
   });
 
   it('says idle when started ahead', async () => {
-    const { messages } = spawn();
-    while (messages.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const { messages, message } = spawn();
+    await message('idle');
     expect(messages[0]).toEqual({ type: 'idle' });
   });
 
   it('forks a child that speaks IPC: start, ready, shutdown; exit reported once', async () => {
-    const { handle, messages, exit } = spawn();
+    const { handle, message, exit } = spawn();
     expect(handle.pid).toBeGreaterThan(0);
     const game = await assignment();
     expect(handle.send({ type: 'start', ipcVersion: 1, game })).toBe(true);
-    while (!messages.some((m) => (m as { type: string }).type === 'ready')) await new Promise((r) => setTimeout(r, 10));
+    expect(await message('ready')).toEqual({ type: 'ready', gameId: 'g', port: game.port });
     handle.send({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 100 });
     expect(await exit).toEqual({ code: 16, signal: null });
     expect(handle.send({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 100 })).toBe(false);
