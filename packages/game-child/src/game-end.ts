@@ -1,5 +1,6 @@
-import { GameExitCode, GameOverReason, type IpcPlayerResult } from '@proj/protocol';
-import { GameStopCause, type GameResult } from './game.js';
+import { GameExitCode, GameOverReason, packetDataCapacity, type IpcPlayerResult } from '@proj/protocol';
+import { GameStopCause, type Game, type GameResult } from './game.js';
+import type { Logger } from './logger.js';
 
 /**
  * Why a game server ended, one per exit code:
@@ -96,4 +97,40 @@ const stopCauses: Partial<Record<GameEndReason, GameStopCause>> = {
 /** The cause to pass to `Game.stop` when the server ends the game for `reason` (undefined: do not call it). @internal */
 export function stopCauseFor(reason: GameEndReason): GameStopCause | undefined {
   return stopCauses[reason];
+}
+
+/**
+ * How the game ended for `reason`: the game's own result (`given.result`, else `game.stop(cause)` for the
+ * reasons that have a stop cause; a throwing `stop` is recorded as the error), with result bytes that do not
+ * fit the gameOver packet dropped (logged), and every seat ranked. Never throws. @internal
+ */
+export function concludeGame(
+  reason: GameEndReason,
+  game: Game,
+  seats: ReadonlyMap<number, { readonly name: string; readonly connected: boolean }>,
+  given: { readonly error?: unknown; readonly result?: GameResult | undefined },
+  logger: Logger,
+  gameId: string,
+): GameEnd {
+  let result = given.result;
+  let failure = given.error;
+  const cause = stopCauseFor(reason);
+  if (result === undefined && cause !== undefined) {
+    try {
+      result = game.stop(cause);
+    } catch (e) {
+      failure = e;
+    }
+  }
+  if (result?.data !== undefined && !(result.data instanceof Uint8Array && result.data.length <= packetDataCapacity('gameOver'))) {
+    logger.warn('game result data dropped: not a Uint8Array that fits the gameOver packet', { gameId });
+    result = { ...result, data: new Uint8Array(0) };
+  }
+  return {
+    reason,
+    exitCode: exitCodeFor(reason),
+    result,
+    results: rankResults(seats, result),
+    ...(failure !== undefined ? { error: failure } : {}),
+  };
 }

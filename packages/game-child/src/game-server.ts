@@ -1,15 +1,15 @@
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { DisconnectReason, packetDataCapacity } from '@proj/protocol';
+import { DisconnectReason } from '@proj/protocol';
 import type { Clock } from './clock.js';
 import { DurationWindow, type TickTimeStats } from './duration-window.js';
-import { GameChildError } from './errors.js';
-import { exitCodeFor, gameOverReasonFor, rankResults, stopCauseFor, type GameEnd, type GameEndReason } from './game-end.js';
-import { MAX_RELIABLE_PAYLOAD_BYTES, type Game, type GameResult } from './game.js';
+import { concludeGame, gameOverReasonFor, type GameEnd, type GameEndReason } from './game-end.js';
+import type { Game, GameResult } from './game.js';
 import { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
 import { Outbound } from './outbound.js';
 import { PlayerSession } from './player-session.js';
+import { anyJoined, countConnected, queueReliable, seatStatuses } from './seats.js';
 import type { ResolvedServerOptions } from './server-options.js';
 import { createStats, snapshotStats, type GameServerStats, type MutableStats } from './server-stats.js';
 import type { GameServerEvents, GameServerState, PlayerStatus } from './game-server-types.js';
@@ -82,7 +82,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     this.#loop = new TickLoop({ tickRateHz: options.tickRateHz, clock, onTick: this.#onTick });
     game.setup(
       options.assignment.players.map((p) => ({ slot: p.slot, name: p.name })),
-      { sendReliable: (payload, to) => this.#sendReliable(payload, to), logger },
+      { sendReliable: (payload, to) => queueReliable(this.#sessions, payload, to), logger },
     );
   }
 
@@ -114,18 +114,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
 
   /** Every seat, in slot order. */
   players(): PlayerStatus[] {
-    return [...this.#sessions.values()]
-      .sort((a, b) => a.slot - b.slot)
-      .map((s) => ({
-        slot: s.slot,
-        name: s.name,
-        connected: s.connected,
-        joined: s.everConnected,
-        address: s.key === undefined ? undefined : s.address,
-        port: s.key === undefined ? undefined : s.port,
-        rttMs: s.srttMs,
-        pendingReliable: s.outbox.size,
-      }));
+    return seatStatuses(this.#sessions);
   }
 
   /**
@@ -203,12 +192,12 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     if (!this.#running()) return; // the game crashed in a callback above
     const maxDuration = o.assignment.maxDurationMs;
     if (maxDuration !== undefined && now - this.#startedAt >= maxDuration) return this.#finish('maxDuration', undefined, o.lingerMs);
-    const connected = this.#connectedCount();
+    const connected = countConnected(this.#sessions);
     if (this.#state === 'waiting') {
       if (connected === this.#sessions.size) this.#beginPlay();
       else if (now - this.#startedAt >= o.joinTimeoutMs || this.#clock.epochNow() > o.assignment.tokenExpiresAt) {
         if (connected > 0) this.#beginPlay();
-        else return this.#finish(this.#anyJoined() ? 'allLeft' : 'noPlayers', undefined, o.lingerMs);
+        else return this.#finish(anyJoined(this.#sessions) ? 'allLeft' : 'noPlayers', undefined, o.lingerMs);
       }
     }
     if (this.#state === 'playing') {
@@ -263,24 +252,6 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     }
   }
 
-  #sendReliable(payload: Uint8Array, to: number | undefined): void {
-    if (!(payload instanceof Uint8Array) || payload.length === 0 || payload.length > MAX_RELIABLE_PAYLOAD_BYTES) {
-      throw new GameChildError('E_INVALID_ARGUMENT', `a reliable event must be 1..${MAX_RELIABLE_PAYLOAD_BYTES} bytes`);
-    }
-    if (to !== undefined) {
-      const s = this.#sessions.get(to);
-      if (s === undefined) throw new GameChildError('E_INVALID_ARGUMENT', `slot ${to} is not in this game`);
-      this.#queueReliable(s, payload);
-      return;
-    }
-    for (const s of this.#sessions.values()) this.#queueReliable(s, payload);
-  }
-
-  #queueReliable(s: PlayerSession, payload: Uint8Array): void {
-    // A player who cannot keep up is disconnected at the next tick (not here: the game is mid-call).
-    if (s.connected && !s.outbox.push(payload)) s.overflowed = true;
-  }
-
   // ---- lifecycle helpers ---------------------------------------------------------------------------
 
   #disconnect(s: PlayerSession, why: 'left' | 'timeout' | 'overflow'): void {
@@ -308,27 +279,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   #finish(reason: GameEndReason, error: unknown, lingerMs: number, tellPlayers = true, gameResult?: GameResult): void {
     if (!this.#running()) return;
     this.#state = 'ending';
-    let result = gameResult;
-    let failure = error;
-    const cause = stopCauseFor(reason);
-    if (result === undefined && cause !== undefined) {
-      try {
-        result = this.#game.stop(cause);
-      } catch (e) {
-        failure = e;
-      }
-    }
-    if (result?.data !== undefined && !(result.data instanceof Uint8Array && result.data.length <= packetDataCapacity('gameOver'))) {
-      this.#logger.warn('game result data dropped: not a Uint8Array that fits the gameOver packet', { gameId: this.gameId });
-      result = { ...result, data: new Uint8Array(0) };
-    }
-    const end: GameEnd = {
-      reason,
-      exitCode: exitCodeFor(reason),
-      result,
-      results: rankResults(this.#sessions, result),
-      ...(failure !== undefined ? { error: failure } : {}),
-    };
+    const end = concludeGame(reason, this.#game, this.#sessions, { error, result: gameResult }, this.#logger, this.gameId);
     this.#end = end;
     this.#lingerUntil = this.#clock.now() + lingerMs;
     this.#logger.info('game over', { gameId: this.gameId, reason, exitCode: end.exitCode });
@@ -365,16 +316,5 @@ export class GameServer extends EventEmitter<GameServerEvents> {
       this.#stats.dropped.internalError++;
       this.#logger.error('a GameServer event listener threw', { gameId: this.gameId, event, error: String(error) });
     }
-  }
-
-  #connectedCount(): number {
-    let n = 0;
-    for (const s of this.#sessions.values()) if (s.connected) n++;
-    return n;
-  }
-
-  #anyJoined(): boolean {
-    for (const s of this.#sessions.values()) if (s.everConnected) return true;
-    return false;
   }
 }
