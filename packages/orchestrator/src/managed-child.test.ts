@@ -1,9 +1,10 @@
 import type { GameAssignment } from '@proj/protocol';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeHandle } from '../test/helpers/fake-spawner.js';
 import type { ChildExit } from './child-process.js';
 import { silentLogger } from './logger.js';
-import { type ChildObserver, type ChildState, ManagedChild, type StartOutcome } from './managed-child.js';
+import { type ChildObserver, type ChildState, ManagedChild, type StartOutcome, childGraceMs } from './managed-child.js';
 
 const assignment: GameAssignment = {
   gameId: 'g1',
@@ -132,7 +133,7 @@ describe('ManagedChild', () => {
       const { handle, child } = setup();
       handle.message({ type: 'idle' });
       child.stop('poolShrink', 1_000);
-      expect(handle.sent).toEqual([{ type: 'shutdown', reason: 'poolShrink', graceMs: 1_000 }]);
+      expect(handle.sent).toEqual([{ type: 'shutdown', reason: 'poolShrink', graceMs: 800 }]);
       vi.advanceTimersByTime(600);
       child.stop('orchestratorStopping', 1_000);
       vi.advanceTimersByTime(500);
@@ -152,7 +153,7 @@ describe('ManagedChild', () => {
       vi.advanceTimersByTime(59_999);
       expect(handle.sent.map((m) => m.type)).toEqual(['start']);
       vi.advanceTimersByTime(1);
-      expect(handle.sent.at(-1)).toEqual({ type: 'shutdown', reason: 'maxDuration', graceMs: 2_000 });
+      expect(handle.sent.at(-1)).toEqual({ type: 'shutdown', reason: 'maxDuration', graceMs: 1_750 });
       vi.advanceTimersByTime(2_000);
       expect(handle.signals).toEqual(['SIGKILL']);
     } finally {
@@ -176,5 +177,21 @@ describe('ManagedChild', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('childGraceMs', () => {
+  it('leaves the child less than the SIGKILL deadline, by at most 250 ms, never below 0', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_147_483_647 }), (graceMs) => {
+        const told = childGraceMs(graceMs);
+        expect(Number.isInteger(told)).toBe(true);
+        expect(told).toBeGreaterThanOrEqual(0);
+        expect(told).toBeLessThanOrEqual(graceMs);
+        expect(graceMs - told).toBeLessThanOrEqual(250);
+        if (graceMs >= 5) expect(told).toBeLessThan(graceMs);
+      }),
+    );
+    expect([0, 100, 1_000, 5_000].map(childGraceMs)).toEqual([0, 80, 800, 4_750]);
   });
 });

@@ -144,14 +144,16 @@ export class ManagedChild {
   }
 
   /**
-   * Asks the child to stop (IPC `shutdown` with `reason` and `graceMs`) and SIGKILLs it if it is still alive
-   * `graceMs` later. A pending `start` resolves `cancelled`. Idempotent: a second call never extends the deadline.
+   * Asks the child to stop (IPC `shutdown` with `reason`) and SIGKILLs it if it is still alive `graceMs` later. The
+   * child is told a little less than `graceMs` (see {@link childGraceMs}) so that a child that lingers as long as
+   * it is allowed (to resend its players their game-over) still exits by itself before the SIGKILL. A pending
+   * `start` resolves `cancelled`. Idempotent: a second call never extends the deadline.
    */
   stop(reason: ShutdownReason, graceMs: number): void {
     if (this.#state === 'exited') return;
     this.#state = 'stopping';
     this.#settleStart?.({ ok: false, reason: 'cancelled' });
-    this.handle.send({ type: 'shutdown', reason, graceMs });
+    this.handle.send({ type: 'shutdown', reason, graceMs: childGraceMs(graceMs) });
     this.#armKill(graceMs);
   }
 
@@ -239,3 +241,14 @@ export class ManagedChild {
 
 /** How long a child that reported bindFailed has to exit by itself before it is SIGKILLed. */
 const BIND_FAILED_EXIT_GRACE_MS = 2_000;
+
+/** The most of a stop's grace period kept back from the child for its own exit (closing sockets, process exit). */
+const EXIT_MARGIN_MS = 250;
+
+/**
+ * The grace period a child is told in `shutdown` when it is SIGKILLed `graceMs` later: `graceMs` minus a margin for
+ * its exit (a fifth of `graceMs`, at most 250 ms), never negative.
+ */
+export function childGraceMs(graceMs: number): number {
+  return Math.max(0, graceMs - Math.min(EXIT_MARGIN_MS, Math.floor(graceMs / 5)));
+}

@@ -51,7 +51,10 @@ export interface OrchestratorOptions {
   readonly readyTimeoutMs?: number;
   /** A game running longer is told to stop, then killed after `shutdownGraceMs`; 0: no limit. Default 3600000. */
   readonly maxGameDurationMs?: number;
-  /** How long a child told to shut down has before SIGKILL. Default 5000. */
+  /**
+   * How long a child told to shut down has before SIGKILL. Its `shutdown` message says a little less (a fifth less,
+   * at most 250 ms less), leaving it time to exit by itself after lingering. Default 5000.
+   */
   readonly shutdownGraceMs?: number;
   /** Lifetime of connect tokens, from the launch of the game. Default 30000. */
   readonly tokenTtlMs?: number;

@@ -45,6 +45,21 @@ describe('graceful shutdown', () => {
     await expect(h.orchestrator.listen()).rejects.toMatchObject({ code: 'E_CLOSED' });
   });
 
+  it('a child that lingers as long as it is told (to resend its game-over) exits by itself before the SIGKILL', async () => {
+    const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, portCount: 3, shutdownGraceMs: 1_500 });
+    h.spawner.script.push({ useFullGrace: true }, { useFullGrace: true }, { useFullGrace: true });
+    for (const name of ['a', 'b', 'c']) await (await h.queued(name)).next('matchFound');
+    await h.waitForCount('gameStarted', 3);
+    await h.orchestrator.close({ drainMs: 0 });
+    const ended = h.all('gameEnded');
+    expect(ended).toHaveLength(3);
+    // Told 250 ms less than the 1.5 s before SIGKILL: each ended on its own, with the shutdown exit code.
+    for (const e of ended) expect(e).toMatchObject({ reason: 'SHUTDOWN', exitCode: 16, signal: null });
+    const shutdowns = h.spawner.sent.filter((m) => m.type === 'shutdown');
+    expect(shutdowns).toHaveLength(3);
+    for (const m of shutdowns) expect(m).toEqual({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 1_250 });
+  });
+
   it('cancels launches still starting and stops warm children', async () => {
     const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, portCount: 3, warmPoolSize: 1 });
     await h.waitFor('warmChildReady');

@@ -16,6 +16,7 @@ export interface FakeBehaviour {
   crash?: 'beforeReady' | 'afterReady';
   crashAfterMs?: number;
   ignoreShutdown?: boolean;
+  useFullGrace?: boolean;
   exitCode?: number;
 }
 
@@ -28,6 +29,8 @@ export class FixtureSpawner implements ChildSpawner {
   readonly assignments: GameAssignment[] = [];
   /** Every process spawned. */
   readonly handles: ChildProcessHandle[] = [];
+  /** Every message sent to a child (after scripting), in order. */
+  readonly sent: ParentToChildMessage[] = [];
 
   constructor(env: Record<string, string> = {}) {
     this.#fork = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } });
@@ -38,6 +41,7 @@ export class FixtureSpawner implements ChildSpawner {
     this.handles.push(handle);
     const script = this.script;
     const assignments = this.assignments;
+    const sent = this.sent;
     return {
       get pid() {
         return handle.pid;
@@ -48,6 +52,7 @@ export class FixtureSpawner implements ChildSpawner {
           if (fake !== undefined) message = { ...message, game: { ...message.game, options: { ...message.game.options, fake } } };
           assignments.push(message.game);
         }
+        sent.push(message);
         return handle.send(message);
       },
       kill: (signal) => handle.kill(signal),
