@@ -12,31 +12,14 @@ import {
 import { ArenaBoard } from './arena-board.js';
 import { generateArenaMap } from './arena-map.js';
 import { resolveArenaOptions, type ArenaOptions, type ResolvedArenaOptions } from './arena-options.js';
-import { ArenaSnapshotEncoder, type ArenaPlayerView } from './arena-snapshot.js';
+import { advancePlayer, type ArenaPlayer, type ArenaRules } from './arena-moves.js';
+import { ArenaSnapshotEncoder } from './arena-snapshot.js';
 import { GameChildError } from './errors.js';
 import { GameStopCause, type Game, type GameContext, type GamePlayer, type GameResult, type GameStanding } from './game.js';
 import { SeededRandom } from './random.js';
 
-interface Player extends ArenaPlayerView {
-  readonly name: string;
-  readonly index: number;
-  /** Last non-NONE heading: a dash while standing still goes this way. */
-  facing: ArenaDirection;
-  everConnected: boolean;
-  moveCooldownMs: number;
-  stunRemainingMs: number;
-  dashCooldownRemainingMs: number;
-  lastDashCounter: number | undefined;
-  pendingDash: boolean;
-}
-
-const STAR_POINTS = 3;
-const GEM_POINTS = 1;
-const MAX_STEPS_PER_TICK = 8;
 /** Sums of fractional steps (1000/30 ms) drift by ulps; compare times with this slack. */
 const EPSILON_MS = 1e-6;
-const DX = [0, 0, 0, -1, 1] as const;
-const DY = [0, -1, 1, 0, 0] as const;
 
 /**
  * The default game: a grid arena. Players walk in the direction they hold (one cell per `moveIntervalMs`),
@@ -52,9 +35,10 @@ export class ArenaGame implements Game {
   #options!: ResolvedArenaOptions;
   #context!: GameContext;
   #board!: ArenaBoard;
-  #players: Player[] = [];
-  #bySlot = new Map<number, Player>();
+  #players: ArenaPlayer[] = [];
+  #bySlot = new Map<number, ArenaPlayer>();
   #encoder!: ArenaSnapshotEncoder;
+  #rules!: ArenaRules;
   #phase: ArenaPhase = ArenaPhase.WAITING;
   #tick = 0;
   #elapsedMs = 0;
@@ -96,7 +80,7 @@ export class ArenaGame implements Game {
     sorted.forEach((gp, index) => {
       const spawn = spawns[index];
       const cell = spawn !== undefined && board.occupantOf(spawn) === -1 ? spawn : board.spawnCell(this.#players);
-      const p: Player = {
+      const p: ArenaPlayer = {
         slot: gp.slot,
         name: gp.name,
         index,
@@ -124,6 +108,7 @@ export class ArenaGame implements Game {
     }
     while (board.items.length < o.itemCount) board.spawnItem();
     this.#encoder = new ArenaSnapshotEncoder(this.#players, o.width);
+    this.#rules = { options: o, board, players: this.#players, emit: (event) => this.#emit(event) };
     this.#welcome = undefined;
   }
 
@@ -187,7 +172,7 @@ export class ArenaGame implements Game {
     const n = this.#players.length;
     // Rotate who moves first so no slot always wins races for a cell.
     const first = n === 0 ? 0 : this.#tick % n;
-    for (let k = 0; k < n; k++) this.#advance(this.#players[(first + k) % n]!, dtMs);
+    for (let k = 0; k < n; k++) advancePlayer(this.#rules, this.#players[(first + k) % n]!, dtMs);
     this.#encoder.invalidate();
     const best = this.#players.reduce((m, p) => Math.max(m, p.score), 0);
     if (best >= this.#options.scoreToWin) this.#end('scoreReached', ArenaEndReason.SCORE_REACHED);
@@ -213,7 +198,7 @@ export class ArenaGame implements Game {
     return this.#ranked().map((p) => ({ slot: p.slot, score: p.score }));
   }
 
-  #ranked(): Player[] {
+  #ranked(): ArenaPlayer[] {
     return [...this.#players].sort((a, b) => b.score - a.score || a.slot - b.slot);
   }
 
@@ -254,88 +239,10 @@ export class ArenaGame implements Game {
     this.#context.sendReliable(encodeArenaEvent(event));
   }
 
-  #player(slot: number): Player {
+  #player(slot: number): ArenaPlayer {
     const p = this.#bySlot.get(slot);
     if (p === undefined) throw new GameChildError('E_INVALID_ARGUMENT', `slot ${slot} is not in this game`);
     return p;
-  }
-
-  #advance(p: Player, dtMs: number): void {
-    p.stunRemainingMs = Math.max(0, p.stunRemainingMs - dtMs);
-    p.dashCooldownRemainingMs = Math.max(0, p.dashCooldownRemainingMs - dtMs);
-    p.dashReady = p.dashCooldownRemainingMs === 0;
-    const stunned = p.stunRemainingMs > 0;
-    p.stunned = stunned;
-    if (p.pendingDash) {
-      p.pendingDash = false;
-      if (!stunned && p.dashReady) this.#dash(p);
-    }
-    if (p.direction === ArenaDirection.NONE || p.stunned || !p.connected) {
-      p.moveCooldownMs = Math.max(0, p.moveCooldownMs - dtMs);
-      return;
-    }
-    // Step while the cooldown has run out; the remainder carries over, so the average speed is exact for
-    // any tick rate, and the first step after standing still is immediate.
-    for (let steps = 0; steps < MAX_STEPS_PER_TICK && p.moveCooldownMs <= 0; steps++) {
-      if (!this.#step(p, p.direction)) {
-        p.moveCooldownMs = 0;
-        break;
-      }
-      p.moveCooldownMs += this.#options.moveIntervalMs;
-    }
-    p.moveCooldownMs = Math.max(p.moveCooldownMs - dtMs, -dtMs);
-  }
-
-  #dash(p: Player): void {
-    const o = this.#options;
-    const dir = p.direction !== ArenaDirection.NONE ? p.direction : p.facing;
-    p.dashCooldownRemainingMs = o.dashCooldownMs;
-    p.dashReady = o.dashCooldownMs === 0;
-    for (let i = 0; i < o.dashLength; i++) {
-      const target = this.#board.floorAt(p.x + DX[dir], p.y + DY[dir]);
-      if (target < 0) return;
-      const occ = this.#board.occupantOf(target);
-      if (occ >= 0) {
-        const victim = this.#players[occ]!;
-        if (victim.connected) this.#bump(p, victim);
-        return;
-      }
-      this.#moveTo(p, target);
-    }
-    p.moveCooldownMs = Math.max(p.moveCooldownMs, o.moveIntervalMs);
-  }
-
-  #bump(attacker: Player, victim: Player): void {
-    const stolen = Math.min(1, victim.score);
-    victim.score -= stolen;
-    attacker.score = Math.min(0xffff, attacker.score + stolen);
-    victim.stunRemainingMs = this.#options.stunMs;
-    victim.stunned = this.#options.stunMs > 0;
-    victim.pendingDash = false;
-    this.#emit({
-      type: ArenaEventType.BUMP,
-      attacker: attacker.slot,
-      victim: victim.slot,
-      attackerScore: attacker.score,
-      victimScore: victim.score,
-    });
-  }
-
-  /** One step; false when blocked (wall, edge or another player). */
-  #step(p: Player, dir: ArenaDirection): boolean {
-    const target = this.#board.floorAt(p.x + DX[dir], p.y + DY[dir]);
-    if (target < 0 || this.#board.occupantOf(target) !== -1) return false;
-    this.#moveTo(p, target);
-    return true;
-  }
-
-  /** Moves `p` to `cell`, collecting the item there. */
-  #moveTo(p: Player, cell: number): void {
-    const item = this.#board.move(p.index, p, cell);
-    if (item === undefined) return;
-    p.score = Math.min(0xffff, p.score + (item.kind === ArenaItemKind.STAR ? STAR_POINTS : GEM_POINTS));
-    this.#emit({ type: ArenaEventType.ITEM_COLLECTED, slot: p.slot, kind: item.kind, x: p.x, y: p.y, score: p.score });
-    this.#board.takeItem(cell);
   }
 }
 
