@@ -42,6 +42,17 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine([])).toEqual({ kind: 'run', flags: {}, configFlag: undefined, printConfig: false });
   });
 
+  it('skips a leading -- (pnpm start -- --port 7800 passes it through)', () => {
+    expect(parseCommandLine(['--', '--port', '7800', '--log-level', 'debug'])).toEqual({
+      kind: 'run',
+      flags: { port: '7800', logLevel: 'debug' },
+      configFlag: undefined,
+      printConfig: false,
+    });
+    expect(parseCommandLine(['--', '--bogus'])).toMatchObject({ kind: 'exit', code: 2 });
+    expect(parseCommandLine(['--port', '1', '--', 'x'])).toMatchObject({ kind: 'exit', code: 2 });
+  });
+
   it('a later flag wins over an earlier one', () => {
     const r = parseCommandLine(['--port', '1', '--port', '2']);
     expect(r.kind === 'run' && r.flags.port).toBe('2');

@@ -70,10 +70,12 @@ export function helpText(version = '0.0.0'): string {
 
 /**
  * Reads the command line (`argv` without the node binary and the script). Never exits the process and never throws:
- * --help, --version and usage errors come back as `{ kind: 'exit' }` with what to print.
+ * --help, --version and usage errors come back as `{ kind: 'exit' }` with what to print. A leading `--` is skipped:
+ * `pnpm start -- --port 7800` hands it to the bin as is (npm's habit), and the bin takes no operands anyway.
  */
 export function parseCommandLine(argv: readonly string[], version = '0.0.0'): CommandLine {
   const program = createProgram(version);
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
   let out = '';
   let err = '';
   program.configureOutput({
@@ -86,7 +88,7 @@ export function parseCommandLine(argv: readonly string[], version = '0.0.0'): Co
     outputError: (s, write) => write(s),
   });
   try {
-    program.parse([...argv], { from: 'user' });
+    program.parse([...args], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return { kind: 'exit', code: 0, output: out, stream: 'stdout' };

@@ -62,6 +62,15 @@ describe('a bad configuration stops the server with exit code 2 and one line nam
   });
 });
 
+describe('pnpm start -- <flags>', () => {
+  it('a leading -- (which pnpm passes through) is skipped', async () => {
+    const { code, stdout, stderr } = await runBin(['--', '--print-config', '--port', '7800', '--udp-ports', '7801-7802']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ port: 7800, udpPorts: [{ first: 7801, last: 7802 }], maxGames: 2 });
+  });
+});
+
 describe('start failures', () => {
   const blocker = createServer();
   let port = 0;
