@@ -403,6 +403,38 @@ describe('hostile input', () => {
     expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
   });
 
+  it('bounds a flood from many source addresses (as a spoofer sends): tracked table, no amplification, player served', async () => {
+    const g = testGame(1);
+    const server = await start(g, { maxTrackedAddresses: 16 });
+    const player = await client(server);
+    expect(await player.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    // All of 127/8 is loopback: 64 distinct source addresses, each sending 5 forged connect requests.
+    const request = encodePacket({ type: 'connectRequest', sequence: 0, ack: 0, ackBits: 0, token: testGame(1).token(0) });
+    const sockets = await Promise.all(
+      Array.from({ length: 64 }, async (_, i) => {
+        const socket = createSocket('udp4');
+        open.push({ close: () => socket.close() });
+        await new Promise<void>((resolve) => socket.bind(0, `127.0.1.${i + 10}`, resolve));
+        const sizes: number[] = [];
+        socket.on('message', (m) => sizes.push(m.length));
+        return { socket, sizes };
+      }),
+    );
+    for (const { socket } of sockets) for (let k = 0; k < 5; k++) socket.send(request, server.port, '127.0.0.1');
+    await expect.poll(() => server.stats().packetsIn, { timeout: WAIT_MS }).toBeGreaterThanOrEqual(1 + 64 * 5);
+    const stats = server.stats();
+    // The first 16 addresses are tracked (a burst of 20 each: all 5 requests checked and denied); the other 48
+    // are refused a bucket while those 16 are still active (fail closed), so their requests cost nothing.
+    expect(stats.denied).toBe(16 * 5);
+    expect(stats.dropped.tokenForged).toBe(16 * 5);
+    expect(stats.dropped.rateLimited).toBe(48 * 5);
+    await expect.poll(() => sockets.reduce((n, s) => n + s.sizes.length, 0), { timeout: WAIT_MS }).toBe(16 * 5);
+    expect(sockets.every((s) => s.sizes.every((n) => n < request.length))).toBe(true);
+    const since = player.received.length;
+    await player.waitFor('snapshot', () => true, WAIT_MS, since);
+    expect(server.players()[0]!.connected).toBe(true);
+  });
+
   it('rate-limits a flood from one address without hurting a player, and never amplifies', async () => {
     const g = testGame(1);
     const server = await start(g);
