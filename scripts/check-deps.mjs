@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Boundary check: fails when a workspace package declares or imports one of ours that is not on
 // its allowed list, imports another package's internals instead of an exported entry, reaches
-// into another package by a relative path, or when the package graph has a cycle.
+// into another package by a relative path, or when the package graph (or the module graph inside a
+// package, counting only imports that run: not `import type`) has a cycle.
 //
 // Imports are read with TypeScript's own pre-processor (static imports, re-exports, `import x =
 // require()`, dynamic `import()` and `require()` calls), so string tricks in comments don't count;
@@ -59,26 +60,52 @@ function listSourceFiles(dir) {
   return out;
 }
 
-/** '@proj/...' string literals passed first to a `.resolve(...)` call (import.meta.resolve, require.resolve...). */
-function resolvedSpecifiers(file, text) {
-  const found = [];
-  if (!text.includes(SCOPE)) return found;
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
-  const visit = (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'resolve') {
-      const [first] = node.arguments;
-      if (first && ts.isStringLiteralLike(first) && first.text.startsWith(SCOPE)) found.push(first.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
+/** True for `import type ...`, `import { type a, type b }`, `export type ...`: erased, never run. */
+function isTypeOnly(statement) {
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    if (!clause) return false;
+    if (clause.isTypeOnly) return true;
+    const named = clause.namedBindings;
+    return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+  }
+  const clause = statement.exportClause;
+  if (statement.isTypeOnly) return true;
+  return !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly);
 }
 
+/**
+ * What `file` imports: `specifiers`, every module it names (for the package edges), and `runtime`, the
+ * relative specifiers of its static imports and re-exports that are not type-only (for module cycles).
+ */
 function importsOf(file) {
   const text = readFileSync(file, 'utf8');
-  const info = ts.preProcessFile(text, true, true);
-  return [...info.importedFiles.map((f) => f.fileName), ...resolvedSpecifiers(file, text)];
+  const specifiers = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  const runtime = [];
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  for (const statement of source.statements) {
+    if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
+    const spec = statement.moduleSpecifier;
+    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.') && !isTypeOnly(statement)) runtime.push(spec.text);
+  }
+  if (text.includes(SCOPE)) {
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'resolve') {
+        const [first] = node.arguments;
+        if (first && ts.isStringLiteralLike(first) && first.text.startsWith(SCOPE)) specifiers.push(first.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return { specifiers, runtime };
+}
+
+/** The source file a relative specifier of `from` names (`./x.js` written for `./x.ts`), or undefined. */
+function resolveRelative(from, spec) {
+  const base = resolve(dirname(from), spec);
+  const candidates = [base, base.replace(/\.(c|m)?js$/, '.$1ts'), base.replace(/\.(c|m)?js$/, '.$1tsx'), `${base}.ts`, join(base, 'index.ts')];
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
 /** Splits '@proj/x/deep/path' into ['@proj/x', './deep/path']. */
@@ -143,9 +170,12 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
         if (!allowedHere.includes(dep)) violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
       }
     }
+    const modules = new Map();
     for (const file of listSourceFiles(dir)) {
       const fileRel = relative(root, file);
-      for (const spec of importsOf(file)) {
+      const { specifiers, runtime } = importsOf(file);
+      modules.set(fileRel, runtime.map((spec) => resolveRelative(file, spec)).filter((t) => t !== undefined).map((t) => relative(root, t)));
+      for (const spec of specifiers) {
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
           if (target !== dir && !target.startsWith(dir + sep)) {
@@ -178,6 +208,8 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
       }
     }
     graph.set(name, [...edges]);
+    const moduleCycle = findCycle(modules);
+    if (moduleCycle) violations.push(`module import cycle in ${name}: ${moduleCycle.join(' -> ')} (break it, or make an edge \`import type\`)`);
   }
 
   const cycle = findCycle(graph);

@@ -135,6 +135,18 @@ describe('check-deps', () => {
     expect(checkWorkspace(root, looser)).toEqual(['import cycle: @proj/game-child -> @proj/protocol -> @proj/game-child']);
   });
 
+  it('fails on a module import cycle inside a package; type-only edges do not count', () => {
+    write('packages/matchmaker/src/a.ts', "import type { B } from './b.js';\nexport type A = B;\n");
+    write('packages/matchmaker/src/b.ts', "import { type A } from './a.js';\nexport type B = A | number;\n");
+    expect(checkWorkspace(root)).toEqual([]);
+    write('packages/matchmaker/src/c.ts', "import { d } from './d.js';\nexport const c = () => d;\n");
+    write('packages/matchmaker/src/d.ts', "export { e as d } from './e.js';\n");
+    write('packages/matchmaker/src/e.ts', "import { c } from './c.js';\nexport const e = c;\n");
+    expect(checkWorkspace(root)).toEqual([
+      'module import cycle in @proj/matchmaker: packages/matchmaker/src/c.ts -> packages/matchmaker/src/d.ts -> packages/matchmaker/src/e.ts -> packages/matchmaker/src/c.ts (break it, or make an edge `import type`)',
+    ]);
+  });
+
   it('allows a self-import by name only in examples/', () => {
     write('packages/port-ring/examples/quick-start.ts', "import { x } from '@proj/port-ring';\n");
     expect(checkWorkspace(root)).toEqual([]);
