@@ -4,6 +4,7 @@
 //
 // Run: node_modules/.bin/tsx --conditions=@proj/source packages/game-child/bench/game-child.bench.ts
 // (or `pnpm bench game-child`). BENCH_SMOKE=1: tiny counts, a few seconds, no thresholds enforced.
+// BENCH_RATES and BENCH_LADDER (comma-separated) narrow a run to some tick rates and player counts.
 //
 // Topology: the game runs in a forked process (bench-server.mjs, the same startGame a game child runs);
 // the simulated players (one UDP socket each, inputs at the tick rate, acks, loss counting) live here, so
@@ -32,8 +33,17 @@ const pkgDir = resolve(here, '..');
 const repoRoot = resolve(pkgDir, '../..');
 const protocolDir = resolve(pkgDir, '../protocol');
 
-const RATES = smoke ? [30] : [30, 60];
-const LADDER = smoke ? [4, 8] : [32, 64, 96, 128, 144, 160, 192, 224, 255];
+/** A comma-separated list of positive integers from the environment (for reduced runs), else `fallback`. */
+function envList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const list = raw.split(',').map(Number);
+  if (!list.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`${name} must be a comma-separated list of positive integers`);
+  return list;
+}
+// BENCH_RATES=60 BENCH_LADDER=128 (for example) runs a reduced benchmark; the defaults are the full one.
+const RATES = envList('BENCH_RATES', smoke ? [30] : [30, 60]);
+const LADDER = envList('BENCH_LADDER', smoke ? [4, 8] : [32, 64, 96, 128, 144, 160, 192, 224, 255]);
 const WARM_MS = smoke ? 300 : 1000;
 const MEASURE_MS = smoke ? 700 : 3000;
 const RSS_SAMPLES = smoke ? 1 : 3;
