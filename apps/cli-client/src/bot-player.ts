@@ -13,7 +13,7 @@ import {
   type SessionEnd,
   type SessionStats,
 } from '@proj/client-sdk';
-import { ArenaState, type ArenaResult } from './arena/arena-state.js';
+import { ArenaState, arenaEndText, playedOut, type ArenaResult } from './arena/arena-state.js';
 import { BotBrain } from './arena/bot-brain.js';
 
 /** What a bot needs to find a match and play it. */
@@ -46,7 +46,11 @@ export interface BotOutcome {
   readonly result: ArenaResult | undefined;
   readonly end: SessionEnd['kind'] | undefined;
   readonly stats: SessionStats | undefined;
-  /** Set when the bot failed (a ClientError, or any other error wrapped with code 'E_UNEXPECTED'). */
+  /**
+   * Set when the bot failed: a ClientError, any other error wrapped with code 'E_UNEXPECTED', or a game over
+   * that was not played out (stopped by the server, players left...) as 'E_GAME_<GameOverReason>', such as
+   * 'E_GAME_SERVER_SHUTDOWN' (`result` then holds the standings so far).
+   */
   readonly error: { readonly code: string; readonly message: string } | undefined;
 }
 
@@ -118,13 +122,16 @@ export async function runBot(run: BotRun): Promise<BotOutcome> {
     run.signal?.addEventListener('abort', onAbort, { once: true });
     const end = await s.waitForEnd();
     run.signal?.removeEventListener('abort', onAbort);
+    const result = state.result;
     const error =
       end.kind === 'failed' || end.kind === 'disconnected'
         ? describeError(end.error)
         : end.kind === 'closed' && run.signal?.aborted === true
           ? describeError(new ClientError(ClientErrorCode.ABORTED, 'stopped while playing'))
-          : undefined;
-    return outcome({ result: state.result, end: end.kind, stats: s.stats(), error });
+          : result !== undefined && !playedOut(result)
+            ? { code: `E_GAME_${result.reasonName}`, message: `the game ended before its end: ${result.reasonName} (${arenaEndText(result.arenaReason)})` }
+            : undefined;
+    return outcome({ result, end: end.kind, stats: s.stats(), error });
   } catch (error) {
     await session?.close();
     return outcome({ error: describeError(error) });

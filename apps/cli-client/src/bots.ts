@@ -15,7 +15,7 @@ export interface BotsOptions {
   readonly json: boolean;
 }
 
-/** One line about a bot's finished game. */
+/** One line about a bot's finished game (an error line when it failed or its game was not played out). */
 export function describeOutcome(o: BotOutcome): string {
   if (o.error !== undefined) return `${o.name}  ${o.gameId === undefined ? '' : `game ${o.gameId}  `}error ${o.error.code}: ${o.error.message}`;
   const result = o.result;
@@ -30,7 +30,7 @@ export function describeOutcome(o: BotOutcome): string {
 /**
  * Runs `bots`: `count` headless players with the simple AI, each finding matches and playing `games` games to
  * the end (or until `signal`). Prints one line per game (or one JSON object per line with `json`) and a summary.
- * Resolves with the exit code: 0 when every game ended with game over, 1 otherwise.
+ * Resolves with the exit code: 0 when every game was played out to its game over, 1 otherwise.
  */
 export async function runBots(options: BotsOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
   let failures = 0;
@@ -43,8 +43,8 @@ export async function runBots(options: BotsOptions, out: NodeJS.WritableStream, 
       const o = await runBot({ host: options.host, port: options.port, name, mode: options.mode, signal });
       if (signal.aborted && o.result === undefined) return;
       played++;
-      if (o.gameId !== undefined && o.result !== undefined) games.add(o.gameId);
-      if (o.result === undefined) failures++;
+      if (o.gameId !== undefined && o.result !== undefined && o.error === undefined) games.add(o.gameId);
+      if (o.result === undefined || o.error !== undefined) failures++;
       out.write(options.json ? `${JSON.stringify(o)}\n` : `${describeOutcome(o)}\n`);
       // A bot that cannot find a match keeps failing fast: back off a little before trying again.
       if (o.error !== undefined && (options.forever || g + 1 < options.games)) await new Promise((r) => setTimeout(r, 500));

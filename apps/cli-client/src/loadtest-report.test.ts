@@ -38,4 +38,15 @@ describe('loadtest report', () => {
     expect(text).toMatch(/errors +E_SERVER_TIMEOUT 1/);
     expect(text).toMatch(/games completed +1 of 2 expected/);
   });
+
+  it('does not count a game the server stopped as completed: its players are errors by their E_GAME_ code', () => {
+    const stopped = { reasonName: 'SERVER_SHUTDOWN', arenaReason: undefined, standings: [] };
+    const error = { code: 'E_GAME_SERVER_SHUTDOWN', message: 'the game ended before its end' };
+    const outcomes: BotOutcome[] = [
+      { ...base, name: 'lt-1', result: stopped, error, stats, end: 'gameOver' },
+      { ...base, name: 'lt-2', result: stopped, error, stats, end: 'gameOver' },
+    ];
+    const report = buildReport({ clients: 2, rate: 10, perGame: 2, mode: 'duel', durationMs: 1 }, outcomes, new Set());
+    expect(report).toMatchObject({ gamesCompleted: 0, playersCompleted: 0, errors: { E_GAME_SERVER_SHUTDOWN: 2 } });
+  });
 });

@@ -14,11 +14,11 @@ export interface LoadtestReport {
   readonly timeToGameMs: Distribution;
   /** Smoothed RTT of each client at its end, ms. */
   readonly rttMs: Distribution;
-  /** Distinct games at least one client saw end with game over. */
+  /** Distinct games at least one client saw played out to game over (not stopped by the server). */
   readonly gamesCompleted: number;
   /** floor(clients / perGame). */
   readonly gamesExpected: number;
-  /** Clients whose game ended with game over. */
+  /** Clients whose game was played out to game over. */
   readonly playersCompleted: number;
   readonly snapshotsReceived: number;
   readonly snapshotsMissed: number;
@@ -48,7 +48,7 @@ export function buildReport(
   let lostDown = 0;
   for (const o of outcomes) {
     if (o.error !== undefined && !unmatched.has(o.name)) errors[o.error.code] = (errors[o.error.code] ?? 0) + 1;
-    if (o.result !== undefined) {
+    if (o.result !== undefined && o.error === undefined) {
       players++;
       if (o.gameId !== undefined) games.add(o.gameId);
     }

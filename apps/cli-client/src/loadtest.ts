@@ -94,7 +94,7 @@ export async function runLoadtest(
     });
     progress.phases.set(name, 'done');
     if (o.error !== undefined && !unmatched.has(name)) progress.errors++;
-    if (o.result !== undefined && o.gameId !== undefined) progress.games.add(o.gameId);
+    if (o.result !== undefined && o.error === undefined && o.gameId !== undefined) progress.games.add(o.gameId);
     outcomes.push(o);
   };
 

@@ -37,6 +37,14 @@ const endReasonText: Readonly<Record<number, string>> = {
   [ArenaEndReason.STOPPED]: 'stopped by the server',
 };
 
+/**
+ * True when the game was played to its end by its own rules (GameOverReason COMPLETED, and not an arena STOPPED):
+ * not stopped by the server (SERVER_SHUTDOWN, TIME_LIMIT), nor ended because players left or never came.
+ */
+export function playedOut(result: ArenaResult): boolean {
+  return result.reasonName === 'COMPLETED' && result.arenaReason !== ArenaEndReason.STOPPED;
+}
+
 /** A human label for an arena end reason. */
 export function arenaEndText(reason: ArenaEndReason | undefined): string {
   return reason === undefined ? 'over' : (endReasonText[reason] ?? `reason ${reason}`);

@@ -47,4 +47,21 @@ describe('render', () => {
     expect(text).toContain('1. @ bob  5  <- you');
     expect(text).toContain('You win!');
   });
+
+  it('names no winner when the server stopped the game', () => {
+    const state = new ArenaState(0);
+    const data = encodeArenaEvent({
+      type: ArenaEventType.GAME_OVER,
+      reason: ArenaEndReason.STOPPED,
+      standings: [
+        { slot: 0, score: 0, connected: true },
+        { slot: 1, score: 0, connected: true },
+      ],
+    });
+    state.applyGameOver({ reason: 4, reasonName: 'SERVER_SHUTDOWN', data });
+    const text = renderGameOver(state, { gameId: 'g-1' }, plainStyle).join('\n');
+    expect(text).toContain('stopped by the server (SERVER_SHUTDOWN)');
+    expect(text).toContain('The game was stopped before its end: nobody wins.');
+    expect(text).not.toMatch(/You win|P\d wins/);
+  });
 });

@@ -1,5 +1,5 @@
 import { ArenaItemKind, ArenaPhase, type SessionStats } from '@proj/client-sdk';
-import { arenaEndText, type ArenaState } from '../arena/arena-state.js';
+import { arenaEndText, playedOut, type ArenaState } from '../arena/arena-state.js';
 
 /** ANSI styling, or none (for plain output and tests). */
 export interface Style {
@@ -141,7 +141,8 @@ export function renderGameOver(state: ArenaState, info: { readonly gameId: strin
       lines.push(me ? style.bold(text) : text);
     });
     const winner = result.standings[0];
-    if (winner !== undefined) lines.push('', winner.slot === state.mySlot ? ' You win!' : ` ${state.nameOf(winner.slot)} wins.`);
+    if (!playedOut(result)) lines.push('', ' The game was stopped before its end: nobody wins.');
+    else if (winner !== undefined) lines.push('', winner.slot === state.mySlot ? ' You win!' : ` ${state.nameOf(winner.slot)} wins.`);
   }
   lines.push('', style.dim(' press any key to exit'));
   return lines;
