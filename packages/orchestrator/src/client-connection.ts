@@ -12,6 +12,7 @@ import {
   wireErrorName,
 } from '@proj/protocol';
 import { type Client, ClientTable } from './client-table.js';
+import { ConditionWaiters } from './condition-waiters.js';
 import type { PlayerLeftReason } from './events.js';
 import type { Emit } from './launched-game.js';
 import type { ResolvedOptions } from './options.js';
@@ -48,7 +49,7 @@ export class ClientConnections {
   readonly #emit: Emit;
   readonly #refusing = new Set<Socket>();
   #accepting = true;
-  readonly #emptyWaiters: (() => void)[] = [];
+  readonly #emptyWaiters = new ConditionWaiters();
 
   constructor(options: ResolvedOptions, hooks: ConnectionHooks, emit: Emit) {
     this.#options = options;
@@ -162,13 +163,7 @@ export class ClientConnections {
 
   /** Resolves once the table is empty and no refusal is pending. */
   whenEmpty(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.table.size === 0 && this.#refusing.size === 0) resolve();
-        else this.#emptyWaiters.push(check);
-      };
-      check();
-    });
+    return this.#emptyWaiters.when(() => this.table.size === 0 && this.#refusing.size === 0);
   }
 
   #refuse(socket: Socket, remoteAddress: string, code: number): void {
@@ -215,8 +210,7 @@ export class ClientConnections {
   }
 
   #notifyEmpty(): void {
-    if (this.#emptyWaiters.length === 0) return;
-    for (const waiter of this.#emptyWaiters.splice(0)) waiter();
+    this.#emptyWaiters.check();
   }
 
   #onData(client: Client, chunk: Buffer): void {

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { PortRing } from '@proj/port-ring';
-import { type GameAssignment, type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
+import { type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
 import type { ChildExit, ChildSpawner } from './child-process.js';
 import { WarmPool } from './child-pool.js';
-import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason } from './launched-game.js';
+import { ConditionWaiters } from './condition-waiters.js';
+import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason, gameAssignment } from './launched-game.js';
 import { LaunchBackoff } from './launch-backoff.js';
 import type { Logger } from './logger.js';
+import { GamePorts } from './game-ports.js';
 import { type ChildObserver, type ChildState, ManagedChild } from './managed-child.js';
-import { PortWatch } from './port-watch.js';
 
 /** Options of {@link GameLauncher} (already validated by the orchestrator). */
 export interface GameLauncherOptions {
@@ -30,11 +31,6 @@ export interface GameLauncherOptions {
   readonly onCapacity: () => void;
 }
 
-interface GameState extends LaunchedGame {
-  /** True while the game owns its port: cleared exactly once, by release (exit) or quarantine (bindFailed). */
-  portHeld: boolean;
-}
-
 /** How long after a warm child took a game its replacement is started. */
 const REFILL_DELAY_MS = 20;
 /** How long after its maximum duration a game's child that has not ended it is told to stop. */
@@ -50,20 +46,22 @@ const MAX_DURATION_SLACK_MS = 1_000;
 export class GameLauncher {
   readonly #options: GameLauncherOptions;
   readonly #pool: WarmPool;
-  readonly #games = new Map<ManagedChild, GameState>();
-  readonly #byId = new Map<string, GameState>();
+  readonly #games = new Map<ManagedChild, LaunchedGame>();
+  readonly #byId = new Map<string, LaunchedGame>();
   #processes = 0;
   #starting = 0;
   #running = 0;
   readonly #backoff: LaunchBackoff;
-  readonly #portWatch: PortWatch;
+  /** The ports of the games: each taken at launch, given back exactly once (released or quarantined). */
+  readonly #ports: GamePorts;
   #closed = false;
-  readonly #exitWaiters: (() => void)[] = [];
+  /** Waiters re-checked after each child exit. */
+  readonly #exitWaiters = new ConditionWaiters();
 
   constructor(options: GameLauncherOptions) {
     this.#options = options;
     this.#backoff = new LaunchBackoff(options.logger, options.onCapacity);
-    this.#portWatch = new PortWatch(options.ring, options.onCapacity);
+    this.#ports = new GamePorts(options.ring, options.emit, options.onCapacity);
     this.#pool = new WarmPool(
       {
         spawn: () => this.#spawn(true),
@@ -113,9 +111,7 @@ export class GameLauncher {
     if (this.busyProcesses >= this.#options.maxGames) return false;
     // No warm child to hand the game to and no room for one more process (children still exiting): wait.
     if (this.#pool.size === 0 && this.#processes >= this.#options.maxGames) return false;
-    if (this.#options.ring.available > 0) return true;
-    this.#portWatch.arm();
-    return false;
+    return this.#ports.hasFree();
   }
 
   /**
@@ -129,15 +125,14 @@ export class GameLauncher {
     gameOptions: Readonly<Record<string, unknown>> | undefined,
     onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
   ): LaunchedGame {
-    const port = this.#takePort();
     const gameId = randomUUID();
+    const port = this.#ports.take(gameId);
     const launchedAt = performance.now();
-    this.#options.emit('portAcquired', { port, gameId });
     const warmChild = this.#pool.take();
     const child = warmChild ?? this.#spawn(false);
     const secret = generateGameSecret();
     const tokenExpiresAt = Date.now() + this.#options.tokenTtlMs;
-    const game: GameState = {
+    const game: LaunchedGame = {
       gameId,
       mode,
       port,
@@ -151,27 +146,16 @@ export class GameLauncher {
       startedAt: undefined,
       readyAt: undefined,
       results: undefined,
-      portHeld: true,
     };
     this.#byId.set(gameId, game);
     this.#starting++;
     if (child === undefined) {
-      this.#releasePort(game);
+      this.#ports.release(gameId);
       queueMicrotask(() => this.#settle(game, { ok: false, reason: 'spawnFailed' }, onOutcome));
       return game;
     }
     this.#games.set(child, game);
-    const assignment: GameAssignment = {
-      gameId,
-      mode,
-      bindHost: this.#options.bindHost,
-      port,
-      players,
-      secretBase64: Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64'),
-      tokenExpiresAt,
-      ...(this.#options.maxGameDurationMs > 0 ? { maxDurationMs: this.#options.maxGameDurationMs } : {}),
-      ...(gameOptions !== undefined ? { options: gameOptions } : {}),
-    };
+    const assignment = gameAssignment(game, this.#options.bindHost, this.#options.maxGameDurationMs, gameOptions);
     this.#options.emit('gameStarting', { gameId, mode, port, players: players.map((p) => p.name), pid: child.pid, warm: game.warm });
     child.start(assignment, this.#options.readyTimeoutMs, (outcome) => this.#settle(game, outcome, onOutcome));
     return game;
@@ -199,7 +183,7 @@ export class GameLauncher {
     if (this.#closed) return;
     this.#closed = true;
     this.#backoff.close();
-    this.#portWatch.close();
+    this.#ports.close();
     this.#pool.close();
   }
 
@@ -215,29 +199,12 @@ export class GameLauncher {
 
   /** Resolves once no child process is alive (at once when none is). */
   whenNoProcesses(): Promise<void> {
-    return this.#when(() => this.#processes === 0);
+    return this.#exitWaiters.when(() => this.#processes === 0);
   }
 
   /** Resolves once no game has a live child (none starting, running or exiting). */
   whenNoGames(): Promise<void> {
-    return this.#when(() => this.#games.size === 0);
-  }
-
-  /** Resolves once `condition` holds, checked now and after each child exit. */
-  #when(condition: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (condition()) resolve();
-        else this.#exitWaiters.push(check);
-      };
-      check();
-    });
-  }
-
-  #takePort(): number {
-    const port = this.#options.ring.tryAcquire();
-    if (port === undefined) throw new Error('GameLauncher.launch() without a free port (call canLaunch() first)');
-    return port;
+    return this.#exitWaiters.when(() => this.#games.size === 0);
   }
 
   #spawn(warm: boolean): ManagedChild | undefined {
@@ -265,7 +232,7 @@ export class GameLauncher {
     exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
   };
 
-  #settle(game: GameState, outcome: LaunchOutcome, onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void): void {
+  #settle(game: LaunchedGame, outcome: LaunchOutcome, onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void): void {
     this.#starting--;
     // A little later: forking is a synchronous call of a millisecond or two, and the new process competes for the
     // CPU while it starts; neither should delay the match-found frames of the game that just started.
@@ -283,22 +250,11 @@ export class GameLauncher {
       }
     } else {
       game.state = 'ended';
-      if (outcome.reason === 'bindFailed' && game.portHeld) {
-        game.portHeld = false;
-        this.#options.ring.quarantine(game.port);
-        this.#options.emit('portQuarantined', { port: game.port, gameId: game.gameId, errorCode: outcome.errorCode });
-      } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'bindFailed') {
-        this.#backoff.failed();
-      }
+      // A bind failure is the port's fault (quarantined), a cancel nobody's: neither counts towards the backoff.
+      if (outcome.reason === 'bindFailed') this.#ports.quarantine(game.gameId, outcome.errorCode);
+      else if (outcome.reason !== 'cancelled') this.#backoff.failed();
     }
     onOutcome(game, outcome);
-  }
-
-  #releasePort(game: GameState): void {
-    if (!game.portHeld) return;
-    game.portHeld = false;
-    this.#options.ring.release(game.port);
-    this.#options.emit('portReleased', { port: game.port, gameId: game.gameId });
   }
 
   #onChildExit(child: ManagedChild, exit: ChildExit, previous: ChildState): void {
@@ -317,7 +273,7 @@ export class GameLauncher {
       this.#byId.delete(game.gameId);
       const wasRunning = game.state === 'running';
       game.state = 'ended';
-      this.#releasePort(game);
+      this.#ports.release(game.gameId);
       if (wasRunning) {
         this.#running--;
         this.#options.emit('gameEnded', {
@@ -333,9 +289,7 @@ export class GameLauncher {
         });
       }
     }
-    if (this.#exitWaiters.length > 0) {
-      for (const waiter of this.#exitWaiters.splice(0)) waiter();
-    }
+    this.#exitWaiters.check();
     // A process slot is free: matching first (a waiting group may take it), then the pool.
     if (!this.#closed) this.#options.onCapacity();
     if (!this.#pool.childExited(child)) this.#pool.scheduleRefill();

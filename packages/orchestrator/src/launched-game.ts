@@ -1,4 +1,4 @@
-import type { IpcPlayerResult, IpcPlayerSlot } from '@proj/protocol';
+import type { GameAssignment, IpcPlayerResult, IpcPlayerSlot } from '@proj/protocol';
 import { describeGameExitCode } from '@proj/protocol';
 import type { ChildExit } from './child-process.js';
 import type { OrchestratorEvents } from './events.js';
@@ -39,4 +39,28 @@ export function exitReason(exit: ChildExit): string {
   if (exit.error !== undefined) return 'SPAWN_ERROR';
   if (exit.signal !== null) return `SIGNAL_${exit.signal}`;
   return describeGameExitCode(exit.code ?? -1);
+}
+
+/**
+ * The `start` IPC payload of `game`: the only place its secret leaves the orchestrator (base64, over the IPC
+ * channel; never argv or the environment). `maxGameDurationMs` 0 sends no maximum.
+ */
+export function gameAssignment(
+  game: LaunchedGame,
+  bindHost: string,
+  maxGameDurationMs: number,
+  gameOptions: Readonly<Record<string, unknown>> | undefined,
+): GameAssignment {
+  const { secret } = game;
+  return {
+    gameId: game.gameId,
+    mode: game.mode,
+    bindHost,
+    port: game.port,
+    players: game.players,
+    secretBase64: Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64'),
+    tokenExpiresAt: game.tokenExpiresAt,
+    ...(maxGameDurationMs > 0 ? { maxDurationMs: maxGameDurationMs } : {}),
+    ...(gameOptions !== undefined ? { options: gameOptions } : {}),
+  };
 }

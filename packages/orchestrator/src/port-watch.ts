@@ -34,6 +34,19 @@ export class PortWatch {
     );
   }
 
+  /**
+   * Stops the current watch (if any) without closing: returns true when one was armed. The owner calls it before it
+   * releases a port itself, so that the port goes straight to the free ring instead of passing through the watch
+   * (where, until a microtask later, it would count as in use), and then calls `onPortBack` itself.
+   */
+  disarm(): boolean {
+    const wait = this.#wait;
+    if (wait === undefined) return false;
+    this.#wait = undefined;
+    wait.abort();
+    return true;
+  }
+
   /** Stops watching for good. */
   close(): void {
     this.#closed = true;
