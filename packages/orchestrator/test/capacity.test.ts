@@ -23,7 +23,10 @@ describe('the cap: N ports, N concurrent games', () => {
     // Positions moved as the first groups left the queue.
     await p4.waitForPosition(1);
     await p5.waitForPosition(2);
-    expect(h.orchestrator.stats()).toMatchObject({ queued: 2, gamesRunning: 2, ports: { free: 0, inUse: 2 } });
+    expect(h.orchestrator.stats()).toMatchObject({ queued: 2, gamesRunning: 2, gamesStarting: 0, ports: { free: 0, inUse: 2 } });
+    // No third launch was even attempted while both ports were taken.
+    expect(h.all('gameStarting')).toHaveLength(2);
+    expect(h.all('gameLaunchFailed')).toHaveLength(0);
 
     // A game ends (its child exits): the waiting group starts on the freed port.
     const ended = started[0]!;
@@ -31,6 +34,10 @@ describe('the cap: N ports, N concurrent games', () => {
     const [m4, m5] = await Promise.all([p4.next('matchFound'), p5.next('matchFound')]);
     expect(m4.port).toBe(ended.port);
     expect(m5.port).toBe(ended.port);
+    expect([m4.slot, m5.slot]).toEqual([0, 1]);
+    // The port changed hands only after the ended game's child gave it back.
+    const order = h.events.map((e) => e.name === 'portReleased' || e.name === 'portAcquired' ? `${e.name}:${e.payload.port}` : '').filter(Boolean);
+    expect(order.slice(-2)).toEqual([`portReleased:${ended.port}`, `portAcquired:${ended.port}`]);
     expect(await h.waitFor('gameEnded', (e) => e.gameId === ended.gameId)).toMatchObject({ reason: 'SHUTDOWN', exitCode: 16 });
   });
 
