@@ -1,7 +1,7 @@
 // End-to-end: the proj-play bin (from source) against the real server (apps/server's bin, a separate process):
 // `play` in a real terminal (tmux), `bots` and `loadtest`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_MAIN, ROOT, SOURCE_ARGS, TestServer, cleanEnv, runCli, stopAll, waitUntil } from './helpers/server-process.js';
 import { TmuxSession } from './helpers/tmux.js';
 
@@ -35,20 +35,68 @@ function myPosition(screen: string): [number, number] | undefined {
   return undefined;
 }
 
+/** `play` as a shell command that, after play exits, prints its exit code and the terminal modes (raw mode undone: icanon and echo back). */
+function playCommand(name: string, mode: string): string {
+  const play = ['node', ...SOURCE_ARGS, CLI_MAIN, 'play', '--host', '127.0.0.1', '--port', String(server.port), '--name', name, '--mode', mode].join(' ');
+  return `${play}; echo EXITED:$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e -icanon -e icanon -e -echo -e echo; sleep 600`;
+}
+
+/** Waits for play's exit line and checks the terminal is as it was: main screen, cursor on, cooked mode. */
+async function expectRestored(t: TmuxSession, exitCode: number): Promise<string> {
+  const after = await waitUntil(() => {
+    const screen = t.capture();
+    return screen.includes('EXITED:') && screen.includes('echo') ? screen : undefined;
+  }, 'play to exit', 30_000);
+  expect(after).toContain(`EXITED:${exitCode}`);
+  expect(after).not.toContain(' +---');
+  expect(after.split('\n').map((l) => l.trim())).toEqual(expect.arrayContaining(['icanon', 'echo']));
+  expect(t.flags()).toEqual({ alternate: false, cursor: true });
+  return after;
+}
+
 describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => {
   let tmux: TmuxSession | undefined;
   let bot: ChildProcess | undefined;
 
-  afterAll(() => {
+  afterEach(() => {
     tmux?.kill();
+    tmux = undefined;
     bot?.kill('SIGKILL');
+    bot = undefined;
+  });
+
+  it('q while queued leaves the queue, exits 0 and restores the terminal', async () => {
+    tmux = new TmuxSession(playCommand('quitter', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
+    const t = tmux;
+    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    expect(await server.metric('proj_queue_length{mode="tmuxduel"}')).toBe(1);
+    t.sendKeys('q');
+    await expectRestored(t, 0);
+    await waitUntil(async () => (await server.metric('proj_queue_length{mode="tmuxduel"}')) === 0, 'the queue to empty');
+  });
+
+  it('the game child killed mid-game: the end screen says E_SERVER_TIMEOUT, a key exits 1, the terminal is restored', async () => {
+    tmux = new TmuxSession(playCommand('orphan', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
+    const t = tmux;
+    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    bot = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
+    await waitUntil(() => myPosition(t.capture()), 'the board with my @', 60_000);
+    const game = await waitUntil(async () => (await server.games()).find((g) => g.players.includes('orphan')), 'the game in /games');
+    process.kill(game.pid, 'SIGKILL');
+    const end = await waitUntil(() => (t.capture().includes('press any key') ? t.capture() : undefined), 'the end screen', 30_000);
+    expect(end).toContain('GAME OVER');
+    expect(end.replace(/\s+/g, ' ')).toMatch(/nothing heard from the game server at 127\.0\.0\.1:\d+ .*\(E_SERVER_TIMEOUT\)/);
+    expect(t.flags()).toEqual({ alternate: true, cursor: false });
+    t.sendKeys('Enter');
+    await expectRestored(t, 1);
   });
 
   it('shows the queue, then the board, moves on an arrow key, and restores the terminal on Ctrl-C', async () => {
-    const play = ['node', ...SOURCE_ARGS, CLI_MAIN, 'play', '--host', '127.0.0.1', '--port', String(server.port), '--name', 'ada', '--mode', 'tmuxduel'].join(' ');
-    // After play exits, print its exit code and the terminal modes (raw mode must be undone: icanon and echo back).
-    const command = `${play}; echo EXITED:$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e -icanon -e icanon -e -echo -e echo; sleep 600`;
-    tmux = new TmuxSession(command, { cwd: ROOT, columns: 100, rows: 40 });
+    tmux = new TmuxSession(playCommand('ada', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
     const t = tmux;
 
     await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
@@ -88,14 +136,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     expect(moved).toBe(true);
 
     t.sendKeys('C-c');
-    const after = await waitUntil(() => {
-      const screen = t.capture();
-      return screen.includes('EXITED:') && screen.includes('echo') ? screen : undefined;
-    }, 'play to exit', 30_000);
-    expect(after).toContain('EXITED:0');
-    expect(after).not.toContain(' +---');
-    expect(after.split('\n').map((l) => l.trim())).toEqual(expect.arrayContaining(['icanon', 'echo']));
-    expect(t.flags()).toEqual({ alternate: false, cursor: true });
+    await expectRestored(t, 0);
   });
 });
 
