@@ -206,6 +206,32 @@ describe('the SDK against a server that stops mid-game', { timeout: 90_000 }, ()
   });
 });
 
+describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }, () => {
+  it('a reconnect after the token expired fails with E_TOKEN_EXPIRED and ends the session', async () => {
+    const short = await TestServer.start({
+      modes: { long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } } },
+      args: ['--warm-pool', '0', '--token-ttl', '1500ms'],
+    });
+    const playing: GameSession[] = [];
+    try {
+      const [a, b] = await Promise.all(['late-a', 'late-b'].map((name) => findMatch({ host: '127.0.0.1', port: short.port, name, mode: 'long' })));
+      playing.push(...(await Promise.all([connect(a!), connect(b!)])));
+      const [sa, sb] = playing as [GameSession, GameSession];
+      await waitUntil(() => sa.stats().snapshotsReceived > 5, 'snapshots');
+      await waitUntil(() => Date.now() > a!.tokenExpiresAt + 100, 'the token to expire', 10_000);
+      expect(sa.state).toBe('open'); // an expired token does not end a running session
+      const error = await failure(sa.reconnect());
+      expect(error.code).toBe('E_TOKEN_EXPIRED');
+      expect(error.denyReasonName).toBe('TOKEN_EXPIRED');
+      expect(sa.ended).toMatchObject({ kind: 'failed', error: { code: 'E_TOKEN_EXPIRED' } });
+      expect(sb.state).toBe('open');
+    } finally {
+      for (const s of playing) await s.close();
+      await short.stop();
+    }
+  });
+});
+
 describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
   it('server full: E_SERVER_FULL with the wire code', async () => {
     const small = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--max-connections', '1', '--warm-pool', '0'] });
