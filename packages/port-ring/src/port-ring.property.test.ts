@@ -253,7 +253,8 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
   expect(clock.pendingCount).toBe(0);
 }
 
-describe('PortRing properties', () => {
+// Hundreds of async scenarios: allow for a CPU shared with other jobs (vitest's default is 5 s).
+describe('PortRing properties', { timeout: 60_000 }, () => {
   it('matches the model and keeps free + inUse + quarantined == capacity over random operations', async () => {
     await fc.assert(
       fc.asyncProperty(
