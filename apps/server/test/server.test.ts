@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/build.js';
 import { HAS_PROC, type ServerProcess, destroyAll, freeUdpPorts, isAlive, startBin, waitUntil } from './helpers/server-process.js';
-import { UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
+import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
 
 // The built bin started as a user would (flags, environment, config file), on free ports, with real TCP and UDP
 // players. Every wait is for an event or a condition, with generous deadlines: never for a fixed time.
@@ -121,7 +121,7 @@ describe('the built bin', () => {
     expect(ended).toMatchObject({ gameId: a.gameId, mode: 'duel', port: a.port, reason: 'GAME_OVER', exitCode: 0 });
   });
 
-  it('SIGTERM with games running: queued players are told, games are stopped after the drain, exit 0', async () => {
+  it('SIGTERM with games running: queued players are told, games are stopped after the drain with a game over to their players, exit 0', async () => {
     const udp = await freeUdpPorts(2);
     const config = configFile('drain.json', { modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } } });
     const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '1500ms', '--config', config], {
@@ -129,12 +129,15 @@ describe('the built bin', () => {
     });
     const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
     const match = await ann!.next('matchFound');
-    await bob!.next('matchFound');
+    const bobMatch = await bob!.next('matchFound');
     const waiting = await WireClient.join(server.tcpPort, 'cat', 'duel');
     clients.push(waiting);
     await waiting.next('queued');
     const gamePid = ((await (await server.get('/games')).json()) as { games: { pid: number }[] }).games[0]!.pid;
     const children = HAS_PROC ? server.children() : [];
+    const players = await Promise.all([UdpPlayer.connect(match.port, match.token), UdpPlayer.connect(bobMatch.port, bobMatch.token)]);
+    clients.push(...players);
+    await waitUntil(() => players.every((p) => p.received.includes(UdpType.accepted)), 'both players accepted over UDP');
 
     server.proc.kill('SIGTERM');
     const shuttingDown = await waiting.next('error');
@@ -143,6 +146,9 @@ describe('the built bin', () => {
     await server.waitForLog((l) => l.msg === 'shutdown: stopping', 'the drain deadline');
     const ended = await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === match.gameId, 'the game to be stopped');
     expect(ended['reason']).toBe('SHUTDOWN');
+    // Each player was told why the game ended, over UDP.
+    await waitUntil(() => players.every((p) => p.gameOverReasons.length > 0), 'a gameOver packet for each player');
+    for (const p of players) expect(new Set(p.gameOverReasons)).toEqual(new Set([GameOverReason.SERVER_SHUTDOWN]));
     const exit = await server.waitForExit();
     expect(exit).toEqual({ code: 0, signal: null });
     const phases = server.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown: ')).map((l) => l['phase']);

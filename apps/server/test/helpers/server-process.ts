@@ -104,10 +104,18 @@ export class ServerProcess {
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Every child pid ever seen, so cleanup can reach them even after the server died. */
   readonly seenChildren = new Set<number>();
+  /** The pid of the server itself, from its ready line (not `pid` when it runs under a wrapper). */
+  serverPid = 0;
+  /** True once nothing writes to the server's stdout any more (the server and every child that inherited it gone). */
+  outputClosed = false;
 
-  /** `processGroup`: start the server as the leader of a process group of its own, as a shell does with a job. */
-  constructor(args: readonly string[], env: Record<string, string>, options: { readonly processGroup?: boolean } = {}) {
-    this.proc = spawn(process.execPath, [BIN, ...args], { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true });
+  /**
+   * `processGroup`: start the server as the leader of a process group of its own, as a shell does with a job.
+   * `wrapper`: the command the server runs under (`['pnpm', 'exec']`): `proc` is then the wrapper, not the server.
+   */
+  constructor(args: readonly string[], env: Record<string, string>, options: StartOptions = {}) {
+    const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args] as [string, ...string[]];
+    this.proc = spawn(file, rest, { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true, cwd: options.cwd });
     let partial = '';
     this.proc.stdout!.on('data', (d: Buffer) => {
       const text = d.toString();
@@ -124,6 +132,7 @@ export class ServerProcess {
         }
       }
     });
+    this.proc.stdout!.on('close', () => (this.outputClosed = true));
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.proc.on('exit', (code, signal) => (this.exit = { code, signal }));
   }
@@ -137,7 +146,7 @@ export class ServerProcess {
     return waitUntil(
       () => {
         const found = this.logs.find(match);
-        if (found === undefined && this.exit !== undefined) throw new Error(`server exited (${JSON.stringify(this.exit)}) before ${what}:\n${this.stdout}\n${this.stderr}`);
+        if (found === undefined && this.exit !== undefined && this.outputClosed) throw new Error(`server exited (${JSON.stringify(this.exit)}) before ${what}:\n${this.stdout}\n${this.stderr}`);
         return found;
       },
       what,
@@ -148,6 +157,7 @@ export class ServerProcess {
   /** Waits for the "ready" log line and reads the TCP port and admin URL from it. */
   async ready(): Promise<this> {
     const line = await this.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('game server ready'), 'the server to be ready');
+    this.serverPid = line['pid'] as number;
     this.tcpPort = (line['tcp'] as { port: number }).port;
     this.adminUrl = line['admin'] as string;
     return this;
@@ -187,6 +197,7 @@ export class ServerProcess {
       }
       this.proc.kill('SIGKILL');
     }
+    if (this.serverPid !== 0 && this.serverPid !== this.pid) this.seenChildren.add(this.serverPid);
     for (const pid of this.seenChildren) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -197,10 +208,18 @@ export class ServerProcess {
   }
 }
 
+/** How {@link startBin} starts the server. */
+export interface StartOptions {
+  readonly processGroup?: boolean;
+  /** A command to run the server under, e.g. `['pnpm', '--filter', '@proj/server', 'exec']`. */
+  readonly wrapper?: readonly string[];
+  readonly cwd?: string;
+}
+
 const started = new Set<ServerProcess>();
 
 /** Starts the bin with `args` and `env` and waits until it is ready. Registered for {@link destroyAll}. */
-export async function startBin(args: readonly string[], env: Record<string, string> = {}, options: { readonly processGroup?: boolean } = {}): Promise<ServerProcess> {
+export async function startBin(args: readonly string[], env: Record<string, string> = {}, options: StartOptions = {}): Promise<ServerProcess> {
   const server = new ServerProcess(args, env, options);
   started.add(server);
   return server.ready();

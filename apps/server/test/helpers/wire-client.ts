@@ -185,20 +185,28 @@ export class WireClient {
 
 /** UDP packet type bytes of @proj/protocol that the tests look at. */
 export const UdpType = { connectRequest: 0x01, accepted: 0x02, denied: 0x03, snapshot: 0x11, reliableEvent: 0x12, gameOver: 0x31 } as const;
+/** @proj/protocol's GameOverReason values (the u8 after the header of a gameOver packet) that the tests look at. */
+export const GameOverReason = { COMPLETED: 1, TIME_LIMIT: 2, SERVER_SHUTDOWN: 4 } as const;
 const UDP_PROTOCOL_ID = 0x4753_5031;
+const UDP_HEADER_BYTES = 13;
 
 /**
  * A test player over UDP: sends the connect request with its token (header [u32 protocol id][u8 type][u16 sequence]
- * [u16 ack][u32 ack bits], then the token) and records the type byte of every datagram the child sends back.
+ * [u16 ack][u32 ack bits], then the token) and records the type byte of every datagram the child sends back, and the
+ * reason of every gameOver.
  */
 export class UdpPlayer {
   readonly socket: DgramSocket;
   readonly received: number[] = [];
+  /** The reason byte of every gameOver packet received (resends included). */
+  readonly gameOverReasons: number[] = [];
 
   private constructor(socket: DgramSocket) {
     this.socket = socket;
     socket.on('message', (msg) => {
-      if (msg.length >= 5 && msg.readUInt32BE(0) === UDP_PROTOCOL_ID) this.received.push(msg[4]!);
+      if (msg.length < 5 || msg.readUInt32BE(0) !== UDP_PROTOCOL_ID) return;
+      this.received.push(msg[4]!);
+      if (msg[4] === UdpType.gameOver && msg.length > UDP_HEADER_BYTES) this.gameOverReasons.push(msg[UDP_HEADER_BYTES]!);
     });
     socket.on('error', () => {});
   }

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, ensureBuilt } from './helpers/build.js';
+import { HAS_PROC, descendants, destroyAll, freeUdpPorts, isAlive, startBin, waitUntil } from './helpers/server-process.js';
+import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
+
+// `pnpm start` puts pnpm -> sh -c -> pnpm -> sh -c between whoever stops the server and the server. A SIGKILL of pnpm
+// reaches nobody else, and a SIGTERM of pnpm only its `sh -c`, which dies of it: without a watch on its launchers, the
+// server and its games would run on, orphaned. Here the built bin runs under a real pnpm (`pnpm exec`, which, unlike
+// `pnpm start`, does not build first) that is SIGKILLed, and under the `sh -c` of a package script, SIGTERMed.
+
+const dir = mkdtempSync(join(tmpdir(), 'proj-server-launcher-'));
+const clients: (WireClient | UdpPlayer)[] = [];
+
+beforeAll(() => ensureBuilt(), 240_000);
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  destroyAll();
+});
+
+describe.runIf(HAS_PROC)('the server started through a wrapper', () => {
+  it.each([
+    ['SIGKILL', 'pnpm', ['pnpm', '--silent', 'exec']],
+    // `"$@"; exit`: sh runs the server as a child, as for a package script (a lone command it might exec instead).
+    ['SIGTERM', 'sh -c', ['sh', '-c', '"$@"; exit', 'sh']],
+  ] as const)('%s of its %s stops the games at once, tells their players, and leaves no process behind', async (signal, _name, wrapper) => {
+    const udp = await freeUdpPorts(3);
+    const config = join(dir, `${signal}.json`);
+    writeFileSync(config, JSON.stringify({ modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 1 }));
+    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '10m', '--config', config], { PROJ_LOG_LEVEL: 'debug' }, {
+      wrapper,
+      cwd: APP_DIR,
+    });
+    expect(server.serverPid).not.toBe(server.pid);
+    const watching = await server.waitForLog((l) => l.msg === 'watching the wrappers this server was started by', 'the launcher watch');
+    expect(watching['launchers']).toContain(server.pid);
+
+    const players = await Promise.all(['ann', 'bob'].map((name) => WireClient.join(server.tcpPort, name, 'duel')));
+    clients.push(...players);
+    const matches = await Promise.all(players.map((p) => p.next('matchFound')));
+    const udpPlayers = await Promise.all(matches.map((m) => UdpPlayer.connect(m.port, m.token)));
+    clients.push(...udpPlayers);
+    await waitUntil(() => udpPlayers.every((p) => p.received.includes(UdpType.accepted)), 'both players accepted over UDP');
+    await waitUntil(async () => (await server.metric('proj_warm_children')) === 1, 'the warm pool to refill');
+    const children = descendants(server.serverPid);
+    server.children(); // remembered for the cleanup, whatever happens
+    expect(children.length).toBeGreaterThanOrEqual(2); // the game's child and a warm one
+
+    server.proc.kill(signal);
+    await server.waitForLog((l) => l.msg === 'the wrapper this server was started by is gone: stopping the games now', 'the server to notice');
+    // A drain of 10 minutes was configured: the games are stopped at once all the same, and their players told why.
+    await waitUntil(() => udpPlayers.every((p) => p.gameOverReasons.length > 0), 'a gameOver packet for each player');
+    for (const p of udpPlayers) expect(new Set(p.gameOverReasons)).toEqual(new Set([GameOverReason.SERVER_SHUTDOWN]));
+    const ended = await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === matches[0]!.gameId, 'the game to end');
+    expect(ended['reason']).toBe('SHUTDOWN');
+    await server.waitForLog((l) => l.msg === 'server stopped', 'the server to stop');
+    await waitUntil(() => !isAlive(server.serverPid) && children.every((pid) => !isAlive(pid)), 'the server and every child to be gone', 10_000);
+  });
+});
