@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveChildEntry } from './child-entry.js';
 import { ServerError } from './errors.js';
-import { joinCommand } from './join-hint.js';
+import { botsCommand, joinCommand } from './join-hint.js';
 
 describe('resolveChildEntry', () => {
   const resolve = (s: string): string =>
@@ -37,5 +37,17 @@ describe('joinCommand', () => {
   it('is the cli-client play command, with 127.0.0.1 for a wildcard host', () => {
     expect(joinCommand({ host: '127.0.0.1' }, 7700)).toBe('pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 7700');
     expect(joinCommand({ host: '0.0.0.0' }, 9000, 'duel')).toBe('pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 9000 --mode duel');
+  });
+});
+
+describe('botsCommand', () => {
+  it('fills the rest of a game of the default mode with bots; none for a one-player mode', () => {
+    const modes = [
+      { name: 'arena', playersPerGame: 4 },
+      { name: 'solo', playersPerGame: 1 },
+    ];
+    expect(botsCommand({ host: '127.0.0.1', modes, defaultMode: 'arena' }, 7700)).toBe('pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 7700 --count 3');
+    expect(botsCommand({ host: '::', modes, defaultMode: 'arena' }, 9000)).toBe('pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 9000 --count 3');
+    expect(botsCommand({ host: '127.0.0.1', modes, defaultMode: 'solo' }, 7700)).toBeUndefined();
   });
 });

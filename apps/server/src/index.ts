@@ -23,5 +23,5 @@ export { createLogger, toPackageLogger, type LoggerOptions, type PackageLogger }
 export { ServerMetrics, type ServerMetricsOptions, type ServerStats, type StatsSource } from './metrics.js';
 export { startAdminServer, type AdminHandlers, type AdminServer, type AdminServerOptions, type GameInfo, type Readiness } from './admin-server.js';
 export { resolveChildEntry, type ChildEntry } from './child-entry.js';
-export { joinCommand } from './join-hint.js';
+export { botsCommand, joinCommand } from './join-hint.js';
 export { startServer, type ServerHandle, type StartServerOptions } from './server.js';

@@ -5,7 +5,7 @@ import { parseCommandLine } from './cli.js';
 import { type LoadedConfig, loadConfig } from './config-load.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
-import { joinCommand } from './join-hint.js';
+import { botsCommand, joinCommand } from './join-hint.js';
 import { findLaunchers, watchLaunchers } from './launcher-watch.js';
 import { createLogger } from './logger.js';
 import type { ServerHandle } from './server.js';
@@ -123,7 +123,13 @@ async function main(): Promise<void> {
     { tcp: server.tcp, admin: server.admin.url, ...configSummary(loaded), version: version() },
     `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP), admin on ${server.admin.url}`,
   );
-  logger.info({ join: joinCommand(config, server.tcp.port) }, `to join, run: ${joinCommand(config, server.tcp.port)}`);
+  const join = joinCommand(config, server.tcp.port);
+  const bots = botsCommand(config, server.tcp.port);
+  const k = config.modes.find((m) => m.name === config.defaultMode)?.playersPerGame ?? 1;
+  logger.info(
+    { join, ...(bots !== undefined ? { bots } : {}) },
+    `to join, run: ${join}${bots === undefined ? '' : ` (${config.defaultMode} games start with ${k} players; to fill one with bots, also run: ${bots})`}`,
+  );
 }
 
 await main();

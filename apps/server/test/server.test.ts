@@ -41,6 +41,9 @@ describe('the built bin', () => {
     const join = await server.waitForLog((l) => typeof l['join'] === 'string', 'the join hint');
     expect(join['join']).toBe(`pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port ${server.tcpPort}`);
     expect(join.msg).toContain('to join, run: pnpm --filter @proj/cli-client start play');
+    // The default mode is duel (the first of PROJ_MODES): one bot completes a game.
+    expect(join['bots']).toBe(`pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port ${server.tcpPort} --count 1`);
+    expect(join.msg).toContain(`duel games start with 2 players; to fill one with bots, also run: ${join['bots'] as string}`);
 
     const health = await server.get('/healthz');
     expect(health.status).toBe(200);
