@@ -10,22 +10,10 @@ import type { Logger } from './logger.js';
 import type { MatchFound } from './match.js';
 import { SessionMetrics } from './session-metrics.js';
 import type { ResolvedConnectOptions } from './session-options.js';
-import type { GameOver, GameSessionEvents, SessionEnd, SessionStats } from './session-types.js';
-import { reclaimSlot } from './reopen.js';
+import type { GameOver, GameSessionEvents, SessionEnd, SessionState, SessionStats } from './session-types.js';
+import { reclaimSlot, type SessionInit } from './reopen.js';
 import type { UdpLink, UdpTarget } from './udp-link.js';
 import { MAX_TIMER_MS, intOption, signalOption } from './validate.js';
-
-/** Where a session is: playing over its socket, reconnecting from a new one, or over. */
-export type SessionState = 'open' | 'reconnecting' | 'ended';
-
-/** What `connect` hands to a new session. @internal */
-export interface SessionInit {
-  readonly match: MatchFound;
-  readonly target: UdpTarget;
-  readonly link: UdpLink;
-  readonly handshake: HandshakeResult;
-  readonly options: ResolvedConnectOptions;
-}
 
 const HOUSEKEEPING_MS = 100;
 const MAX_INPUT_BYTES = packetDataCapacity('input');

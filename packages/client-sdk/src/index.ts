@@ -11,13 +11,14 @@ export type { MatchFound, QueueStatus } from './match.js';
 // Playing over UDP
 export { connect } from './connect.js';
 export type { ConnectOptions } from './session-options.js';
-export { GameSession, type SessionState } from './game-session.js';
+export { GameSession } from './game-session.js';
 export type {
   Disconnect,
   GameOver,
   GameSessionEvents,
   ReliableEvent,
   SessionEnd,
+  SessionState,
   SessionStats,
   Snapshot,
 } from './session-types.js';

@@ -1,8 +1,18 @@
 import { DenyReason } from '@proj/protocol';
 import { ClientError, ClientErrorCode } from './errors.js';
 import { handshake, type HandshakeResult } from './handshake.js';
+import type { MatchFound } from './match.js';
 import type { ResolvedConnectOptions } from './session-options.js';
 import { UdpLink, type UdpTarget } from './udp-link.js';
+
+/** What `connect` hands to a new GameSession: the match and the conversation its handshake opened. @internal */
+export interface SessionInit {
+  readonly match: MatchFound;
+  readonly target: UdpTarget;
+  readonly link: UdpLink;
+  readonly handshake: HandshakeResult;
+  readonly options: ResolvedConnectOptions;
+}
 
 /** What {@link openAndHandshake} needs besides the connect options. @internal */
 export interface OpenRequest {

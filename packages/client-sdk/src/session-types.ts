@@ -1,5 +1,8 @@
 import type { ClientError } from './errors.js';
 
+/** Where a session is: playing over its socket, reconnecting from a new one, or over. */
+export type SessionState = 'open' | 'reconnecting' | 'ended';
+
 /** A game-state snapshot from the child (unreliable; only ones newer than the last delivered are emitted). */
 export interface Snapshot {
   /** The child's tick number (u32). */
