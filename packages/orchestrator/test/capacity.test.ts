@@ -51,6 +51,7 @@ describe('the cap: N ports, N concurrent games', () => {
     const ended = await h.waitFor('gameEnded');
     expect(ended).toMatchObject({ gameId: started.gameId, reason: 'SIGNAL_SIGKILL', signal: 'SIGKILL', exitCode: null });
     expect(h.all('portReleased').filter((e) => e.port === started.port)).toHaveLength(1);
+    expect(h.portProblems()).toEqual([]);
     expect(h.orchestrator.stats()).toMatchObject({ gamesRunning: 0, processes: 0, ports: { free: 2, inUse: 0, quarantined: 0 } });
     expect(isAlive(started.pid)).toBe(false);
   });
@@ -75,6 +76,7 @@ describe('the cap: N ports, N concurrent games', () => {
     const ended = await h.waitFor('gameEnded');
     expect(ended).toMatchObject({ reason: 'GAME_OVER', exitCode: 0, results: [{ slot: 0, name: 'a', score: 0, connected: false }] });
     expect(h.orchestrator.stats().ports.free).toBe(1);
+    expect(h.portProblems()).toEqual([]);
   });
 
   it('stops a game at its maximum duration, and kills a child that ignores it', async () => {
@@ -90,5 +92,6 @@ describe('the cap: N ports, N concurrent games', () => {
     const endedB = await h.waitFor('gameEnded', (e) => e.gameId === second!.gameId);
     expect(endedB.reason).toBe('SIGNAL_SIGKILL');
     expect(h.orchestrator.stats().ports.free).toBe(2);
+    expect(h.portProblems()).toEqual([]);
   });
 });

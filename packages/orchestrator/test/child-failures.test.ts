@@ -34,6 +34,7 @@ describe('child failures', () => {
     await h.waitForCount('childExited', 1);
     expect(h.orchestrator.stats().ports).toEqual({ total: 2, free: 0, inUse: 1, quarantined: 1 });
     expect(h.all('portReleased')).toHaveLength(0);
+    expect(h.portProblems([h.all('gameStarted')[0]!.gameId])).toEqual([]);
   });
 
   it('with every port held elsewhere, players stay queued until a quarantine ends', async () => {
@@ -61,6 +62,8 @@ describe('child failures', () => {
     expect(exited).toMatchObject({ signal: 'SIGKILL' });
     expect(isAlive(exited.pid)).toBe(false);
     expect(h.all('portReleased')[0]).toMatchObject({ port: h.ports.first, gameId: failed.gameId });
+    await h.waitFor('gameStarted');
+    expect(h.portProblems(h.all('gameStarted').map((g) => g.gameId))).toEqual([]);
   });
 
   it('the players of a failed launch go back to the FRONT, in their old order, ahead of players who came later', async () => {
@@ -101,6 +104,7 @@ describe('child failures', () => {
     // One port, three launches: acquired three times, released after each exit (the third still runs).
     expect(h.all('portAcquired')).toHaveLength(3);
     expect(h.all('portReleased').map((e) => e.gameId)).toEqual([failing.gameId, second.gameId]);
+    expect(h.portProblems([h.all('gameStarted')[1]!.gameId])).toEqual([]);
   });
 
   it('a child that crashes before ready: players requeued; after ready: the game ends CRASHED and the port returns', async () => {
@@ -112,6 +116,7 @@ describe('child failures', () => {
     const ended = await h.waitFor('gameEnded');
     expect(ended).toMatchObject({ reason: 'CRASHED', exitCode: 1 });
     expect(h.orchestrator.stats()).toMatchObject({ processes: 0, ports: { free: 1 } });
+    expect(h.portProblems()).toEqual([]);
   });
 
   it('a spawner whose children die at boot does not lose players or spin: launches pause and resume', async () => {

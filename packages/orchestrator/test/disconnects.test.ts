@@ -49,6 +49,7 @@ describe('players who leave', () => {
     expect(ma.gameId).not.toBe(starting.gameId);
     // Nobody got a match-found for the cancelled game.
     expect(h.all('gameStarted').map((g) => g.gameId)).not.toContain(starting.gameId);
+    expect(h.portProblems([ma.gameId])).toEqual([]);
   });
 
   it('closed connections leave no trace in the table', async () => {

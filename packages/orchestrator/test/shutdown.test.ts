@@ -40,6 +40,7 @@ describe('graceful shutdown', () => {
     expect(h.all('shutdown').map((e) => e.phase)).toEqual(['draining', 'stopping', 'closed']);
     expect(h.all('playerLeft')).toContainEqual(expect.objectContaining({ name: 'waiting', reason: 'shutdown' }));
     expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, processes: 0, queued: 0, closing: true, ports: { inUse: 0 } });
+    expect(h.portProblems()).toEqual([]);
     // close() is idempotent; listen() after it fails.
     await h.orchestrator.close();
     await expect(h.orchestrator.listen()).rejects.toMatchObject({ code: 'E_CLOSED' });
@@ -71,6 +72,7 @@ describe('graceful shutdown', () => {
     expect(await h.waitFor('gameLaunchFailed')).toMatchObject({ reason: 'cancelled', requeued: 0 });
     expect(h.orchestrator.stats().processes).toBe(0);
     for (const e of h.all('childSpawned')) expect(isAlive(e.pid)).toBe(false);
+    expect(h.portProblems()).toEqual([]);
   });
 
   it('drains quickly when no game runs', async () => {

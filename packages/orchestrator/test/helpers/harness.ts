@@ -43,6 +43,12 @@ export interface Harness {
   connect(): Promise<TestClient>;
   /** Connects a client, says hello and waits for its first queued message. */
   queued(name: string, mode?: string): Promise<TestClient>;
+  /**
+   * Checks the port events so far: every port a game acquired went back exactly once (one `portReleased` or one
+   * `portQuarantined` for that game and port), except for the games in `stillHolding`. Returns the problems found
+   * (an empty list when all is well), so a test can `expect(h.portProblems()).toEqual([])`.
+   */
+  portProblems(stillHolding?: readonly string[]): string[];
 }
 
 const open: { orchestrators: Orchestrator[]; clients: TestClient[] } = { orchestrators: [], clients: [] };
@@ -97,6 +103,23 @@ export async function startHarness(
       const client = await TestClient.connect(port);
       open.clients.push(client);
       return client;
+    },
+    portProblems: (stillHolding = []) => {
+      const problems: string[] = [];
+      const acquired = new Map<string, number>();
+      for (const e of all('portAcquired')) {
+        if (acquired.has(e.gameId)) problems.push(`game ${e.gameId} acquired a second port`);
+        acquired.set(e.gameId, e.port);
+      }
+      const back = [...all('portReleased'), ...all('portQuarantined')];
+      for (const [gameId, port] of acquired) {
+        const returns = back.filter((e) => e.gameId === gameId);
+        const expected = stillHolding.includes(gameId) ? 0 : 1;
+        if (returns.length !== expected) problems.push(`game ${gameId} gave port ${port} back ${returns.length} times (expected ${expected})`);
+        for (const r of returns) if (r.port !== port) problems.push(`game ${gameId} gave back port ${r.port}, not its ${port}`);
+      }
+      for (const e of back) if (!acquired.has(e.gameId)) problems.push(`port ${e.port} given back for unknown game ${e.gameId}`);
+      return problems;
     },
     queued: async (name, mode) => {
       const client = await TestClient.connect(port);
