@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,34 @@ describe('the built bin', () => {
 
     const ended = server.logs.find((l) => l.msg === 'game ended')!;
     expect(ended).toMatchObject({ gameId: a.gameId, mode: 'duel', port: a.port, reason: 'GAME_OVER', exitCode: 0 });
+  });
+
+  it('/metrics show a port that cannot be bound quarantined, its players requeued, then matched once it is back', async () => {
+    const [port] = await freeUdpPorts(1);
+    const holder = createSocket('udp4');
+    await new Promise<void>((resolve) => holder.bind(port, '127.0.0.1', resolve));
+    try {
+      const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', String(port), '--modes', 'duel:2', '--warm-pool', '0', '--quarantine', '300ms']);
+      const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
+      await server.waitForLog((l) => l.msg === 'port quarantined: the child could not bind it', 'the port to be quarantined');
+      expect(await server.metric('proj_ports_quarantined_total')).toBeGreaterThanOrEqual(1);
+      expect(await server.metric('proj_game_launch_failures_total{reason="bindFailed"}')).toBeGreaterThanOrEqual(1);
+      await waitUntil(async () => ((await server.metric('proj_child_exits_total{reason="BIND_FAILED"}')) ?? 0) >= 1, 'the child exit to be counted');
+      expect(await server.metric('proj_games_started_total{mode="duel"}')).toBeUndefined();
+      expect(ann!.messages.some((m) => m.type === 'matchFound')).toBe(false);
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+      const [a, b] = await Promise.all([ann!.next('matchFound'), bob!.next('matchFound')]);
+      expect([a.port, b.port]).toEqual([port, port]);
+      expect(await server.metric('proj_games_started_total{mode="duel"}')).toBe(1);
+      expect(await server.metric('proj_ports_quarantined')).toBe(0);
+      expect(await server.metric('proj_ports_free')).toBe(0);
+    } finally {
+      try {
+        holder.close();
+      } catch {
+        // Closed above.
+      }
+    }
   });
 
   it('SIGTERM with games running: queued players are told, games are stopped after the drain with a game over to their players, exit 0', async () => {
