@@ -12,21 +12,27 @@ function frame(version: number, type: number, payload: number[]): Uint8Array {
 
 describe('hostile clients', () => {
   it('closes a silent connection at the hello deadline, and a slow one that trickles its hello', async () => {
-    const h = await startHarness({ helloTimeoutMs: 200 });
+    const h = await startHarness({ helloTimeoutMs: 500 });
     const silent = await h.connect();
     const slow = await h.connect();
+    // Pings are answered before hello, but do not buy a connection more time to say it.
+    const pinger = await h.connect();
+    pinger.send({ type: 'ping', nonce: 0 });
+    expect(await pinger.next('pong')).toEqual({ type: 'pong', nonce: 0 });
     const hello = encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'sloooooooooooooow' });
     let i = 0;
     const trickle = setInterval(() => {
       if (i < hello.length && !slow.isClosed) slow.sendRaw(hello.subarray(i, ++i));
+      if (!pinger.isClosed) pinger.send({ type: 'ping', nonce: i });
     }, 100);
     try {
       expect((await silent.expectError()).code).toBe(WireErrorCode.HELLO_TIMEOUT);
       expect((await slow.expectError()).code).toBe(WireErrorCode.HELLO_TIMEOUT);
+      expect((await pinger.expectError()).code).toBe(WireErrorCode.HELLO_TIMEOUT);
     } finally {
       clearInterval(trickle);
     }
-    expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['HELLO_TIMEOUT', 'HELLO_TIMEOUT']);
+    expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['HELLO_TIMEOUT', 'HELLO_TIMEOUT', 'HELLO_TIMEOUT']);
     await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0 }), { timeout: 10_000 });
   });
 
