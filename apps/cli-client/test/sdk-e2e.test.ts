@@ -66,6 +66,7 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     expect(a.port).toBe(b.port);
     expect(a.host).toBe('127.0.0.1');
     expect(a.mode).toBe('duel');
+    expect(positions.every((p) => p === 1 || p === 2)).toBe(true);
     const [sa, sb] = await Promise.all([connect(a), connect(b)]);
     sessions.push(sa, sb);
     const welcomes: number[] = [];
@@ -140,6 +141,33 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     controller.abort();
     expect((await failure(pending)).code).toBe('E_ABORTED');
     await waitUntil(async () => (await server.metric('proj_queue_length{mode="quad"}')) === 0, 'the queue to empty');
+  });
+
+  it('reports queue positions, and updates them when a player ahead leaves', async () => {
+    const seen = new Map<string, number[]>();
+    const controllers = new Map<string, AbortController>();
+    const pending: Promise<unknown>[] = [];
+    const join = async (name: string): Promise<void> => {
+      const controller = new AbortController();
+      controllers.set(name, controller);
+      seen.set(name, []);
+      const onQueued = (q: { position: number }): void => void seen.get(name)!.push(q.position);
+      pending.push(findMatch({ host: '127.0.0.1', port: server.port, name, mode: 'quad', signal: controller.signal, onQueued }).catch((e: unknown) => e));
+      await waitUntil(() => seen.get(name)!.length > 0, `${name} queued`);
+    };
+    try {
+      for (const name of ['q-1', 'q-2', 'q-3']) await join(name);
+      expect([...seen.values()]).toEqual([[1], [2], [3]]);
+      controllers.get('q-1')!.abort();
+      await waitUntil(() => seen.get('q-2')!.at(-1) === 1 && seen.get('q-3')!.at(-1) === 2, 'the positions to move up');
+      expect(seen.get('q-2')).toEqual([2, 1]);
+      expect(seen.get('q-3')).toEqual([3, 2]);
+    } finally {
+      for (const c of controllers.values()) c.abort();
+      const results = await Promise.all(pending);
+      for (const r of results) expect(r).toMatchObject({ code: 'E_ABORTED' });
+      await waitUntil(async () => (await server.metric('proj_queue_length{mode="quad"}')) === 0, 'the queue to empty');
+    }
   });
 
   it('reconnects within the token lifetime from a new socket and keeps playing', async () => {
