@@ -51,7 +51,7 @@ try {
   console.log(`rtt ${rttMs?.toFixed(1)} ms, loss ${(lossUp * 100).toFixed(1)}% up, ${(lossDown * 100).toFixed(1)}% down`);
 } catch (error) {
   if (!(error instanceof ClientError)) throw error;
-  process.exitCode = error.code === 'E_ABORTED' ? 130 : 1;
+  process.exitCode = stop.signal.aborted ? 130 : 1;
   switch (error.code) {
     case 'E_SERVER_FULL':
     case 'E_SHUTTING_DOWN':
@@ -60,8 +60,9 @@ try {
     case 'E_SERVER_TIMEOUT':
       console.error('the game server went away:', error.message);
       break;
-    case 'E_ABORTED':
-      break; // we asked for it
+    case 'E_ABORTED': // Ctrl-C while finding or joining the match
+    case 'E_SESSION_CLOSED': // Ctrl-C while playing (we closed the session)
+      break;
     default:
       console.error(`${error.code}: ${error.message}`);
   }
