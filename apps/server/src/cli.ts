@@ -32,7 +32,9 @@ In the config file, "modes" may also be an object with per-mode game options:
   { "modes": { "arena": { "playersPerGame": 4, "gameOptions": { "scoreToWin": 30 } } } }
 
 Signals: SIGTERM or SIGINT drains (no new players, running games finish within
---drain-timeout, then are stopped); a second signal stops at once.
+--drain-timeout, then are stopped); a second signal (after the first 500 ms)
+stops at once. When a wrapper it was started by (pnpm, sh -c) is gone, the
+server stops its games at once.
 Exit codes: 0 after a clean shutdown, 1 on a start or runtime failure, 2 on a bad
 command line or configuration.
 

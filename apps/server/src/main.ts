@@ -6,9 +6,9 @@ import { type LoadedConfig, loadConfig } from './config-load.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
 import { botsCommand, joinCommand } from './join-hint.js';
-import { findLaunchers, watchLaunchers } from './launcher-watch.js';
 import { createLogger } from './logger.js';
 import type { ServerHandle } from './server.js';
+import { handleShutdown } from './shutdown.js';
 
 /** Exit codes of the bin. */
 const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -33,41 +33,6 @@ function configSummary(loaded: LoadedConfig): Record<string, unknown> {
     drainTimeout: formatDuration(c.drainTimeout),
     ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
   };
-}
-
-/**
- * Installs what stops the server: the first SIGTERM/SIGINT/SIGHUP drains, a second one kills the games and exits; the
- * end of a wrapper the server was started by (`pnpm start`: pnpm dies of SIGTERM or SIGKILL without passing it on)
- * stops the games at once, without a drain, since nothing supervises the server any more.
- */
-function handleShutdown(server: ServerHandle, logger: PinoLogger, drainTimeoutMs: number): void {
-  let signals = 0;
-  const stop = (drainMs: number, fields: Record<string, unknown>): void => {
-    void server.close({ drainMs }).then(() => {
-      logger.info(fields, 'server stopped');
-      process.exit(EXIT.OK);
-    });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      logger.info({ signal, drainTimeoutMs }, `${signal}: draining (no new players; running games may finish)`);
-      return stop(drainTimeoutMs, { signal });
-    }
-    logger.warn({ signal, childPids: server.childPids() }, `${signal} again: killing the remaining games and exiting now`);
-    server.killChildren();
-    process.exit(EXIT.FAILURE);
-  };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
-
-  const launchers = findLaunchers();
-  if (launchers.length > 0) logger.debug({ launchers: launchers.map((l) => l.pid) }, 'watching the wrappers this server was started by');
-  watchLaunchers(launchers, (launcher) => {
-    if (signals > 0) return; // already stopping
-    signals++;
-    logger.warn({ launcherPid: launcher.pid, launcher: launcher.command }, 'the wrapper this server was started by is gone: stopping the games now');
-    stop(0, { launcherPid: launcher.pid });
-  });
 }
 
 async function main(): Promise<void> {
@@ -118,7 +83,7 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.FAILURE;
     return;
   }
-  handleShutdown(server, logger, config.drainTimeout);
+  handleShutdown(server, { logger, drainTimeoutMs: config.drainTimeout });
   logger.info(
     { tcp: server.tcp, admin: server.admin.url, ...configSummary(loaded), version: version() },
     `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP), admin on ${server.admin.url}`,

@@ -240,9 +240,12 @@ describe('the built bin', () => {
     server.proc.kill('SIGINT');
     await server.waitForLog((l) => l.msg === 'shutdown: draining', 'the drain to begin');
     expect((await server.get('/readyz')).status).toBe(503);
+    // Signals right after the first are the same request (see wrappers.test.ts); the server says when that is over.
+    await server.waitForLog((l) => l.msg === 'send the signal again (Ctrl-C) to stop the games at once', 'the hint');
     server.proc.kill('SIGINT');
     const exit = await server.waitForExit();
     expect(exit.code).toBe(1);
+    expect(server.logs.some((l) => l.msg === 'SIGINT again: killing the remaining games and exiting now')).toBe(true);
     if (HAS_PROC) await waitUntil(() => children.every((pid) => !isAlive(pid)), 'every child to be gone', 10_000);
   });
 });
