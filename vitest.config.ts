@@ -18,6 +18,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Property tests run hundreds of cases; on a shared 2-core machine the 5 s default is too tight.
+          // Speed is measured by `pnpm bench`, never by a test's time.
+          testTimeout: 30_000,
         },
       },
       {
