@@ -49,6 +49,17 @@ describe('findLaunchers', () => {
     expect(findLaunchers(t, 230)[0]).toEqual({ pid: 230, startTime: 't230', command: 'sh -c turbo run build && node dist/main.js' });
   });
 
+  it('leaves out the shells above the outermost package manager, and is empty without a package manager', () => {
+    const t = table({
+      100: { argv: ['bash', '-c', 'nohup pnpm start &'], ppid: 1 },
+      200: { argv: ['node', '/usr/bin/pnpm', 'start'], ppid: 100 },
+      210: { argv: ['sh', '-c', 'node dist/main.js'], ppid: 200 },
+      300: { argv: ['sh', '-c', 'node dist/main.js &'], ppid: 100 },
+    });
+    expect(findLaunchers(t, 210).map((l) => l.pid)).toEqual([210, 200]);
+    expect(findLaunchers(t, 300)).toEqual([]);
+  });
+
   it('is empty when the server was started directly, by init, or where processes cannot be read', () => {
     const t = table({ 100: { argv: ['-bash'], ppid: 1 }, 1: { argv: ['/sbin/init'], ppid: 0 } });
     expect(findLaunchers(t, 100)).toEqual([]);
@@ -71,6 +82,7 @@ describe('watchLaunchers', () => {
   it('calls back once when a launcher is gone or its pid was reused', () => {
     vi.useFakeTimers();
     const t = table({ 200: { argv: ['pnpm'], ppid: 1 }, 210: { argv: ['sh', '-c', 'x'], ppid: 200 } });
+    expect(findLaunchers(t, 210).map((l) => l.pid)).toEqual([210, 200]);
     const gone = vi.fn();
     watchLaunchers(findLaunchers(t, 210), gone, { table: t, intervalMs: 100 });
     vi.advanceTimersByTime(1000);

@@ -67,20 +67,28 @@ export function isWrapper(argv: readonly string[]): boolean {
 }
 
 /**
- * The wrappers this process was started by: its parent, its grandparent... as long as each is a wrapper
- * ({@link isWrapper}); the first ancestor that is not one (a terminal's shell, a supervisor, init) ends the chain.
- * Empty when the server was started directly, or where there is no /proc.
+ * The package-manager wrappers this process was started by: its parent, its grandparent... as long as each is a
+ * wrapper ({@link isWrapper}), up to the outermost package manager. The first ancestor that is not a wrapper (a
+ * terminal's shell, a supervisor, init) ends the chain, and shells above the outermost package manager are left out:
+ * `sh -c 'node dist/main.js &'` or `ssh host 'nohup pnpm start &'` start a server meant to outlive that shell.
+ * Empty when no package manager started the server, or where there is no /proc.
  */
 export function findLaunchers(table: ProcessTable = procTable, parentPid = process.ppid): Launcher[] {
-  const out: Launcher[] = [];
-  for (let pid = parentPid; pid > 1 && out.length < 16; ) {
+  const chain: Launcher[] = [];
+  let outermostPackageManager = -1;
+  for (let pid = parentPid; pid > 1 && chain.length < 16; ) {
     const argv = table.argv(pid);
     const stat = table.stat(pid);
     if (argv === undefined || stat === undefined || !isWrapper(argv)) break;
-    out.push({ pid, startTime: stat.startTime, command: argv.join(' ').slice(0, 200) });
+    if (!isShell(argv)) outermostPackageManager = chain.length;
+    chain.push({ pid, startTime: stat.startTime, command: argv.join(' ').slice(0, 200) });
     pid = stat.ppid;
   }
-  return out;
+  return chain.slice(0, outermostPackageManager + 1);
+}
+
+function isShell(argv: readonly string[]): boolean {
+  return SHELLS.has(basename(argv[0] ?? '').replace(/^-/, ''));
 }
 
 /**

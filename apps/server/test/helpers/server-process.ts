@@ -111,10 +111,10 @@ export class ServerProcess {
 
   /**
    * `processGroup`: start the server as the leader of a process group of its own, as a shell does with a job.
-   * `wrapper`: the command the server runs under (`['pnpm', 'exec']`): `proc` is then the wrapper, not the server.
+   * `command`: what runs the server instead of `node <bin>` (`['pnpm', 'run', 'serve']`): `proc` is then that wrapper.
    */
   constructor(args: readonly string[], env: Record<string, string>, options: StartOptions = {}) {
-    const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args] as [string, ...string[]];
+    const [file, ...rest] = [...(options.command ?? [process.execPath, BIN]), ...args] as [string, ...string[]];
     this.proc = spawn(file, rest, { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true, cwd: options.cwd });
     let partial = '';
     this.proc.stdout!.on('data', (d: Buffer) => {
@@ -211,8 +211,8 @@ export class ServerProcess {
 /** How {@link startBin} starts the server. */
 export interface StartOptions {
   readonly processGroup?: boolean;
-  /** A command to run the server under, e.g. `['pnpm', '--filter', '@proj/server', 'exec']`. */
-  readonly wrapper?: readonly string[];
+  /** What runs the server, the flags appended (default: node and the bin), e.g. `['pnpm', 'run', 'serve']`. */
+  readonly command?: readonly string[];
   readonly cwd?: string;
 }
 
