@@ -98,6 +98,8 @@ export { TokenReplayGuard, type ClaimOptions, type ClaimResult, type TokenReplay
 // IPC: orchestrator <-> child game process
 export {
   GameExitCode,
+  IPC_MAX_STATS_COUNT,
+  IPC_MAX_STATS_REASONS,
   IPC_VERSION,
   ShutdownReason,
   describeGameExitCode,
@@ -107,6 +109,7 @@ export {
   type GameAssignment,
   type IpcPlayerResult,
   type IpcPlayerSlot,
+  type IpcStatsMessage,
   type ParentToChildMessage,
 } from './ipc.js';
 

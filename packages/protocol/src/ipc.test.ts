@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors.js';
 import {
   GameExitCode,
+  IPC_MAX_STATS_COUNT,
+  IPC_MAX_STATS_REASONS,
   IPC_VERSION,
   describeGameExitCode,
   parseChildToParentMessage,
@@ -46,6 +48,8 @@ describe('IPC contract', () => {
       { type: 'ready', gameId: 'g-1', port: 40001 },
       { type: 'bindFailed', gameId: 'g-1', port: 40001, errorCode: 'EADDRINUSE', message: 'address in use' },
       { type: 'gameOver', gameId: 'g-1', reason: 'scoreReached', results: [{ slot: 0, name: 'ada', score: 10, connected: true }] },
+      { type: 'stats', gameId: 'g-1', dropped: { malformed: 3, tokenForged: 1 } },
+      { type: 'stats', gameId: 'g-1', dropped: {} },
     ];
     for (const m of childMessages) expect(parseChildToParentMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
@@ -76,6 +80,40 @@ describe('IPC contract', () => {
       { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
     ];
     for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('bounds a stats message: reason names, their number and every count', () => {
+    const stats = (dropped: unknown): unknown => ({ type: 'stats', gameId: 'g', dropped });
+    const many = Object.fromEntries(Array.from({ length: IPC_MAX_STATS_REASONS }, (_, i) => [`r${i}`, i]));
+    expect(parseChildToParentMessage(stats(many))).toEqual(stats(many));
+    const edge = { malformed: IPC_MAX_STATS_COUNT, Z_9: 0, ['x'.repeat(32)]: 1 };
+    expect(parseChildToParentMessage(stats(edge))).toEqual(stats(edge));
+    const bad: unknown[] = [
+      stats(undefined),
+      stats([1, 2]),
+      stats({ malformed: -1 }),
+      stats({ malformed: 1.5 }),
+      stats({ malformed: '3' }),
+      stats({ malformed: IPC_MAX_STATS_COUNT + 1 }),
+      stats({ '': 1 }),
+      stats({ 'bad reason': 1 }),
+      stats({ ['x'.repeat(33)]: 1 }),
+      stats({ reason: 1, 'a"}\n': 1 }),
+      stats({ ...many, oneMore: 1 }),
+      { type: 'stats', dropped: { malformed: 1 } },
+      { type: 'stats', gameId: 'g'.repeat(65), dropped: {} },
+    ];
+    for (const b of bad) expect(codeOf(() => parseChildToParentMessage(b)), JSON.stringify(b).slice(0, 80)).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('keeps a hostile stats reason off the prototype chain', () => {
+    const raw = JSON.parse('{"type":"stats","gameId":"g","dropped":{"__proto__":{"polluted":1}}}') as unknown;
+    expect(codeOf(() => parseChildToParentMessage(raw))).toBe('E_INVALID_IPC_MESSAGE');
+    const ok = parseChildToParentMessage({ type: 'stats', gameId: 'g', dropped: { toString: 2, constructor: 1 } });
+    expect(ok).toEqual({ type: 'stats', gameId: 'g', dropped: { toString: 2, constructor: 1 } });
+    if (ok.type !== 'stats') throw new Error('expected stats');
+    expect(Object.getPrototypeOf(ok.dropped)).toBeNull();
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('throws only ProtocolError on arbitrary JSON values', () => {

@@ -64,7 +64,30 @@ export type ChildToParentMessage =
   /** The UDP bind failed (for example EADDRINUSE: another program holds the port); the child exits next. */
   | { readonly type: 'bindFailed'; readonly gameId: string; readonly port: number; readonly errorCode: string; readonly message: string }
   /** The game ended; the child exits after a short linger. */
-  | { readonly type: 'gameOver'; readonly gameId: string; readonly reason: string; readonly results: readonly IpcPlayerResult[] };
+  | { readonly type: 'gameOver'; readonly gameId: string; readonly reason: string; readonly results: readonly IpcPlayerResult[] }
+  | IpcStatsMessage;
+
+/**
+ * A running child's packet counters, sent while its game is on (at most about once a second, only when a count
+ * moved), once more right before `gameOver`, and a last time before it exits if packets were dropped while it
+ * lingered. `dropped` holds **deltas**: for each reason (the child's drop reasons: `malformed`, `tokenForged`,
+ * `rateLimited`...), the UDP datagrams dropped or denied since this child's previous `stats`. Reasons without new
+ * drops are left out, so the parent only adds the counts up. The IPC channel is ordered and lossless while it is
+ * open, so nothing is counted twice; what a child had not sent when it died is lost (a few seconds' worth at most).
+ * Bounded: at most {@link IPC_MAX_STATS_REASONS} reasons, each named by 1..32 letters, digits or `_` (starting with a
+ * letter), each count an integer in 0..{@link IPC_MAX_STATS_COUNT}; a child with more to report sends it later.
+ */
+export interface IpcStatsMessage {
+  readonly type: 'stats';
+  readonly gameId: string;
+  /** UDP datagrams dropped (or denied) since the previous `stats`, by reason. */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+/** The most reasons one `stats` message may carry. */
+export const IPC_MAX_STATS_REASONS = 64;
+/** The largest count of one reason in one `stats` message (2^32 - 1). */
+export const IPC_MAX_STATS_COUNT = 0xffff_ffff;
 
 /** One player's result as reported in `gameOver`. */
 export interface IpcPlayerResult {
@@ -155,6 +178,21 @@ function parseAssignment(v: unknown): GameAssignment {
   };
 }
 
+const STATS_REASON = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+
+function parseDropped(v: unknown): Record<string, number> {
+  if (!isObj(v)) fail('dropped must be an object');
+  const reasons = Object.keys(v);
+  if (reasons.length > IPC_MAX_STATS_REASONS) fail(`dropped must have at most ${IPC_MAX_STATS_REASONS} reasons`);
+  // A prototype-less record: a reason can never reach Object.prototype (and the pattern already rules out __proto__).
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const reason of reasons) {
+    if (!STATS_REASON.test(reason)) fail(`dropped reason ${JSON.stringify(reason.slice(0, 40))} must be 1..32 letters, digits or _`);
+    out[reason] = int(v, reason, 0, IPC_MAX_STATS_COUNT);
+  }
+  return out;
+}
+
 const shutdownReasons = new Set<string>(Object.values(ShutdownReason));
 
 /**
@@ -213,6 +251,8 @@ export function parseChildToParentMessage(value: unknown): ChildToParentMessage 
       });
       return { type: 'gameOver', gameId: str(value, 'gameId', 64), reason: str(value, 'reason', 64), results };
     }
+    case 'stats':
+      return { type: 'stats', gameId: str(value, 'gameId', 64), dropped: parseDropped(value['dropped']) };
     default:
       return fail(`unknown type ${JSON.stringify(value['type'])}`);
   }
