@@ -6,6 +6,7 @@ import {
   type GameAssignment,
 } from '@proj/protocol';
 import { createArenaGame } from './arena-game.js';
+import { DropReport } from './drop-report.js';
 import { GameChildError } from './errors.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
@@ -36,6 +37,8 @@ export interface ChildProcessOptions {
   readonly host?: ChildProcessHost;
   /** Upper bound on how long the child may take to exit once the parent is gone (default 2,000 ms). */
   readonly parentGoneDeadlineMs?: number;
+  /** How often a running game reports its dropped packets (`stats`), when some were (default 1,000 ms). */
+  readonly statsIntervalMs?: number;
 }
 
 const SEND_TIMEOUT_MS = 1000;
@@ -49,8 +52,10 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * Runs this process as a game child of the orchestrator, over Node's IPC channel (the process must have been
  * forked with one; otherwise it exits BAD_START). Sends `idle`, waits for a `start` (validated with
  * parseParentToChildMessage; invalid -> exit BAD_START), starts the game on the assigned port and answers
- * `ready` (or `bindFailed`, then exits BIND_FAILED). When the game ends it sends `gameOver` with the results,
- * lingers for acknowledgements and exits with the end reason's {@link GameExitCode}. `shutdown` ends the game
+ * `ready` (or `bindFailed`, then exits BIND_FAILED). While it plays it sends `stats` (the UDP datagrams dropped
+ * since the previous one, by reason) every `statsIntervalMs` when there are any. When the game ends it sends its
+ * last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the linger (if
+ * any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the parent. `shutdown` ends the game
  * (exit SHUTDOWN, or MAX_DURATION for that reason) within its grace; a lost parent (IPC disconnect), even while
  * idle, ends the game at once and exits PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
  */
@@ -128,15 +133,28 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     }
     const running = server;
     state = 'running';
-    // Exit only once the results reached the parent too (flushed, failed, or SEND_TIMEOUT_MS): process.exit
-    // drops IPC messages still queued, and with a short grace the socket closes right after the game ends.
+    const drops = new DropReport(assignment.gameId, () => running.stats().dropped);
+    const reportDrops = (then?: () => void): void => {
+      const message = drops.next();
+      if (message === undefined) then?.();
+      else send(message, then);
+    };
+    const statsTimer = setInterval(() => reportDrops(), options.statsIntervalMs ?? 1000);
+    statsTimer.unref();
+    // Exit only once the results (and the last drop counts) reached the parent too (flushed, failed, or
+    // SEND_TIMEOUT_MS): process.exit drops IPC messages still queued, and with a short grace the socket closes
+    // right after the game ends. The channel is ordered: the stats sent first arrive before the gameOver.
     const reported = running.ended.then(
       (end) =>
-        new Promise<void>((resolve) =>
-          send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }, resolve),
-        ),
+        new Promise<void>((resolve) => {
+          reportDrops();
+          send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }, resolve);
+        }),
     );
-    void Promise.all([running.closed, reported]).then(([end]) => exit(end.exitCode));
+    void Promise.all([running.closed, reported]).then(([end]) => {
+      clearInterval(statsTimer);
+      reportDrops(() => exit(end.exitCode));
+    });
     if (parentGone) {
       void running.stop('parentGone', 0);
       return;
