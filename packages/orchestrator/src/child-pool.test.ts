@@ -11,6 +11,7 @@ function setup(size: number, cap: number, bootTimeoutMs = 10_000) {
   const observer: ChildObserver = {
     idle: (child) => pool.childIdle(child),
     gameOver: () => {},
+    stats: () => {},
     exit: (child) => {
       processes--;
       pool.childExited(child);

@@ -103,6 +103,20 @@ export interface OrchestratorEvents {
     /** The results the child reported in `gameOver`, when it did. */
     readonly results?: readonly IpcPlayerResult[];
   };
+  /**
+   * A game's child reported UDP datagrams it dropped or denied (malformed, forged token, rate limited...) since
+   * its previous report: `dropped` maps each reason (the child's DropReason names, validated by the IPC contract:
+   * at most 64, each 1..32 letters, digits or `_`) to how many, so listeners add the counts up. Emitted about
+   * once a second per game while packets are dropped, and at the end of the game. A report that is invalid, for
+   * another game, or from a child that is not running a game is ignored (and logged).
+   */
+  childPacketStats: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+    readonly dropped: Readonly<Record<string, number>>;
+  };
   /** A port was taken from the ring for a game. */
   portAcquired: { readonly port: number; readonly gameId: string };
   /** A port went back to the ring (its child exited). */

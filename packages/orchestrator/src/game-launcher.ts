@@ -229,6 +229,10 @@ export class GameLauncher {
       const game = this.#games.get(child);
       if (game !== undefined) game.results = message.results;
     },
+    stats: (child, { dropped }) => {
+      const game = this.#games.get(child);
+      if (game !== undefined) this.#options.emit('childPacketStats', { gameId: game.gameId, mode: game.mode, port: game.port, pid: child.pid, dropped });
+    },
     exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
   };
 

@@ -26,6 +26,7 @@ function setup() {
   const observer: ChildObserver = {
     idle: () => calls.push('idle'),
     gameOver: () => calls.push('gameOver'),
+    stats: (_child, message) => calls.push(`stats ${JSON.stringify(message.dropped)}`),
     exit: (_child, exit, previous) => {
       calls.push('exit');
       exits.push({ exit, previous });
@@ -177,6 +178,33 @@ describe('ManagedChild', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('passes stats of its own game to the observer while running or stopping; ignores and logs any other', () => {
+    const handle = new FakeHandle();
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const observer: ChildObserver = { idle: () => {}, gameOver: () => {}, exit: () => {}, stats: (_c, m) => void calls.push(JSON.stringify(m.dropped)) };
+    const child = new ManagedChild(handle, observer, logger);
+    const stats = (dropped: unknown, gameId = 'g1'): void => handle.message({ type: 'stats', gameId, dropped });
+    stats({ malformed: 1 }); // booting: no game yet
+    child.start(assignment, 10_000, () => {});
+    stats({ malformed: 2 }); // starting: not ready yet
+    handle.message({ type: 'ready', gameId: 'g1', port: 40000 });
+    stats({ malformed: 3, tokenForged: 1 });
+    stats({ malformed: 4 }, 'another-game');
+    stats({ 'not a reason': 5 });
+    stats({ malformed: -6 });
+    stats(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`r${i}`, 1])));
+    child.stop('orchestratorStopping', 60_000);
+    stats({ stale: 7 });
+    expect(calls).toEqual(['{"malformed":3,"tokenForged":1}', '{"stale":7}']);
+    expect(warnings.filter((w) => w === 'ignoring unexpected stats from a child')).toHaveLength(3);
+    expect(warnings.filter((w) => w === 'ignoring an invalid IPC message from a child')).toHaveLength(3);
+    handle.exit({ code: 16, signal: null });
+    stats({ stale: 8 });
+    expect(calls).toHaveLength(2);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   type ChildToParentMessage,
   type GameAssignment,
   IPC_VERSION,
+  type IpcStatsMessage,
   type ShutdownReason,
   parseChildToParentMessage,
 } from '@proj/protocol';
@@ -32,6 +33,8 @@ export interface ChildObserver {
   idle(child: ManagedChild): void;
   /** A running child reported the end of its game (it exits next). */
   gameOver(child: ManagedChild, message: Extract<ChildToParentMessage, { type: 'gameOver' }>): void;
+  /** A running (or stopping) child reported the UDP datagrams it dropped since its previous `stats`. */
+  stats(child: ManagedChild, message: IpcStatsMessage): void;
   /**
    * The child is gone: called exactly once per child, after every other callback of that child. `previous` is the
    * state it was in when it exited.
@@ -221,6 +224,11 @@ export class ManagedChild {
       }
       case 'gameOver':
         if (this.#state === 'running' || this.#state === 'stopping') this.#observer.gameOver(this, message);
+        return;
+      case 'stats':
+        // Only a child that has its game reports drops for it; anything else is a confused or hostile child.
+        if ((this.#state === 'running' || this.#state === 'stopping') && message.gameId === this.#assignment?.gameId) this.#observer.stats(this, message);
+        else this.#logger.warn('ignoring unexpected stats from a child', { pid: this.pid, state: this.#state, gameId: message.gameId });
         return;
     }
   }

@@ -18,6 +18,8 @@ export interface FakeBehaviour {
   ignoreShutdown?: boolean;
   useFullGrace?: boolean;
   exitCode?: number;
+  /** `stats` messages sent right after ready: `{ type: 'stats', gameId, ...entry }` each. */
+  stats?: Record<string, unknown>[];
 }
 
 /** Forks the fixture; `script` gives the next games their behaviour, in order. */

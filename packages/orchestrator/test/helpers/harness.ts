@@ -15,6 +15,7 @@ const EVENT_NAMES: (keyof OrchestratorEvents)[] = [
   'gameStarted',
   'gameLaunchFailed',
   'gameEnded',
+  'childPacketStats',
   'portAcquired',
   'portReleased',
   'portQuarantined',
