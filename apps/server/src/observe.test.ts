@@ -90,6 +90,8 @@ describe('observeOrchestrator', () => {
     orch.fire('gameEnded', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, reason: 'GAME_OVER', exitCode: 0, signal: null, durationMs: 61_000 });
     orch.fire('childExited', { pid: 101, state: 'exited', exitCode: 0, signal: null, reason: 'GAME_OVER' });
     orch.fire('playerLeft', { clientId: 3, name: 'cat', mode: 'duel', reason: 'disconnected' });
+    orch.fire('childPacketStats', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, dropped: { malformed: 3, tokenForged: 1 } });
+    orch.fire('childPacketStats', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, dropped: { malformed: 2, madeUp: 4, alsoMadeUp: 1, stale: 0 } });
 
     expect(pids.list()).toEqual([102]);
     expect(await sample(metrics, 'proj_connections_total')).toBe(1);
@@ -104,6 +106,16 @@ describe('observeOrchestrator', () => {
     expect(await sample(metrics, 'proj_game_duration_seconds_count{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_child_exits_total{reason="GAME_OVER"}')).toBe(1);
     expect(await sample(metrics, 'proj_players_left_total{reason="disconnected"}')).toBe(1);
+    expect(await sample(metrics, 'proj_packets_rejected_total{reason="malformed"}')).toBe(5);
+    expect(await sample(metrics, 'proj_packets_rejected_total{reason="tokenForged"}')).toBe(1);
+    // Reasons this server's game child does not have are pooled, so a hostile child cannot mint series.
+    expect(await sample(metrics, 'proj_packets_rejected_total{reason="other"}')).toBe(5);
+    expect(await sample(metrics, 'proj_packets_rejected_total{reason="madeUp"}')).toBeUndefined();
+    expect(await sample(metrics, 'proj_packets_rejected_total{reason="stale"}')).toBeUndefined();
+    expect(logger.lines.find((l) => l.message === 'UDP packets rejected by a game')).toMatchObject({
+      level: 'debug',
+      fields: { gameId: 'g1', port: 7701, childPid: 101, dropped: { malformed: 3, tokenForged: 1 } },
+    });
 
     const started = logger.lines.find((l) => l.message === 'game started')!;
     expect(started).toEqual({

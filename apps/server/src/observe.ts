@@ -1,3 +1,4 @@
+import { DropReason } from '@proj/game-child';
 import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats, GameInfo as OrchestratorGame } from '@proj/orchestrator';
 import type { GameInfo } from './admin-server.js';
 import type { PackageLogger } from './logger.js';
@@ -43,6 +44,16 @@ export class ChildPids {
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+const dropReasons = new Set<string>(Object.values(DropReason));
+
+/**
+ * The `reason` label of a packet drop a child reported: one of @proj/game-child's DropReason names, or `other`. A
+ * child is validated but not trusted: this keeps the number of series bounded whatever it sends.
+ */
+export function packetRejectReason(reason: string): string {
+  return dropReasons.has(reason) ? reason : 'other';
+}
 
 /**
  * Subscribes the logs, the metrics and the pid tracker to every orchestrator event: one structured log line per
@@ -90,6 +101,10 @@ export function observeOrchestrator(source: OrchestratorEventSource, metrics: Se
       const fields = { gameId, mode, port, childPid: pid, reason, exitCode, signal, durationMs: Math.round(durationMs), ...(results !== undefined ? { results } : {}) };
       if (reason === 'CRASHED' || reason.startsWith('SIGNAL_')) logger.warn('game ended abnormally', fields);
       else logger.info('game ended', fields);
+    }),
+    source.on('childPacketStats', ({ gameId, mode, port, pid, dropped }) => {
+      for (const [reason, count] of Object.entries(dropped)) metrics.recordPacketsRejected(packetRejectReason(reason), count);
+      logger.debug('UDP packets rejected by a game', { gameId, mode, port, childPid: pid, dropped });
     }),
     source.on('portAcquired', ({ port, gameId }) => logger.debug('port taken', { port, gameId })),
     source.on('portReleased', ({ port, gameId }) => logger.debug('port released', { port, gameId })),
