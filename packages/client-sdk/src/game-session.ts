@@ -175,7 +175,7 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
         this.#onDisconnect(packet.reason);
         return;
       default:
-        // accepted (an answer to a resent request), denied, or client-to-server types: ignored.
+        // accepted or challenge (answers to resent handshake packets), denied, or client-to-server types: ignored.
         return;
     }
   };

@@ -132,6 +132,7 @@ class SimPlayer {
   maxDatagram = 0;
   packetsIn = 0;
   #inputSeq = 0;
+  #port = 0;
   #direction = 1 + Math.floor(Math.random() * 4);
   #dash = 0;
 
@@ -144,6 +145,7 @@ class SimPlayer {
       const p = r.value;
       this.tracker.receive(p.sequence);
       if (p.type === 'accepted') this.accepted = true;
+      else if (p.type === 'challenge') this.send(this.#port, encodePacket({ type: 'challengeResponse', ...this.tracker.nextHeader(), cookie: p.cookie }));
       else if (p.type === 'snapshot') {
         if (msg.length > this.maxDatagram) this.maxDatagram = msg.length;
         if (!this.measuring) return;
@@ -164,7 +166,9 @@ class SimPlayer {
     this.socket.send(bytes, port, '127.0.0.1');
   }
 
+  /** Sends a connect request; a challenge that comes back is echoed at once (the return-routability check). */
   connect(port: number, token: Uint8Array): void {
+    this.#port = port;
     this.send(port, encodePacket({ type: 'connectRequest', ...this.tracker.nextHeader(), token }));
   }
 

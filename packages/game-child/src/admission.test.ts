@@ -80,4 +80,16 @@ describe('decideAdmission', () => {
     expect(admit(t, 'x')).toMatchObject({ reason: DenyReason.GAME_OVER, drop: 'gameOver' });
     expect(ctx.guard.size).toBe(0);
   });
+
+  it('without claim (before the address is verified) decides the same but claims nothing', () => {
+    const { ctx, token, admit, sessions } = setup();
+    const t = token(0);
+    expect(decideAdmission(t, 'a', NOW, ctx, false)).toMatchObject({ kind: 'admit', session: sessions.get(0) });
+    expect(ctx.guard.size).toBe(0);
+    expect(sessions.get(0)!.key).toBeUndefined();
+    admit(t, 'a');
+    expect(ctx.guard.size).toBe(1);
+    expect(decideAdmission(t, 'a', NOW, ctx, false)).toMatchObject({ kind: 'duplicate' });
+    expect(decideAdmission(t, 'b', NOW, ctx, false)).toMatchObject({ kind: 'deny', reason: DenyReason.TOKEN_REUSED });
+  });
 });

@@ -51,9 +51,11 @@ function denyFor(error: unknown): AdmissionDecision {
  *    allowed for its own slot: the first use, or a reuse of the same slot's token to reconnect, admits.
  *
  * Only `verifyConnectToken` (HMAC over ~100 bytes) costs anything; a guard claim happens only on admission,
- * so a denied token is never burned. Never throws.
+ * so a denied token is never burned. With `claim` false (the connect request of a sender whose address is not
+ * yet verified) nothing is claimed at all: 'admit' then only says a challenge may be sent, and the decision is
+ * made again, claiming, when the sender echoes it. Never throws.
  */
-export function decideAdmission(token: Uint8Array, key: string, nowEpochMs: number, ctx: AdmissionContext): AdmissionDecision {
+export function decideAdmission(token: Uint8Array, key: string, nowEpochMs: number, ctx: AdmissionContext, claim = true): AdmissionDecision {
   let claims;
   try {
     claims = verifyConnectToken(token, ctx.secret, { now: nowEpochMs, gameId: ctx.gameId });
@@ -76,7 +78,7 @@ export function decideAdmission(token: Uint8Array, key: string, nowEpochMs: numb
     return { kind: 'deny', reason: DenyReason.SLOT_TAKEN, drop: DropReason.SLOT_TAKEN };
   }
   try {
-    ctx.guard.claim(claims, { now: nowEpochMs, allowRebind: true });
+    if (claim) ctx.guard.claim(claims, { now: nowEpochMs, allowRebind: true });
   } catch (error) {
     return denyFor(error);
   }

@@ -1,6 +1,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { DisconnectReason, MAX_DATAGRAM_BYTES, TokenReplayGuard, encodePacket, tryDecodePacket, type UdpPacket } from '@proj/protocol';
-import { decideAdmission } from './admission.js';
+import { decideAdmission, type AdmissionContext, type AdmissionDecision } from './admission.js';
+import { ChallengeTable, sameCookie } from './challenges.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Outbound } from './outbound.js';
@@ -28,14 +29,16 @@ export interface InboundHost {
 }
 
 /**
- * The receive path: size check, rate limits, decoding, admission by token, and per-player packets (acks,
- * newest input, ping, disconnect). Every datagram costs O(1) (a token check one HMAC); nothing is answered
- * with more bytes than it had; nothing thrown escapes (counted as internalError). @internal
+ * The receive path: size check, rate limits, decoding, admission by token behind a return-routability check,
+ * and per-player packets (acks, newest input, ping, disconnect). Every datagram costs O(1) (a token check one
+ * HMAC); nothing is answered with more bytes than it had, and an address gets nothing but a `challenge` (or a
+ * `denied`) until it echoed its challenge; nothing thrown escapes (counted as internalError). @internal
  */
 export class Inbound {
   readonly #h: InboundHost;
   readonly #byAddress = new Map<string, PlayerSession>();
   readonly #guard = new TokenReplayGuard();
+  readonly #challenges = new ChallengeTable();
   readonly #playerLimiter: AddressRateLimiter;
   readonly #strangerLimiter: AddressRateLimiter;
   readonly #strangerGlobal: AddressRateLimiter;
@@ -82,7 +85,9 @@ export class Inbound {
         return;
       }
       const packet = decoded.value;
-      if (packet.type === 'connectRequest') this.#onConnect(packet.token, packet.sequence, key, rinfo, msg.length, now);
+      if (packet.type === 'connectRequest') this.#onConnect(packet.token, packet.sequence, key, rinfo, msg.length);
+      else if (packet.type === 'challengeResponse') this.#onChallengeResponse(packet.cookie, packet.sequence, key, rinfo, now);
+      else if (session?.connected !== true && this.#challenges.has(key)) stats.dropped.unverified++;
       else if (session === undefined) stats.dropped.unknownSender++;
       else this.#onPlayerPacket(session, packet, now, msg.length);
     } catch (error) {
@@ -91,9 +96,9 @@ export class Inbound {
     }
   };
 
-  #onConnect(token: Uint8Array, sequence: number, key: string, rinfo: RemoteInfo, size: number, now: number): void {
-    const { options: o, stats, outbound } = this.#h;
-    const decision = decideAdmission(token, key, this.#h.clock.epochNow(), {
+  #admission(): AdmissionContext {
+    const o = this.#h.options;
+    return {
       gameId: o.assignment.gameId,
       secret: o.secret,
       tokenExpiresAt: o.assignment.tokenExpiresAt,
@@ -101,33 +106,74 @@ export class Inbound {
       byAddress: this.#byAddress,
       guard: this.#guard,
       ended: !this.#h.running(),
-    });
-    if (decision.kind === 'deny') {
-      stats.dropped[decision.drop]++;
-      stats.denied++;
-      // Never answer a stranger with more bytes than it sent (no amplification): denied is the header plus
-      // one byte, as is the smallest connect request (a one-byte token).
-      const denied = encodePacket({ type: 'denied', sequence: 0, ack: sequence & 0xffff, ackBits: 0, reason: decision.reason });
-      if (denied.length <= size) outbound.sendTo(rinfo.address, rinfo.port, denied);
+    };
+  }
+
+  // A connect request proves a token but not the source address: a valid one from an address that does not
+  // hold the seat yet is answered only with a challenge (29 bytes; a request with a real token has 73 or more).
+  #onConnect(token: Uint8Array, sequence: number, key: string, rinfo: RemoteInfo, size: number): void {
+    const { stats, outbound } = this.#h;
+    const decision = decideAdmission(token, key, this.#h.clock.epochNow(), this.#admission(), false);
+    if (decision.kind === 'deny') return this.#deny(decision, sequence, rinfo, size);
+    if (decision.kind === 'duplicate') return this.#accept(decision.session, sequence);
+    const cookie = this.#challenges.issue(decision.session.slot, key, token);
+    const challenge = encodePacket({ type: 'challenge', sequence: 0, ack: sequence & 0xffff, ackBits: 0, cookie });
+    if (challenge.length > size) return; // unreachable for a token that verifies; never amplify anyway
+    stats.challengesSent++;
+    outbound.sendTo(rinfo.address, rinfo.port, challenge);
+  }
+
+  // The echo proves the sender receives at its address: only now is the token claimed and the seat bound.
+  #onChallengeResponse(cookie: Uint8Array, sequence: number, key: string, rinfo: RemoteInfo, now: number): void {
+    const { stats } = this.#h;
+    const check = this.#challenges.check(key, cookie);
+    if (check.kind !== 'passed') {
+      const holder = this.#byAddress.get(key);
+      // A resend after a lost `accepted`: the address already proved itself with this cookie.
+      if (check.kind === 'none' && holder?.connected === true && sameCookie(holder.cookie, cookie)) return this.#accept(holder, sequence);
+      stats.dropped.challengeFailed++;
       return;
     }
+    const { pending } = check;
+    this.#challenges.clearKey(key);
+    stats.challengesPassed++;
+    const decision = decideAdmission(pending.token, key, this.#h.clock.epochNow(), this.#admission(), true);
+    // The challengeResponse is 29 bytes: a denied (14) or an accepted (16) never amplifies.
+    if (decision.kind === 'deny') return this.#deny(decision, sequence, rinfo, Number.POSITIVE_INFINITY);
     const s = decision.session;
     if (decision.kind === 'admit') {
       if (decision.release !== undefined) decision.release.key = undefined;
       if (s.key !== undefined) this.#byAddress.delete(s.key);
       this.#byAddress.set(key, s);
       this.#strangerLimiter.delete(key);
-      s.bind(key, rinfo.address, rinfo.port, now);
+      this.#challenges.clearSlot(s.slot);
+      s.bind(key, rinfo.address, rinfo.port, now, pending.cookie);
     }
-    s.lastHeardAt = now;
-    s.tracker.receive(sequence);
-    outbound.send(s, { type: 'accepted', ...s.nextHeader(now), slot: s.slot, tickRate: o.tickRateHz, data: new Uint8Array(0) });
-    stats.accepted++;
+    this.#accept(s, sequence);
     if (decision.kind === 'duplicate') return;
     const reconnect = s.everConnected;
     s.everConnected = true;
     if (reconnect) stats.reconnects++;
     this.#h.admitted(s, reconnect);
+  }
+
+  #deny(decision: Extract<AdmissionDecision, { kind: 'deny' }>, sequence: number, rinfo: RemoteInfo, size: number): void {
+    const { stats, outbound } = this.#h;
+    stats.dropped[decision.drop]++;
+    stats.denied++;
+    // Never answer a stranger with more bytes than it sent (no amplification): denied is the header plus
+    // one byte, as is the smallest connect request (a one-byte token).
+    const denied = encodePacket({ type: 'denied', sequence: 0, ack: sequence & 0xffff, ackBits: 0, reason: decision.reason });
+    if (denied.length <= size) outbound.sendTo(rinfo.address, rinfo.port, denied);
+  }
+
+  /** Answers `accepted` to the proven address bound to `s`. */
+  #accept(s: PlayerSession, sequence: number): void {
+    const now = this.#h.clock.now();
+    s.lastHeardAt = now;
+    s.tracker.receive(sequence);
+    this.#h.outbound.send(s, { type: 'accepted', ...s.nextHeader(now), slot: s.slot, tickRate: this.#h.options.tickRateHz, data: new Uint8Array(0) });
+    this.#h.stats.accepted++;
   }
 
   #onPlayerPacket(s: PlayerSession, packet: UdpPacket, now: number, size: number): void {

@@ -39,6 +39,8 @@ export class PlayerSession {
   gameOverSentAt = -1;
   /** The outbox overflowed: the player cannot keep up and is disconnected at the next tick. */
   overflowed = false;
+  /** The challenge cookie the bound address echoed (a resent challengeResponse with it is answered `accepted` again). */
+  cookie: Uint8Array | undefined;
   /** When we last told a disconnected client it timed out (to rate-limit the notice). */
   lastNoticeAt = Number.NEGATIVE_INFINITY;
   readonly #limits: OutboxLimits;
@@ -50,9 +52,10 @@ export class PlayerSession {
     this.outbox = new ReliableOutbox(limits.maxQueued, limits.maxInFlight, WINDOW);
   }
 
-  /** Binds the slot to a client address with a fresh conversation. */
-  bind(key: string, address: string, port: number, now: number): void {
+  /** Binds the slot to a client address (that proved it receives there with `cookie`) with a fresh conversation. */
+  bind(key: string, address: string, port: number, now: number, cookie?: Uint8Array): void {
     this.key = key;
+    this.cookie = cookie;
     this.address = address;
     this.port = port;
     this.connected = true;

@@ -12,6 +12,10 @@
  *   already holds another connected slot).
  * - `gameOver`: a connect request after the game ended.
  * - `replayGuardFull`: the replay guard holds too many unexpired tokens (fails closed).
+ * - `unverified`: a packet other than `challengeResponse` from an address that was sent a challenge and has not
+ *   echoed it yet (its seat is not bound to it: a spoofed source address, or a client that skipped the check).
+ * - `challengeFailed`: a `challengeResponse` whose cookie is not the one its address was sent, or from an
+ *   address that has no outstanding challenge (and holds no seat it already proved).
  * - `stale`: a duplicate or out-of-date packet from a player (older sequence, older input).
  * - `badInput`: an input the game rejected as malformed.
  * - `unexpected`: a packet type a client must not send (snapshot, accepted...), or any packet from an address
@@ -32,6 +36,8 @@ export const DropReason = {
   SLOT_TAKEN: 'slotTaken',
   GAME_OVER: 'gameOver',
   REPLAY_GUARD_FULL: 'replayGuardFull',
+  UNVERIFIED: 'unverified',
+  CHALLENGE_FAILED: 'challengeFailed',
   STALE: 'stale',
   BAD_INPUT: 'badInput',
   UNEXPECTED: 'unexpected',
@@ -55,11 +61,15 @@ export interface GameServerStats {
   readonly reliableResent: number;
   /** Reliable events acknowledged by their player. */
   readonly reliableAcked: number;
-  /** Connect requests accepted (first joins, reconnects and duplicates). */
+  /** `accepted` packets sent, each the answer to a proven address (first joins, reconnects and duplicates). */
   readonly accepted: number;
-  /** Accepted connect requests that rebound a slot that had been connected before. */
+  /** `challenge` packets sent (valid connect requests from addresses not yet proven, resends included). */
+  readonly challengesSent: number;
+  /** Challenges echoed correctly from the address they were sent to (the address is then trusted). */
+  readonly challengesPassed: number;
+  /** Accepted connections that rebound a slot that had been connected before. */
   readonly reconnects: number;
-  /** Connect requests answered with `denied`. */
+  /** Connect requests (or challenge responses) answered with `denied`. */
   readonly denied: number;
   /** Players marked disconnected after `disconnectTimeoutMs` of silence. */
   readonly timeouts: number;
@@ -90,6 +100,8 @@ export function createStats(): MutableStats {
     reliableResent: 0,
     reliableAcked: 0,
     accepted: 0,
+    challengesSent: 0,
+    challengesPassed: 0,
     reconnects: 0,
     denied: 0,
     timeouts: 0,

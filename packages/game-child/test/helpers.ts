@@ -146,15 +146,33 @@ export class TestClient {
     });
   }
 
-  /** Sends a connect request with `token` and waits for `accepted` or `denied`. */
+  /**
+   * Connects with `token` as a real client does: sends a connect request, waits for `challenge`, `accepted` or
+   * `denied`; answers a challenge with its cookie and waits for `accepted` or `denied`.
+   */
   async connect(token: Uint8Array): Promise<UdpPacketOf<'accepted'> | UdpPacketOf<'denied'>> {
-    const since = this.received.length;
-    const answer = Promise.race([
-      this.waitFor('accepted', () => true, WAIT_MS, since),
-      this.waitFor('denied', () => true, WAIT_MS, since),
-    ]);
+    const first = await this.request(token);
+    if (first.type !== 'challenge') return first;
+    return this.respond(first.cookie);
+  }
+
+  /** Sends a connect request with `token`; resolves with the first `challenge`, `accepted` or `denied` after it. */
+  request(token: Uint8Array): Promise<UdpPacketOf<'challenge'> | UdpPacketOf<'accepted'> | UdpPacketOf<'denied'>> {
+    const answer = this.#nextOf(['challenge', 'accepted', 'denied']);
     this.send({ type: 'connectRequest', token });
     return answer;
+  }
+
+  /** Echoes a challenge `cookie`; resolves with the `accepted` or `denied` that follows. */
+  respond(cookie: Uint8Array): Promise<UdpPacketOf<'accepted'> | UdpPacketOf<'denied'>> {
+    const answer = this.#nextOf(['accepted', 'denied']);
+    this.send({ type: 'challengeResponse', cookie });
+    return answer;
+  }
+
+  #nextOf<T extends UdpPacketType>(types: readonly T[]): Promise<UdpPacketOf<T>> {
+    const since = this.received.length;
+    return Promise.race(types.map((t) => this.waitFor(t, () => true, WAIT_MS, since))) as Promise<UdpPacketOf<T>>;
   }
 
   /** The reliable event payloads received, deduplicated by event id, in id order. */

@@ -45,3 +45,10 @@ export const MAX_ERROR_MESSAGE_BYTES = 1024 as const;
 
 /** Largest connect token any codec carries, in bytes (tokens of this version are at most 123). */
 export const MAX_TOKEN_BYTES = 255 as const;
+
+/**
+ * Bytes of the return-routability cookie in `challenge` and `challengeResponse` packets: unpredictable
+ * (random per seat and address), so only a client that really receives datagrams at its source address
+ * can echo it. Both packets are 29 bytes, far smaller than a connect request with a real token (73 or more).
+ */
+export const CHALLENGE_COOKIE_BYTES = 16 as const;

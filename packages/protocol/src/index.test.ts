@@ -7,6 +7,7 @@ describe('public API', () => {
       'AckTracker',
       'BinaryReader',
       'BinaryWriter',
+      'CHALLENGE_COOKIE_BYTES',
       'CONNECT_TOKEN_MAC_BYTES',
       'CONNECT_TOKEN_NONCE_BYTES',
       'CONNECT_TOKEN_VERSION',

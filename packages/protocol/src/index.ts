@@ -5,6 +5,7 @@ export { ProtocolError, ProtocolErrorCode, isProtocolError, isProtocolErrorCode,
 
 // Constants
 export {
+  CHALLENGE_COOKIE_BYTES,
   DEFAULT_MAX_FRAME_BYTES,
   FRAME_HEADER_BYTES,
   FRAME_LENGTH_BYTES,
@@ -61,6 +62,8 @@ export { FrameDecoder } from './frame-decoder.js';
 export {
   UdpPacketTypeByte,
   type AcceptedPacket,
+  type ChallengePacket,
+  type ChallengeResponsePacket,
   type ConnectRequestPacket,
   type DeniedPacket,
   type DisconnectPacket,

@@ -2,6 +2,7 @@
 // Not exported from index.ts and not part of the build.
 import fc from 'fast-check';
 import {
+  CHALLENGE_COOKIE_BYTES,
   MAX_ERROR_MESSAGE_BYTES,
   MAX_GAME_ID_BYTES,
   MAX_HOST_BYTES,
@@ -95,6 +96,8 @@ function dataArb(type: Parameters<typeof packetDataCapacity>[0]): fc.Arbitrary<U
   return fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: max }), fc.constant(new Uint8Array(max)));
 }
 
+const cookieArb = fc.uint8Array({ minLength: CHALLENGE_COOKIE_BYTES, maxLength: CHALLENGE_COOKIE_BYTES });
+
 /** Any valid UDP packet, including ones filling the whole datagram. */
 export const udpPacketArb: fc.Arbitrary<UdpPacket> = fc
   .tuple(
@@ -103,6 +106,8 @@ export const udpPacketArb: fc.Arbitrary<UdpPacket> = fc
       fc.record({ type: fc.constant('connectRequest' as const), token: fc.uint8Array({ minLength: 1, maxLength: MAX_TOKEN_BYTES }) }),
       fc.record({ type: fc.constant('accepted' as const), slot: u8, tickRate: fc.integer({ min: 1, max: 0xffff }), data: dataArb('accepted') }),
       fc.record({ type: fc.constant('denied' as const), reason: u8 }),
+      fc.record({ type: fc.constant('challenge' as const), cookie: cookieArb }),
+      fc.record({ type: fc.constant('challengeResponse' as const), cookie: cookieArb }),
       fc.record({ type: fc.constant('input' as const), inputSeq: u32, data: dataArb('input') }),
       fc.record({ type: fc.constant('snapshot' as const), tick: u32, data: dataArb('snapshot') }),
       fc.record({ type: fc.constant('reliableEvent' as const), eventId: u32, data: dataArb('reliableEvent') }),

@@ -37,6 +37,24 @@ export interface DeniedPacket extends PacketHeader {
   readonly reason: number;
 }
 
+/**
+ * Child -> client: the answer to a valid connect request from an address not yet verified (the
+ * return-routability check): echo `cookie` in a `challengeResponse` from the same address:port before
+ * the child sends anything else. Resent only as the answer to a resent connect request.
+ */
+export interface ChallengePacket extends PacketHeader {
+  readonly type: 'challenge';
+  /** Exactly CHALLENGE_COOKIE_BYTES unpredictable bytes. */
+  readonly cookie: Uint8Array;
+}
+
+/** Client -> child: proves the client receives at its address by echoing the `challenge` cookie; answered `accepted` (or `denied`). */
+export interface ChallengeResponsePacket extends PacketHeader {
+  readonly type: 'challengeResponse';
+  /** Exactly CHALLENGE_COOKIE_BYTES: the cookie of the newest `challenge` received. */
+  readonly cookie: Uint8Array;
+}
+
 /** Client -> child: the player's input, opaque game bytes, numbered by the client. */
 export interface InputPacket extends PacketHeader {
   readonly type: 'input';
@@ -97,6 +115,8 @@ export type UdpPacket =
   | ConnectRequestPacket
   | AcceptedPacket
   | DeniedPacket
+  | ChallengePacket
+  | ChallengeResponsePacket
   | InputPacket
   | SnapshotPacket
   | ReliableEventPacket
@@ -119,6 +139,8 @@ export const UdpPacketTypeByte = {
   connectRequest: 0x01,
   accepted: 0x02,
   denied: 0x03,
+  challenge: 0x04,
+  challengeResponse: 0x05,
   input: 0x10,
   snapshot: 0x11,
   reliableEvent: 0x12,

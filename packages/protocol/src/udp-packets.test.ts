@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
+import { CHALLENGE_COOKIE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
 import { errorCodeOf, mutationArb, udpPacketArb } from './test-arbitraries.js';
 import { UdpPacketTypeByte, type UdpPacket } from './udp-packet-types.js';
 import { decodePacket, encodePacket, packetDataCapacity, tryDecodePacket } from './udp-packets.js';
@@ -14,6 +14,8 @@ const everyPacket: UdpPacket[] = [
   { ...h, type: 'accepted', slot: 1, tickRate: 30, data: new Uint8Array(0) },
   { ...h, type: 'accepted', slot: 255, tickRate: 65535, data: bytes(9) },
   { ...h, type: 'denied', reason: DenyReason.TOKEN_EXPIRED },
+  { ...h, type: 'challenge', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES).fill(0xa5) },
+  { ...h, type: 'challengeResponse', cookie: Uint8Array.from({ length: CHALLENGE_COOKIE_BYTES }, (_, i) => i) },
   { ...h, type: 'input', inputSeq: 0xffff_ffff, data: bytes(1, 0) },
   { ...h, type: 'snapshot', tick: 123, data: new Uint8Array(1024).fill(7) },
   { ...h, type: 'reliableEvent', eventId: 5, data: bytes(4, 2) },
@@ -38,6 +40,16 @@ describe('UDP packets: round trip', () => {
     const d = encodePacket({ sequence: 0x0102, ack: 0x0304, ackBits: 0x05060708, type: 'denied', reason: 4 });
     expect(Buffer.from(d).toString('hex')).toBe('47535031' + '03' + '0102' + '0304' + '05060708' + '04');
     expect(UDP_HEADER_BYTES).toBe(13);
+  });
+
+  it('lays out challenge and challengeResponse as the header and the 16-byte cookie, 29 bytes each', () => {
+    const cookie = Uint8Array.from({ length: CHALLENGE_COOKIE_BYTES }, (_, i) => 0xf0 + i);
+    const challenge = encodePacket({ sequence: 0, ack: 7, ackBits: 0, type: 'challenge', cookie });
+    expect(Buffer.from(challenge).toString('hex')).toBe('47535031' + '04' + '0000' + '0007' + '00000000' + Buffer.from(cookie).toString('hex'));
+    const response = encodePacket({ sequence: 1, ack: 0, ackBits: 0, type: 'challengeResponse', cookie });
+    expect(response[4]).toBe(0x05);
+    expect(challenge.length).toBe(29);
+    expect(response.length).toBe(29);
   });
 
   it('property: decode(encode(p)) deep-equals p for every valid packet', () => {
@@ -118,6 +130,11 @@ describe('UDP packets: hostile input', () => {
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x02), 0, 0, 0])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x03), 1, 2])))).toBe('E_TRAILING_BYTES');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x30), 1, 2])))).toBe('E_TRAILING_BYTES');
+    for (const t of [0x04, 0x05]) {
+      expect(errorCodeOf(() => decodePacket(Uint8Array.from(header(t))))).toBe('E_TRUNCATED');
+      expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES - 1).fill(1)])))).toBe('E_TRUNCATED');
+      expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES + 1).fill(1)])))).toBe('E_TRAILING_BYTES');
+    }
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf8, 0, 0, 0, 0, 0, 0])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf0, 0, 0, 0, 0, 0, 0])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0, 0, 0, 0, 0, 0, 0, 0, 0])))).toBe('E_TRAILING_BYTES');
@@ -139,6 +156,9 @@ describe('encodePacket validation', () => {
     ['ackBits > u32', { ...h, ackBits: 2 ** 32, type: 'denied', reason: 1 }, 'E_INVALID_FIELD'],
     ['empty token', { ...h, type: 'connectRequest', token: new Uint8Array(0) }, 'E_INVALID_FIELD'],
     ['oversize token', { ...h, type: 'connectRequest', token: new Uint8Array(MAX_TOKEN_BYTES + 1) }, 'E_INVALID_FIELD'],
+    ['short cookie', { ...h, type: 'challenge', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES - 1) }, 'E_INVALID_FIELD'],
+    ['long cookie', { ...h, type: 'challengeResponse', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES + 1) }, 'E_INVALID_FIELD'],
+    ['cookie not bytes', { ...h, type: 'challengeResponse', cookie: 'x'.repeat(CHALLENGE_COOKIE_BYTES) }, 'E_INVALID_FIELD'],
     ['tickRate 0', { ...h, type: 'accepted', slot: 0, tickRate: 0, data: new Uint8Array(0) }, 'E_INVALID_FIELD'],
     ['data not bytes', { ...h, type: 'snapshot', tick: 0, data: 'x' }, 'E_INVALID_FIELD'],
     ['NaN time', { ...h, type: 'ping', time: Number.NaN }, 'E_INVALID_FIELD'],

@@ -1,5 +1,5 @@
 import { BinaryReader } from './binary-reader.js';
-import { MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
+import { CHALLENGE_COOKIE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
 import { attempt, fail, type DecodeResult } from './errors.js';
 import { ByteSink, bytesField, finiteField, readPrefixed, uintField } from './fields.js';
 import { UdpPacketTypeByte, type UdpPacket, type UdpPacketType } from './udp-packet-types.js';
@@ -8,6 +8,8 @@ const FIXED_BODY_BYTES = {
   connectRequest: 0,
   accepted: 3,
   denied: 1,
+  challenge: CHALLENGE_COOKIE_BYTES,
+  challengeResponse: CHALLENGE_COOKIE_BYTES,
   input: 4,
   snapshot: 4,
   reliableEvent: 4,
@@ -20,7 +22,7 @@ const FIXED_BODY_BYTES = {
 /**
  * The most opaque bytes a packet of `type` can carry in one datagram: the token bound for
  * connectRequest, MAX_DATAGRAM_BYTES minus header and fixed body for the types with `data`
- * (snapshot: 1183), 0 for types without. E_UNKNOWN_TYPE for an unknown type.
+ * (snapshot: 1183), 0 for types without (challenge cookies are fixed-size fields, not data). E_UNKNOWN_TYPE for an unknown type.
  */
 export function packetDataCapacity(type: UdpPacketType): number {
   switch (type) {
@@ -33,6 +35,8 @@ export function packetDataCapacity(type: UdpPacketType): number {
     case 'gameOver':
       return MAX_DATAGRAM_BYTES - UDP_HEADER_BYTES - FIXED_BODY_BYTES[type];
     case 'denied':
+    case 'challenge':
+    case 'challengeResponse':
     case 'ping':
     case 'pong':
     case 'disconnect':
@@ -53,6 +57,9 @@ function bodySize(p: UdpPacket): number {
     case 'denied':
       uintField(p.reason, 0, 0xff, 'denied.reason');
       return 1;
+    case 'challenge':
+    case 'challengeResponse':
+      return bytesField(p.cookie, CHALLENGE_COOKIE_BYTES, CHALLENGE_COOKIE_BYTES, `${p.type}.cookie`).length;
     case 'input':
       uintField(p.inputSeq, 0, 0xffff_ffff, 'input.inputSeq');
       return 4 + dataSize(p.data, 'input.data');
@@ -90,7 +97,8 @@ function dataSize(data: unknown, field: string): number {
  * views (byteOffset/byteLength), never through `.buffer` alone.
  *
  * Throws ProtocolError: E_PACKET_TOO_LARGE (over MAX_DATAGRAM_BYTES; see packetDataCapacity),
- * E_INVALID_FIELD (a field out of range or of the wrong type, a non-finite ping time),
+ * E_INVALID_FIELD (a field out of range or of the wrong type, a non-finite ping time, a cookie that is not
+ * exactly CHALLENGE_COOKIE_BYTES),
  * E_UNKNOWN_TYPE (no such packet type).
  */
 export function encodePacket(packet: UdpPacket): Uint8Array {
@@ -118,6 +126,10 @@ export function encodePacket(packet: UdpPacket): Uint8Array {
     case 'denied':
     case 'disconnect':
       out.u8(packet.reason);
+      break;
+    case 'challenge':
+    case 'challengeResponse':
+      out.bytes(packet.cookie);
       break;
     case 'input':
       out.u32(packet.inputSeq);
@@ -180,6 +192,11 @@ export function decodePacket(datagram: Uint8Array): UdpPacket {
     }
     case UdpPacketTypeByte.denied:
       return fixed(r, { type: 'denied', sequence, ack, ackBits, reason: r.u8() });
+    case UdpPacketTypeByte.challenge:
+    case UdpPacketTypeByte.challengeResponse: {
+      const type = typeByte === UdpPacketTypeByte.challenge ? 'challenge' : 'challengeResponse';
+      return fixed(r, { type, sequence, ack, ackBits, cookie: r.bytes(CHALLENGE_COOKIE_BYTES) });
+    }
     case UdpPacketTypeByte.input:
       return { type: 'input', sequence, ack, ackBits, inputSeq: r.u32(), data: r.rest() };
     case UdpPacketTypeByte.snapshot:

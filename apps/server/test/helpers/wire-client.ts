@@ -184,7 +184,7 @@ export class WireClient {
 }
 
 /** UDP packet type bytes of @proj/protocol that the tests look at. */
-export const UdpType = { connectRequest: 0x01, accepted: 0x02, denied: 0x03, snapshot: 0x11, reliableEvent: 0x12, gameOver: 0x31 } as const;
+export const UdpType = { connectRequest: 0x01, accepted: 0x02, denied: 0x03, challenge: 0x04, challengeResponse: 0x05, snapshot: 0x11, reliableEvent: 0x12, gameOver: 0x31 } as const;
 /** @proj/protocol's GameOverReason values (the u8 after the header of a gameOver packet) that the tests look at. */
 export const GameOverReason = { COMPLETED: 1, TIME_LIMIT: 2, SERVER_SHUTDOWN: 4 } as const;
 const UDP_PROTOCOL_ID = 0x4753_5031;
@@ -192,8 +192,9 @@ const UDP_HEADER_BYTES = 13;
 
 /**
  * A test player over UDP: sends the connect request with its token (header [u32 protocol id][u8 type][u16 sequence]
- * [u16 ack][u32 ack bits], then the token) and records the type byte of every datagram the child sends back, and the
- * reason of every gameOver.
+ * [u16 ack][u32 ack bits], then the token), echoes the child's `challenge` (its 16-byte cookie after the header) in a
+ * `challengeResponse` from the same socket, and records the type byte of every datagram the child sends back, and
+ * the reason of every gameOver.
  */
 export class UdpPlayer {
   readonly socket: DgramSocket;
@@ -201,11 +202,17 @@ export class UdpPlayer {
   /** The reason byte of every gameOver packet received (resends included). */
   readonly gameOverReasons: number[] = [];
 
-  private constructor(socket: DgramSocket) {
+  private constructor(socket: DgramSocket, port: number, host: string) {
     this.socket = socket;
     socket.on('message', (msg) => {
       if (msg.length < 5 || msg.readUInt32BE(0) !== UDP_PROTOCOL_ID) return;
       this.received.push(msg[4]!);
+      if (msg[4] === UdpType.challenge && msg.length === UDP_HEADER_BYTES + 16) {
+        const response = Buffer.from(msg);
+        response[4] = UdpType.challengeResponse;
+        response.writeUInt16BE(1, 5); // our second packet
+        socket.send(response, port, host);
+      }
       if (msg[4] === UdpType.gameOver && msg.length > UDP_HEADER_BYTES) this.gameOverReasons.push(msg[UDP_HEADER_BYTES]!);
     });
     socket.on('error', () => {});
@@ -215,7 +222,7 @@ export class UdpPlayer {
   static async connect(port: number, token: Buffer, host = '127.0.0.1'): Promise<UdpPlayer> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const player = new UdpPlayer(socket);
+    const player = new UdpPlayer(socket, port, host);
     const header = Buffer.alloc(13);
     header.writeUInt32BE(UDP_PROTOCOL_ID, 0);
     header[4] = UdpType.connectRequest;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import {
   AckTracker,
@@ -25,6 +26,10 @@ export interface FakeChildOptions {
   readonly dropIncoming?: (n: number) => boolean;
   /** Send every reliable event twice at once and resend every tick until acked. */
   readonly duplicateEvents?: boolean;
+  /** Check return routability as the real child does (default true): a valid request gets a `challenge` first. */
+  readonly challenge?: boolean;
+  /** Leave this many correct challenge responses unanswered first (lost on the way). */
+  readonly ignoreResponses?: number;
 }
 
 interface Pending {
@@ -55,6 +60,14 @@ export class FakeChild {
   readonly peers = new Map<number, FakePeer>();
   /** Connect requests received (answered or not). */
   requests = 0;
+  /** Challenges sent, and challenge responses received (correct or not). */
+  challenges = 0;
+  responses = 0;
+  /** When true, correct challenge responses go unanswered (an address check that never passes). */
+  rejectResponses = false;
+  /** Outstanding challenges by client address. */
+  readonly #pending = new Map<string, { slot: number; cookie: Buffer }>();
+  #ignoreResponses: number;
   /** Addresses ('addr|port') whose packets are dropped (a path that broke). */
   readonly deaf = new Set<string>();
   /** When true the child sends nothing at all (as if it were gone). */
@@ -72,6 +85,7 @@ export class FakeChild {
     this.#socket = socket;
     this.#options = options;
     this.#ignore = options.ignoreRequests ?? 0;
+    this.#ignoreResponses = options.ignoreResponses ?? 0;
     socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
     this.#timer = setInterval(() => this.#onTick(), options.tickMs ?? 25);
   }
@@ -171,6 +185,10 @@ export class FakeChild {
       this.#onConnect(packet, key, rinfo);
       return;
     }
+    if (packet.type === 'challengeResponse') {
+      this.#onResponse(packet, key, rinfo);
+      return;
+    }
     const peer = [...this.peers.values()].find((p) => p.key === key);
     if (peer === undefined) return;
     peer.received.push(packet);
@@ -199,6 +217,36 @@ export class FakeChild {
     } catch {
       return deny(DenyReason.TOKEN_INVALID);
     }
+    const bound = this.peers.get(slot);
+    if (this.#options.challenge !== false && bound?.key !== key) {
+      const pending = this.#pending.get(key);
+      const cookie = pending?.slot === slot ? pending.cookie : randomBytes(16);
+      this.#pending.set(key, { slot, cookie });
+      this.challenges++;
+      if (!this.silent) this.#socket.send(encodePacket({ type: 'challenge', sequence: 0, ack: packet.sequence, ackBits: 0, cookie }), rinfo.port, rinfo.address);
+      return;
+    }
+    this.#admit(slot, packet, key, rinfo);
+  }
+
+  #onResponse(packet: Extract<UdpPacket, { type: 'challengeResponse' }>, key: string, rinfo: RemoteInfo): void {
+    this.responses++;
+    const pending = this.#pending.get(key);
+    const bound = [...this.peers.entries()].find(([, p]) => p.key === key);
+    if (pending === undefined) {
+      if (bound !== undefined) this.#admit(bound[0], packet, key, rinfo); // a lost accepted
+      return;
+    }
+    if (!pending.cookie.equals(packet.cookie) || this.rejectResponses) return;
+    if (this.#ignoreResponses > 0) {
+      this.#ignoreResponses--;
+      return;
+    }
+    this.#pending.delete(key);
+    this.#admit(pending.slot, packet, key, rinfo);
+  }
+
+  #admit(slot: number, packet: UdpPacket, key: string, rinfo: RemoteInfo): void {
     let peer = this.peers.get(slot);
     if (peer === undefined || peer.key !== key) {
       const connects = (peer?.connects ?? 0) + 1;
