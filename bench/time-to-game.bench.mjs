@@ -36,7 +36,8 @@ async function one(label, clients, warmPool) {
         const gamePids = new Set((await server.games()).map((g) => g.pid));
         for (const pid of childPids(server.pid)) {
           const rss = rssMiB(pid);
-          if (rss !== undefined) (gamePids.has(pid) ? busy : idle).push(rss);
+          // 0 or none: a child exiting (or a zombie). A child in no game is a warm one (or one still starting).
+          if (rss !== undefined && rss > 0) (gamePids.has(pid) ? busy : idle).push(rss);
         }
       } catch {}
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
@@ -75,7 +76,7 @@ async function one(label, clients, warmPool) {
     serverPeakRssMiB: peak,
     childBusyRssMiBMedian: median(busy),
     childBusyRssMiBMax: busy.length === 0 ? undefined : Math.max(...busy),
-    childIdleRssMiBMedian: median(idle),
+    childIdleRssMiBMedian: warmPool > 0 ? median(idle) : undefined,
   };
   note(
     `${label} ${clients}: match p50 ${figures.timeToMatch.p50} p99 ${figures.timeToMatch.p99} ms; game p50 ${figures.timeToGame.p50} ` +
