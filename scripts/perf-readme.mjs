@@ -3,7 +3,7 @@
 // between the <!-- performance --> and <!-- /performance --> markers, so the figures there are never typed by hand.
 //
 // Usage: node scripts/perf-readme.mjs [results.json]    (pnpm bench:readme)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,7 +30,8 @@ out.push(
     `${machine.platform}, revision \`${machine.gitRevision}\`, ${machine.date.slice(0, 10)}. The machine is shared and ` +
     'noisy: read medians and ratios (each ratio is measured side by side in the same run), not single figures. ' +
     'Reproduce with `pnpm bench` (about ten minutes; `pnpm bench <filter>` runs the files whose path contains it) ' +
-    'and refresh this section with `pnpm bench:readme`. Every figure is in `bench-results/latest.json`.',
+    'and refresh this section with `pnpm bench:readme`. All figures of this run: `docs/perf/bench-latest.json` ' +
+    '(`pnpm bench` writes them to `bench-results/latest.json`; `bench:readme` copies that file there).',
 );
 if (failures.length > 0) out.push(`\nThat run reported failures: ${failures.join('; ')}.`);
 
@@ -76,7 +77,7 @@ out.push(table(['figure', 'measured', 'beside it, same run', 'ratio'], [
   ['server CPU and peak RSS meanwhile', `${fmt(sat.serverCpuPercent)} % of a core, ${fmt(sat.serverPeakRssMiB)} MiB`, '-', '-'],
   ['child fork-to-ready p50 / p99 ms', `${fmt(start.gameChild?.p50)} / ${fmt(start.gameChild?.p99)}`, `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}`, `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}`],
   ['child RSS idle (ready, no player) MiB', fmt(start.idleRssMiB), `bare Node child ${fmt(start.bareIdleRssMiB)}`, fmt(start.idleRssRatioVsBare, 3)],
-  ['child RSS busy (4-player game), median / max MiB', `${fmt(busy.childBusyRssMiBMedian)} / ${fmt(busy.childBusyRssMiBMax)}`, `warm idle ${fmt(busy.childIdleRssMiBMedian)}`, '-'],
+  ['child RSS busy (4-player game), median / max MiB', `${fmt(busy.childBusyRssMiBMedian)} / ${fmt(busy.childBusyRssMiBMax)}`, `not in a game (warm or booting) ${fmt(busy.childIdleRssMiBMedian)}`, '-'],
 ]));
 
 out.push('\n**One child\'s capacity** (`packages/game-child/bench`: players served with tick p99 under a quarter of ' +
@@ -116,4 +117,6 @@ const end = '<!-- /performance -->';
 if (!readme.includes(begin) || !readme.includes(end)) throw new Error(`README.md has no ${begin} ... ${end} block`);
 const next = `${readme.slice(0, readme.indexOf(begin) + begin.length)}\n${out.join('\n')}\n${readme.slice(readme.indexOf(end))}`;
 writeFileSync(readmeFile, next);
+if (process.argv[2] === undefined) mkdirSync(`${root}docs/perf`, { recursive: true });
+if (process.argv[2] === undefined) copyFileSync(resultsFile, `${root}docs/perf/bench-latest.json`);
 console.log(`README.md Performance section written from ${resultsFile}`);
