@@ -17,6 +17,10 @@ describe('16-bit sequence arithmetic', () => {
     expect(sequenceDiff(0, 65535)).toBe(1);
     expect(sequenceDiff(65535, 0)).toBe(-1);
     expect(sequenceDiff(10, 10)).toBe(0);
+    // Half the circle apart: the same tie-break as sequenceGreaterThan (found by the property below).
+    expect(sequenceDiff(32768, 0)).toBe(32768);
+    expect(sequenceDiff(0, 32768)).toBe(-32768);
+    expect(sequenceGreaterThan(0, 32768)).toBe(false);
     expect(nextSequence(65535)).toBe(0);
     expect(nextSequence(7)).toBe(8);
   });
@@ -33,10 +37,14 @@ describe('16-bit sequence arithmetic', () => {
 
   it('property: diff agrees with greaterThan and undoes addition', () => {
     fc.assert(
-      fc.property(seq, fc.integer({ min: -32767, max: 32768 }), (b, k) => {
+      fc.property(seq, fc.integer({ min: -32768, max: 32768 }), (b, k) => {
         const a = (b + k + 0x10000) & 0xffff;
-        expect(sequenceDiff(a, b)).toBe(k);
-        expect(sequenceGreaterThan(a, b)).toBe(k > 0);
+        const d = sequenceDiff(a, b);
+        // Half the circle apart (|k| = 32768) both signs name the same sequence: the tie-break decides.
+        if (Math.abs(k) === 32768) expect(Math.abs(d)).toBe(32768);
+        else expect(d).toBe(k);
+        expect(sequenceGreaterThan(a, b)).toBe(d > 0);
+        expect(sequenceDiff(b, a)).toBe(a === b ? 0 : -d);
       }),
     );
   });

@@ -20,11 +20,15 @@ export function sequenceLessThan(a: number, b: number): boolean {
 }
 
 /**
- * The signed distance from `b` to `a` around the 16-bit circle, in [-32767, 32768]: positive when
- * `a` is newer. sequenceDiff(0, 65535) === 1. Never throws.
+ * The signed distance from `b` to `a` around the 16-bit circle, in [-32768, 32768]: positive exactly when
+ * `a` is newer (sequenceGreaterThan). sequenceDiff(0, 65535) === 1. Half the circle apart, the tie is broken as
+ * sequenceGreaterThan breaks it: +32768 when `a` is the larger number, -32768 otherwise. Never throws.
  */
 export function sequenceDiff(a: number, b: number): number {
-  const d = ((a & 0xffff) - (b & 0xffff) + SEQUENCE_MODULO) & 0xffff;
+  const x = a & 0xffff;
+  const y = b & 0xffff;
+  const d = (x - y + SEQUENCE_MODULO) & 0xffff;
+  if (d === HALF) return x > y ? HALF : -HALF;
   return d > HALF ? d - SEQUENCE_MODULO : d;
 }
 
