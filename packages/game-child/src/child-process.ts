@@ -11,7 +11,7 @@ import { GameChildError } from './errors.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
 import { silentLogger, type Logger } from './logger.js';
-import { prewarmChild } from './prewarm.js';
+import { prewarmChild, prewarmTokens } from './prewarm.js';
 import type { GameServerOptions } from './server-options.js';
 import { startGame } from './start-game.js';
 
@@ -168,6 +168,9 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       return;
     }
     send({ type: 'ready', gameId: assignment.gameId, port: running.port });
+    // Tokens are verified with node:crypto, which an idle child has not loaded (see prewarmTokens): warm it up
+    // in the next turn of the loop, once `ready` is on its way to the parent.
+    setImmediate(prewarmTokens);
     if (pendingStop !== undefined) void running.stop(pendingStop.reason, pendingStop.graceMs);
   };
 

@@ -3,6 +3,12 @@ import { ReliableOutbox } from './reliable-outbox.js';
 
 /** Ack window of every session (the AckTracker's, and the outbox's sequence ring). */
 const WINDOW = 1024;
+/**
+ * Window of the placeholder conversation a seat has before its first join. `bind` replaces it before anything
+ * is sent or received (events are queued only for connected seats), so it only has to be small: the smallest
+ * an AckTracker takes. A full one is 21 KB per seat of typed arrays, for seats that may never be taken.
+ */
+const UNBOUND_WINDOW = 64;
 
 /** Limits of a session's reliable outbox. @internal */
 export interface OutboxLimits {
@@ -25,7 +31,7 @@ export class PlayerSession {
   connected = false;
   everConnected = false;
   lastHeardAt = 0;
-  tracker = new AckTracker({ windowSize: WINDOW });
+  tracker: AckTracker;
   outbox: ReliableOutbox;
   pendingInput: Uint8Array | undefined;
   newestInputSeq: number | undefined;
@@ -49,7 +55,8 @@ export class PlayerSession {
     this.slot = slot;
     this.name = name;
     this.#limits = limits;
-    this.outbox = new ReliableOutbox(limits.maxQueued, limits.maxInFlight, WINDOW);
+    this.tracker = new AckTracker({ windowSize: UNBOUND_WINDOW });
+    this.outbox = new ReliableOutbox(limits.maxQueued, limits.maxInFlight, UNBOUND_WINDOW);
   }
 
   /** Binds the slot to a client address (that proved it receives there with `cookie`) with a fresh conversation. */

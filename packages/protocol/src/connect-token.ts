@@ -1,8 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BinaryReader } from './binary-reader.js';
 import { MAX_GAME_ID_BYTES } from './constants.js';
 import { ProtocolError, fail } from './errors.js';
 import { ByteSink, bytesField, readString, stringField, uintField } from './fields.js';
+import { nodeCrypto } from './lazy-crypto.js';
 
 /** Version byte of connect tokens signed by this package (token byte 0). */
 export const CONNECT_TOKEN_VERSION = 1 as const;
@@ -49,7 +49,7 @@ export interface VerifyConnectTokenOptions {
 
 /** 32 bytes from the CSPRNG: a fresh per-game secret for signing and verifying its connect tokens. */
 export function generateGameSecret(): Uint8Array {
-  return new Uint8Array(randomBytes(GAME_SECRET_BYTES));
+  return new Uint8Array(nodeCrypto().randomBytes(GAME_SECRET_BYTES));
 }
 
 function checkSecret(secret: unknown): Uint8Array {
@@ -60,7 +60,7 @@ function checkSecret(secret: unknown): Uint8Array {
 }
 
 function mac(secret: Uint8Array, signed: Uint8Array): Buffer {
-  return createHmac('sha256', secret).update(MAC_LABEL).update(signed).digest();
+  return nodeCrypto().createHmac('sha256', secret).update(MAC_LABEL).update(signed).digest();
 }
 
 /**
@@ -78,7 +78,7 @@ export function signConnectToken(claims: ConnectTokenInput, secret: Uint8Array):
   const idBytes = stringField(claims.gameId, 1, MAX_GAME_ID_BYTES, 'identifier', 'token.gameId');
   const slot = uintField(claims.slot, 0, 0xff, 'token.slot');
   const expiresAt = uintField(claims.expiresAt, 0, Number.MAX_SAFE_INTEGER, 'token.expiresAt');
-  const nonce = claims.nonce === undefined ? randomBytes(CONNECT_TOKEN_NONCE_BYTES) : bytesField(claims.nonce, CONNECT_TOKEN_NONCE_BYTES, CONNECT_TOKEN_NONCE_BYTES, 'token.nonce');
+  const nonce = claims.nonce === undefined ? nodeCrypto().randomBytes(CONNECT_TOKEN_NONCE_BYTES) : bytesField(claims.nonce, CONNECT_TOKEN_NONCE_BYTES, CONNECT_TOKEN_NONCE_BYTES, 'token.nonce');
   const out = new ByteSink(FIXED_BYTES + idBytes);
   out.u8(CONNECT_TOKEN_VERSION);
   out.u8(idBytes);
@@ -113,7 +113,7 @@ export function verifyConnectToken(token: Uint8Array, secret: Uint8Array, option
   const macAt = token.length - CONNECT_TOKEN_MAC_BYTES;
   const expected = mac(secret, token.subarray(0, macAt));
   const given = Buffer.from(token.buffer, token.byteOffset + macAt, CONNECT_TOKEN_MAC_BYTES);
-  if (!timingSafeEqual(expected, given)) fail('E_TOKEN_FORGED', 'the token signature does not match');
+  if (!nodeCrypto().timingSafeEqual(expected, given)) fail('E_TOKEN_FORGED', 'the token signature does not match');
 
   let claims: ConnectTokenClaims;
   try {
