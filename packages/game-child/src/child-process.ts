@@ -58,7 +58,8 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
 
 /**
  * Runs this process as a game child of the orchestrator, over Node's IPC channel (the process must have been
- * forked with one; otherwise it exits BAD_START). Warms up (unless `prewarm: false`), sends `idle`, waits for a `start` (validated with
+ * forked with one; otherwise it exits BAD_START). Warms up (unless `prewarm: false`), sends `idle` (asking for a `warmUp` message, which it
+ * ignores), waits for a `start` (validated with
  * parseParentToChildMessage; invalid -> exit BAD_START), starts the game on the assigned port and answers
  * `ready` (or `bindFailed`, then exits BIND_FAILED). While it plays it sends `stats` (the UDP datagrams dropped
  * since the previous one, by reason) every `statsIntervalMs` when there are any. When the game ends it sends its
@@ -183,6 +184,8 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       if (state === 'idle') exit(GameExitCode.BAD_START);
       return;
     }
+    // Asked for with `idle` (warmUp: true): its only job was to be received, so the `start` is not the first.
+    if (message.type === 'warmUp') return;
     if (message.type === 'start') {
       if (state !== 'idle') return logger.warn('start ignored: this child already has a game');
       state = 'starting';
@@ -222,10 +225,10 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     exit(GameExitCode.BAD_START);
     return;
   }
-  if (warmedUp === undefined) send({ type: 'idle' });
+  if (warmedUp === undefined) send({ type: 'idle', warmUp: true });
   else {
     void warmedUp.then(() => {
-      if (state === 'idle' && !parentGone) send({ type: 'idle' });
+      if (state === 'idle' && !parentGone) send({ type: 'idle', warmUp: true });
     });
   }
 }

@@ -57,6 +57,32 @@ describe('runChildProcess warm-up', () => {
     f.disconnect();
   });
 
+  it('asks for a warmUp in its idle, ignores the warmUp and still takes its start', async () => {
+    const port = await freePort();
+    const f = fakeHost();
+    runChildProcess({ host: f.host, prewarm: false });
+    expect(f.sent).toEqual([{ type: 'idle', warmUp: true }]);
+    f.deliver({ type: 'warmUp' });
+    expect(f.exits).toEqual([]);
+    f.deliver({
+      type: 'start',
+      ipcVersion: IPC_VERSION,
+      game: {
+        gameId: 'g0',
+        mode: 'arena',
+        bindHost: '127.0.0.1',
+        port,
+        players: [{ slot: 0, name: 'a' }],
+        secretBase64: randomBytes(32).toString('base64'),
+        tokenExpiresAt: Date.now() + 30_000,
+        options: { joinTimeoutMs: 200 },
+      },
+    });
+    await f.next('ready');
+    f.deliver({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 0 });
+    await f.next('gameOver');
+  });
+
   it('with the default prewarm, says idle only once warmed up', async () => {
     const f = fakeHost();
     runChildProcess({ host: f.host });

@@ -3,7 +3,8 @@
 // in the same run and interleaved with the cold rounds, a bare fork-to-ready of the same minimal child.
 //
 // Run: node_modules/.bin/tsx --conditions=@proj/source packages/orchestrator/bench/time-to-match.bench.ts
-// BENCH_SMOKE=1: a few rounds, no thresholds.
+// BENCH_SMOKE=1: a few rounds, no thresholds. BENCH_SETTLE_MS (default 20): the pause between warm rounds once the
+// pool is full again (a longer one lets the replacement child finish settling after its boot).
 import { performance } from 'node:perf_hooks';
 import { ForkSpawner, type Orchestrator, type OrchestratorEvents, createOrchestrator } from '../src/index.js';
 import { BenchClient, FIXTURE, bareForkToReady, exited, freeUdpPorts, note, ratio, report, smoke, summary } from './support.js';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     // Below saturation: the next match comes once the pool is full again, the game is over, and the new warm
     // child had a moment to settle after its start-up.
     await until(warm, ['warmChildReady', 'childExited'], ready);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_SETTLE_MS ?? 20)));
   }
   await warm.close({ drainMs: 1_000 });
   const warmS = summary(warmTimes);

@@ -56,6 +56,31 @@ describe('ManagedChild', () => {
     expect(child.state).toBe('running');
   });
 
+  it('answers an idle that asks for it with one warmUp, sent before the observer hears idle (and may start it)', () => {
+    const handle = new FakeHandle();
+    const sentWhenIdle: string[] = [];
+    const observer: ChildObserver = {
+      idle: () => sentWhenIdle.push(...handle.sent.map((m) => m.type)),
+      gameOver: () => undefined,
+      stats: () => undefined,
+      exit: () => undefined,
+    };
+    const child = new ManagedChild(handle, observer, silentLogger);
+    handle.message({ type: 'idle', warmUp: true });
+    expect(sentWhenIdle).toEqual(['warmUp']);
+    // A repeated idle is not a new request.
+    handle.message({ type: 'idle', warmUp: true });
+    void start(child);
+    expect(handle.sent.map((m) => m.type)).toEqual(['warmUp', 'start']);
+  });
+
+  it('sends no warmUp to a child that did not ask for one', () => {
+    const { handle, child } = setup();
+    handle.message({ type: 'idle' });
+    void start(child);
+    expect(handle.sent.map((m) => m.type)).toEqual(['start']);
+  });
+
   it('ignores invalid messages and a ready for another game or port', async () => {
     const { handle, child } = setup();
     let outcome: StartOutcome | undefined;

@@ -197,6 +197,8 @@ export class ManagedChild {
       case 'idle':
         if (this.#state === 'booting') {
           this.#state = 'idle';
+          // Before anything else, so a `start` sent at once is not the first message the child receives.
+          if (message.warmUp === true) this.handle.send({ type: 'warmUp' });
           this.#observer.idle(this);
         }
         return;

@@ -71,7 +71,7 @@ describe('ForkSpawner', () => {
   it('says idle when started ahead', async () => {
     const { messages, message } = spawn();
     await message('idle');
-    expect(messages[0]).toEqual({ type: 'idle' });
+    expect(messages[0]).toEqual({ type: 'idle', warmUp: true });
   });
 
   it('forks a child that speaks IPC: start, ready, shutdown; exit reported once', async () => {

@@ -43,8 +43,10 @@ describe('IPC contract', () => {
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify(start)))).toEqual(start);
     const shutdown = { type: 'shutdown', reason: 'orchestratorStopping', graceMs: 2000 } as const;
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify(shutdown)))).toEqual(shutdown);
+    expect(parseParentToChildMessage(JSON.parse(JSON.stringify({ type: 'warmUp' })))).toEqual({ type: 'warmUp' });
     const childMessages = [
       { type: 'idle' },
+      { type: 'idle', warmUp: true },
       { type: 'ready', gameId: 'g-1', port: 40001 },
       { type: 'bindFailed', gameId: 'g-1', port: 40001, errorCode: 'EADDRINUSE', message: 'address in use' },
       { type: 'gameOver', gameId: 'g-1', reason: 'scoreReached', results: [{ slot: 0, name: 'ada', score: 10, connected: true }] },
@@ -74,6 +76,7 @@ describe('IPC contract', () => {
     ];
     for (const b of bad) expect(codeOf(() => parseParentToChildMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
     const badChild: unknown[] = [
+      { type: 'idle', warmUp: 'yes' },
       { type: 'ready', gameId: '', port: 1 },
       { type: 'ready', gameId: 'g', port: 0 },
       { type: 'gameOver', gameId: 'g', reason: 'r', results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }] },
