@@ -23,7 +23,7 @@ const MAX_INPUT_BYTES = packetDataCapacity('input');
  * {@link connect}. It emits `snapshot`s (newest only), reliable `event`s (once each, in order, acked at once),
  * then exactly one `end` (after `gameOver` or `disconnect` when those are the cause). It pings the child to
  * measure RTT and stay alive, measures loss both ways (`stats()`), fails with E_SERVER_TIMEOUT when the child
- * goes silent, and can `reconnect()` from a new socket with the same token while the token is valid.
+ * goes silent (sooner when its port refuses datagrams: `refusedTimeoutMs`), and can `reconnect()` from a new socket with the same token while the token is valid.
  */
 export class GameSession extends EventEmitter<GameSessionEvents> {
   /** The match this session plays. */
@@ -207,7 +207,9 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     if (this.#state !== 'open') return;
     const now = performance.now();
     const silence = now - this.#lastHeardAt;
-    if (silence >= this.#options.timeoutMs) {
+    // A port that keeps refusing has nobody behind it: no point in waiting the whole timeout.
+    const refusing = this.#conv.link.refusedSinceReceived >= 2 && silence >= this.#options.refusedTimeoutMs;
+    if (silence >= this.#options.timeoutMs || refusing) {
       this.#fail(serverTimeoutError(`${this.#target.address}:${this.#target.port}`, silence, this.#conv.link.refused));
       return;
     }

@@ -15,6 +15,13 @@ export interface ConnectOptions {
   readonly resendMaxMs?: number;
   /** The session fails with E_SERVER_TIMEOUT after hearing nothing from the child this long (default 5,000 ms). */
   readonly timeoutMs?: number;
+  /**
+   * When the child's port refuses what the session sends (ICMP "port unreachable": nothing listens there any more,
+   * for example a killed child) at least twice with nothing received since, the session fails with
+   * E_SERVER_TIMEOUT after this much silence instead of `timeoutMs` (default 1,000 ms, at most `timeoutMs`). Where
+   * ICMP is filtered on the way, no refusal arrives and only `timeoutMs` applies.
+   */
+  readonly refusedTimeoutMs?: number;
   /** Pings the child this often to measure RTT and keep the slot alive (default 500 ms). */
   readonly pingIntervalMs?: number;
   /**
@@ -36,6 +43,7 @@ export interface ResolvedConnectOptions {
   readonly resendInitialMs: number;
   readonly resendMaxMs: number;
   readonly timeoutMs: number;
+  readonly refusedTimeoutMs: number;
   readonly pingIntervalMs: number;
   readonly autoReconnectAfterMs: number | undefined;
   readonly eventHoldMs: number;
@@ -53,6 +61,7 @@ export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectO
     resendInitialMs,
     resendMaxMs: intOption('resendMaxMs', options.resendMaxMs, Math.max(2000, resendInitialMs), resendInitialMs, MAX_TIMER_MS),
     timeoutMs,
+    refusedTimeoutMs: intOption('refusedTimeoutMs', options.refusedTimeoutMs, Math.min(1000, timeoutMs), 1, timeoutMs),
     pingIntervalMs: intOption('pingIntervalMs', options.pingIntervalMs, 500, 1, MAX_TIMER_MS),
     autoReconnectAfterMs:
       options.autoReconnectAfterMs === undefined ? undefined : intOption('autoReconnectAfterMs', options.autoReconnectAfterMs, 0, 1, timeoutMs - 1),

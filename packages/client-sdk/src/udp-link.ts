@@ -46,6 +46,8 @@ export class UdpLink {
   errors = 0;
   /** Of those, ECONNREFUSED: ICMP "port unreachable", nothing listens on the target port (any more). */
   refused = 0;
+  /** ECONNREFUSED errors since the last datagram received (0 again with each datagram). */
+  refusedSinceReceived = 0;
   /** Sends that failed. */
   sendErrors = 0;
   readonly #socket: Socket;
@@ -61,12 +63,16 @@ export class UdpLink {
     this.#logger = logger;
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('message', (datagram) => {
+      this.refusedSinceReceived = 0;
       if (this.#held !== undefined) this.#held.push(datagram);
       else this.#handler?.(datagram);
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.errors++;
-      if (error.code === 'ECONNREFUSED') this.refused++;
+      if (error.code === 'ECONNREFUSED') {
+        this.refused++;
+        this.refusedSinceReceived++;
+      }
       this.#logger.debug('udp socket error', { error: error.message, address: target.address, port: target.port });
     });
   }

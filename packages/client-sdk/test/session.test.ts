@@ -154,6 +154,28 @@ describe('connect and play against a fake child', () => {
     expect(ends[0]).toMatchObject({ kind: 'failed', error: { code: 'E_SERVER_TIMEOUT' } });
   });
 
+  it('fails after refusedTimeoutMs, not the whole timeoutMs, once the port of a gone child refuses the pings', async () => {
+    const child = await startChild();
+    const session = await join(child, 0, { timeoutMs: 20_000, refusedTimeoutMs: 800, pingIntervalMs: 100 });
+    await waitUntil(() => session.stats().snapshotsReceived > 0, 'a snapshot');
+    await child.close();
+    const error = await failure(session.waitForGameOver());
+    expect(error.code).toBe('E_SERVER_TIMEOUT');
+    expect(error.message).toMatch(/packets? refused/);
+    // The silence the message reports is the reason it ended: past refusedTimeoutMs, well short of timeoutMs.
+    const silenceMs = Number(/for (\d+) ms/.exec(error.message)?.[1]);
+    expect(silenceMs).toBeGreaterThanOrEqual(800);
+    expect(silenceMs).toBeLessThan(20_000);
+  });
+
+  it('rejects a refusedTimeoutMs above timeoutMs', async () => {
+    const child = await startChild();
+    const error = await failure(connect(child.match(0), { timeoutMs: 1000, refusedTimeoutMs: 1001 }));
+    expect(error.code).toBe('E_INVALID_ARGUMENT');
+    expect(error.message).toMatch(/refusedTimeoutMs/);
+    await child.close();
+  });
+
   it('surfaces the reason of a gameOver the child sent before going away (e.g. SERVER_SHUTDOWN), not a timeout', async () => {
     const child = await startChild();
     const session = await join(child, 0, { timeoutMs: 600 });
