@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_VERSION } from '@proj/protocol';
+import { freePort } from '../test/helpers.js';
 import { runChildProcess, type ChildProcessHost } from './child-process.js';
 
 // An idle game child does without node:crypto (about 1 MiB of RSS, see lazy-crypto.ts): nothing imports it
@@ -38,13 +38,6 @@ function host() {
   return { h, next, deliver: (m: unknown) => onMessage.forEach((l) => l(m)), disconnect: () => onDisconnect.forEach((l) => l()) };
 }
 
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { IPC_VERSION } from '@proj/protocol';
+import { freePort } from '../test/helpers.js';
 import { runChildProcess, type ChildProcessHost } from './child-process.js';
 import { prewarmChild } from './prewarm.js';
 
@@ -64,20 +64,7 @@ describe('runChildProcess warm-up', () => {
     expect(f.sent).toEqual([{ type: 'idle', warmUp: true }]);
     f.deliver({ type: 'warmUp' });
     expect(f.exits).toEqual([]);
-    f.deliver({
-      type: 'start',
-      ipcVersion: IPC_VERSION,
-      game: {
-        gameId: 'g0',
-        mode: 'arena',
-        bindHost: '127.0.0.1',
-        port,
-        players: [{ slot: 0, name: 'a' }],
-        secretBase64: randomBytes(32).toString('base64'),
-        tokenExpiresAt: Date.now() + 30_000,
-        options: { joinTimeoutMs: 200 },
-      },
-    });
+    f.deliver(startMessage('g0', port));
     await f.next('ready');
     f.deliver({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 0 });
     await f.next('gameOver');
@@ -100,20 +87,7 @@ describe('runChildProcess warm-up', () => {
       runChildProcess({ host: f.host });
       // The warm-up begins after the first turn of the event loop.
       if (when === 'during the warm-up') await new Promise((resolve) => setImmediate(resolve));
-      f.deliver({
-        type: 'start',
-        ipcVersion: IPC_VERSION,
-        game: {
-          gameId: 'g1',
-          mode: 'arena',
-          bindHost: '127.0.0.1',
-          port,
-          players: [{ slot: 0, name: 'a' }],
-          secretBase64: randomBytes(32).toString('base64'),
-          tokenExpiresAt: Date.now() + 30_000,
-          options: { joinTimeoutMs: 200 },
-        },
-      });
+      f.deliver(startMessage('g1', port));
       await f.next('ready');
       expect(f.sent.map((m) => m.type)).not.toContain('idle');
       f.deliver({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 0 });
@@ -122,10 +96,21 @@ describe('runChildProcess warm-up', () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+
+/** A `start` for a one-seat arena game on `port` that ends 200 ms after nobody joined. */
+function startMessage(gameId: string, port: number) {
+  return {
+    type: 'start',
+    ipcVersion: IPC_VERSION,
+    game: {
+      gameId,
+      mode: 'arena',
+      bindHost: '127.0.0.1',
+      port,
+      players: [{ slot: 0, name: 'a' }],
+      secretBase64: randomBytes(32).toString('base64'),
+      tokenExpiresAt: Date.now() + 30_000,
+      options: { joinTimeoutMs: 200 },
+    },
+  };
 }
