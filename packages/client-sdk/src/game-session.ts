@@ -23,7 +23,8 @@ const MAX_INPUT_BYTES = packetDataCapacity('input');
  * {@link connect}. It emits `snapshot`s (newest only), reliable `event`s (once each, in order, acked at once),
  * then exactly one `end` (after `gameOver` or `disconnect` when those are the cause). It pings the child to
  * measure RTT and stay alive, measures loss both ways (`stats()`), fails with E_SERVER_TIMEOUT when the child
- * goes silent (sooner when its port refuses datagrams: `refusedTimeoutMs`), and can `reconnect()` from a new socket with the same token while the token is valid.
+ * goes silent (sooner when its port refuses datagrams: `refusedTimeoutMs`), and can `reconnect()` from a new
+ * socket with the same token while the token is valid.
  */
 export class GameSession extends EventEmitter<GameSessionEvents> {
   /** The match this session plays. */

@@ -24,7 +24,8 @@ import { startGame } from './start-game.js';
  * Never rejects.
  */
 export async function prewarmChild(): Promise<void> {
-  // No key material: this game is stopped before its first tick and no token for it is ever signed.
+  // No key material needed (and none drawn, which would load node:crypto): this game is bound to loopback for about
+  // a millisecond, stopped before its first tick, and no token for it is ever signed.
   const secret = Buffer.alloc(GAME_SECRET_BYTES, 0x5a);
   const assignment: GameAssignment = {
     gameId: 'prewarm',
