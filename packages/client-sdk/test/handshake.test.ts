@@ -1,29 +1,15 @@
 // The connect handshake's return-routability step against a fake child on 127.0.0.1: the child answers a valid
 // request with a challenge, and accepts only once this socket echoed it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientError, connect, type GameSession } from '../src/index.js';
-import { FakeChild, type FakeChildOptions } from './helpers/fake-child.js';
+import { closedAfterEach } from './helpers/closed-after-each.js';
+import type { FakeChild } from './helpers/fake-child.js';
 import { waitUntil } from './helpers/wait.js';
 
-const open: { child?: FakeChild; sessions: GameSession[] } = { sessions: [] };
-
-afterEach(async () => {
-  for (const s of open.sessions) await s.close();
-  open.sessions = [];
-  await open.child?.close();
-  delete open.child;
-});
-
-async function startChild(options: FakeChildOptions = {}): Promise<FakeChild> {
-  const child = await FakeChild.start(options);
-  open.child = child;
-  return child;
-}
+const { startChild, track } = closedAfterEach();
 
 async function join(child: FakeChild, options: Parameters<typeof connect>[1] = {}): Promise<GameSession> {
-  const session = await connect(child.match(0), { resendInitialMs: 50, ...options });
-  open.sessions.push(session);
-  return session;
+  return track(await connect(child.match(0), { resendInitialMs: 50, ...options }));
 }
 
 describe('connect handshake: return-routability challenge', () => {

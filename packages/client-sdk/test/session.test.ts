@@ -1,29 +1,15 @@
 import { createSocket } from 'node:dgram';
 import { DenyReason, DisconnectReason, GameOverReason } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientError, connect, type GameSession, type ReliableEvent, type SessionEnd, type Snapshot } from '../src/index.js';
-import { FakeChild, type FakeChildOptions } from './helpers/fake-child.js';
+import { closedAfterEach } from './helpers/closed-after-each.js';
+import type { FakeChild } from './helpers/fake-child.js';
 import { waitUntil } from './helpers/wait.js';
 
-const open: { child?: FakeChild; sessions: GameSession[] } = { sessions: [] };
-
-afterEach(async () => {
-  for (const s of open.sessions) await s.close();
-  open.sessions = [];
-  await open.child?.close();
-  delete open.child;
-});
-
-async function startChild(options: FakeChildOptions = {}): Promise<FakeChild> {
-  const child = await FakeChild.start(options);
-  open.child = child;
-  return child;
-}
+const { startChild, track } = closedAfterEach();
 
 async function join(child: FakeChild, slot = 0, options: Parameters<typeof connect>[1] = {}): Promise<GameSession> {
-  const session = await connect(child.match(slot), { resendInitialMs: 50, ...options });
-  open.sessions.push(session);
-  return session;
+  return track(await connect(child.match(slot), { resendInitialMs: 50, ...options }));
 }
 
 async function failure(promise: Promise<unknown>): Promise<ClientError> {
@@ -88,8 +74,7 @@ describe('connect and play against a fake child', () => {
 
   it('resolves a host name (localhost) to the IPv4 address the child binds', async () => {
     const child = await startChild();
-    const session = await connect({ ...child.match(0), host: 'localhost' }, { resendInitialMs: 50 });
-    open.sessions.push(session);
+    const session = track(await connect({ ...child.match(0), host: 'localhost' }, { resendInitialMs: 50 }));
     expect(session.state).toBe('open');
   });
 

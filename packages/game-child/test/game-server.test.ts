@@ -12,25 +12,12 @@ import {
   GameOverReason,
   UDP_PROTOCOL_ID,
 } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { GameChildError, ManualClock, startGame, type Game, type GameServer, type GameServerOptions } from '../src/index.js';
-import { TestClient, WAIT_MS, testGame, type TestGame } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { GameChildError, ManualClock, startGame, type Game, type GameServer } from '../src/index.js';
+import { closedAfterEach, testGame, WAIT_MS } from './helpers.js';
 
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { start, client, keepSeat, closeLater } = closedAfterEach();
 
-async function start(game: TestGame, options: Partial<GameServerOptions> = {}): Promise<GameServer> {
-  const server = await startGame({ assignment: game.assignment, ...options });
-  open.push(server);
-  return server;
-}
-async function client(server: GameServer, opts?: { autoAck?: boolean }): Promise<TestClient> {
-  const c = await TestClient.open(server.port, opts);
-  open.push(c);
-  return c;
-}
 function once<T extends unknown[]>(server: GameServer, event: 'playerConnected' | 'playerDisconnected' | 'started', match: (...args: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve) => {
     const listener = (...args: unknown[]): void => {
@@ -110,10 +97,7 @@ describe('joining', () => {
   it('marks a silent player disconnected; it reconnects with the same token from a new address', async () => {
     const g = testGame(2);
     const server = await start(g, { disconnectTimeoutMs: 300 });
-    const keeper = await client(server);
-    await keeper.connect(g.token(1));
-    const keepAlive = setInterval(() => keeper.send({ type: 'ping', time: 0 }), 50);
-    open.push({ close: () => clearInterval(keepAlive) });
+    await keepSeat(server, g.token(1));
     const token = g.token(0);
     const first = await client(server);
     expect(await first.connect(token)).toMatchObject({ type: 'accepted' });
@@ -367,7 +351,7 @@ describe('lifecycle', () => {
   it('rejects with E_BIND_FAILED when the port is taken, and E_INVALID_ARGUMENT for bad options', async () => {
     const holder = createSocket('udp4');
     await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));
-    open.push({ close: () => new Promise<void>((resolve) => holder.close(() => resolve())) });
+    closeLater({ close: () => new Promise<void>((resolve) => holder.close(() => resolve())) });
     const g = testGame(1, { port: holder.address().port });
     const failure = await startGame({ assignment: g.assignment }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(GameChildError);
@@ -413,7 +397,7 @@ describe('hostile input', () => {
     const sockets = await Promise.all(
       Array.from({ length: 64 }, async (_, i) => {
         const socket = createSocket('udp4');
-        open.push({ close: () => socket.close() });
+        closeLater({ close: () => socket.close() });
         await new Promise<void>((resolve) => socket.bind(0, `127.0.1.${i + 10}`, resolve));
         const sizes: number[] = [];
         socket.on('message', (m) => sizes.push(m.length));

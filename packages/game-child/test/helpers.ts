@@ -17,6 +17,8 @@ import {
   type UdpPacketOf,
   type UdpPacketType,
 } from '@proj/protocol';
+import { afterEach } from 'vitest';
+import { startGame, type GameServer, type GameServerOptions } from '../src/index.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const mainSource = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -257,4 +259,47 @@ export class ForkedChild {
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** Something a test opened and must close. */
+export interface Closable {
+  close(): unknown;
+}
+
+/**
+ * Registers an `afterEach` that closes, newest first, whatever a test opened through the returned functions:
+ * servers (`start`), test clients (`client`) and anything else (`closeLater`).
+ */
+export function closedAfterEach(): {
+  start(game: TestGame, options?: Partial<GameServerOptions>): Promise<GameServer>;
+  client(server: GameServer, opts?: { autoAck?: boolean }): Promise<TestClient>;
+  /** A client that takes the seat of `token` and pings every 50 ms until the test ends, so the game stays on. */
+  keepSeat(server: GameServer, token: Uint8Array): Promise<TestClient>;
+  closeLater(...items: Closable[]): void;
+} {
+  const open: Closable[] = [];
+  afterEach(async () => {
+    for (const o of open.splice(0).reverse()) await o.close();
+  });
+  return {
+    async start(game, options = {}) {
+      const server = await startGame({ assignment: game.assignment, ...options });
+      open.push(server);
+      return server;
+    },
+    async client(server, opts) {
+      const c = await TestClient.open(server.port, opts);
+      open.push(c);
+      return c;
+    },
+    async keepSeat(server, token) {
+      const c = await TestClient.open(server.port);
+      open.push(c);
+      await c.connect(token);
+      const timer = setInterval(() => c.send({ type: 'ping', time: 0 }), 50);
+      open.push({ close: () => clearInterval(timer) });
+      return c;
+    },
+    closeLater: (...items) => void open.push(...items),
+  };
 }

@@ -4,15 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GameExitCode, GameOverReason } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startGame } from '../src/index.js';
 import { createClicker } from './fixtures/clicker.js';
-import { ForkedChild, TestClient, WAIT_MS, freePort, testGame } from './helpers.js';
+import { closedAfterEach, ForkedChild, freePort, TestClient, testGame, WAIT_MS } from './helpers.js';
 
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { closeLater } = closedAfterEach();
 
 const scoreOf = (snapshot: Uint8Array, seat: number): number => ((snapshot[seat * 2] ?? 0) << 8) | (snapshot[seat * 2 + 1] ?? 0);
 
@@ -37,10 +34,10 @@ describe('the README Game example', () => {
   it('plays to its end in-process: welcome events, scores in snapshots, bad input counted, the winner first', async () => {
     const g = testGame(2);
     const server = await startGame({ assignment: g.assignment, game: createClicker(3), lingerMs: 2000 });
-    open.push(server);
+    closeLater(server);
     const a = await TestClient.open(server.port);
     const b = await TestClient.open(server.port);
-    open.push(a, b);
+    closeLater(a, b);
     expect(await a.connect(g.token(0))).toMatchObject({ type: 'accepted', slot: 0 });
     expect(await b.connect(g.token(1))).toMatchObject({ type: 'accepted', slot: 1 });
     expect([...(await a.waitFor('reliableEvent')).data]).toEqual([1, 0]);
@@ -63,12 +60,12 @@ describe('the README Game example', () => {
 
   it('runs as a forked child through the README custom entry, reporting the game and exiting GAME_OVER', async () => {
     const child = new ForkedChild(fileURLToPath(new URL('./fixtures/clicker-entry.ts', import.meta.url)));
-    open.push({ close: () => child.kill() });
+    closeLater({ close: () => child.kill() });
     await child.next('idle');
     const g = testGame(1, { port: await freePort() });
     child.start(g.assignment);
     const c = await TestClient.open((await child.next('ready')).port);
-    open.push(c);
+    closeLater(c);
     expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
     await c.waitFor('snapshot', (p) => p.data.length === 2);
     await press(c, 0, 2);

@@ -2,25 +2,12 @@
 // (as when a token holder spoofs a victim's source address) gets that address one small challenge per
 // request and nothing else: no snapshots, no reliable events, no seat.
 import { CHALLENGE_COOKIE_BYTES, encodePacket } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startGame, type GameServer, type GameServerOptions } from '../src/index.js';
-import { TestClient, WAIT_MS, testGame, type TestGame } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { GameServer } from '../src/index.js';
+import { closedAfterEach, testGame, WAIT_MS } from './helpers.js';
 
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const { start, client, keepSeat } = closedAfterEach();
 
-async function start(game: TestGame, options: Partial<GameServerOptions> = {}): Promise<GameServer> {
-  const server = await startGame({ assignment: game.assignment, ...options });
-  open.push(server);
-  return server;
-}
-async function client(server: GameServer, opts?: { autoAck?: boolean }): Promise<TestClient> {
-  const c = await TestClient.open(server.port, opts);
-  open.push(c);
-  return c;
-}
 /** Resolves once the server has run `n` more ticks (each one a chance to send snapshots). */
 async function ticksPass(server: GameServer, n: number): Promise<void> {
   const target = server.stats().ticks + n;
@@ -105,10 +92,7 @@ describe('return-routability check', () => {
   it('checks a reconnect from a new address the same way before sending it anything', async () => {
     const g = testGame(2);
     const server = await start(g, { disconnectTimeoutMs: 300 });
-    const keeper = await client(server);
-    await keeper.connect(g.token(1));
-    const keepAlive = setInterval(() => keeper.send({ type: 'ping', time: 0 }), 50);
-    open.push({ close: () => clearInterval(keepAlive) });
+    await keepSeat(server, g.token(1));
     const token = g.token(0);
     const first = await client(server);
     expect(await first.connect(token)).toMatchObject({ type: 'accepted' });
