@@ -72,6 +72,7 @@ export class ClientError<Code extends ClientErrorCode = ClientErrorCode> extends
   /** The name of `disconnectReason` ('TIMEOUT', 'DISCONNECT_<n>' for an unknown one). */
   readonly disconnectReasonName: string | undefined;
 
+  /** An error with a stable `code`, a human-readable `message`, and what is known of its cause (`details`). */
   constructor(code: Code, message: string, details: ClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ClientError';

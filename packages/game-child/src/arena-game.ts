@@ -112,6 +112,7 @@ export class ArenaGame implements Game {
     this.#welcome = undefined;
   }
 
+  /** Play begins: the game clock starts (a second call does nothing). */
   start(): void {
     if (this.#phase !== ArenaPhase.WAITING) return;
     this.#phase = ArenaPhase.PLAYING;
@@ -119,6 +120,7 @@ export class ArenaGame implements Game {
     this.#encoder.invalidate();
   }
 
+  /** A player joined or came back: sends it the welcome and the roster, and tells everyone. */
   playerConnected(slot: number, reconnect: boolean): void {
     const p = this.#player(slot);
     p.connected = true;
@@ -137,6 +139,7 @@ export class ArenaGame implements Game {
     void reconnect; // a reconnecting player needs the same as a new one: the welcome resends everything
   }
 
+  /** A player left or timed out: it stops moving and everyone is told. */
   playerDisconnected(slot: number): void {
     const p = this.#player(slot);
     if (!p.connected) return;
@@ -147,6 +150,7 @@ export class ArenaGame implements Game {
     this.#encoder.invalidate();
   }
 
+  /** Applies a player's input (direction, dash); false when it is malformed or the player is not connected. */
   input(slot: number, payload: Uint8Array): boolean {
     const p = this.#bySlot.get(slot);
     if (p === undefined || !p.connected) return false;
@@ -165,6 +169,7 @@ export class ArenaGame implements Game {
     return true;
   }
 
+  /** One fixed step: moves every player, then ends the game when the score or the time limit is reached. */
   tick(dtMs: number): void {
     if (this.#phase !== ArenaPhase.PLAYING) return;
     this.#tick = (this.#tick + 1) >>> 0;
@@ -179,15 +184,18 @@ export class ArenaGame implements Game {
     else if (this.#elapsedMs + EPSILON_MS >= this.#options.timeLimitMs) this.#end('timeUp', ArenaEndReason.TIME_UP);
   }
 
+  /** The snapshot `slot` is sent this tick: the board around it, every score, the phase and the time left. */
   snapshotFor(slot: number): Uint8Array {
     const remaining = Math.max(0, Math.ceil(this.#options.timeLimitMs - this.#elapsedMs - EPSILON_MS));
     return this.#encoder.snapshotFor(this.#bySlot.get(slot), this.#board.items, this.#phase, this.#tick, remaining);
   }
 
+  /** The result once the game has ended, undefined before. */
   result(): GameResult | undefined {
     return this.#result;
   }
 
+  /** Ends the game now for `cause` (all players left, or stopped from outside) and returns its result. */
   stop(cause: GameStopCause): GameResult {
     if (this.#result !== undefined) return this.#result;
     return this.#end(cause, cause === GameStopCause.ALL_LEFT ? ArenaEndReason.ALL_LEFT : ArenaEndReason.STOPPED);

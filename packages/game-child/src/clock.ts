@@ -50,14 +50,17 @@ export class ManualClock implements Clock {
     this.#epochOffset = epochStart - start;
   }
 
+  /** The current monotonic time in ms: moves only with `advance`. */
   now(): number {
     return this.#now;
   }
 
+  /** Wall-clock time in ms, moving with `now()`. */
   epochNow(): number {
     return Math.floor(this.#now + this.#epochOffset);
   }
 
+  /** Runs `callback` once `advance` reaches `now() + ms` (ms <= 0: on the next advance); returns its handle. */
   setTimeout(callback: () => void, ms: number): unknown {
     const id = this.#nextId++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
@@ -65,6 +68,7 @@ export class ManualClock implements Clock {
     return id;
   }
 
+  /** Cancels the timer of `handle`; an unknown or spent handle is ignored. */
   clearTimeout(handle: unknown): void {
     this.#timers = this.#timers.filter((t) => t.id !== handle);
   }

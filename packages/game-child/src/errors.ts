@@ -25,6 +25,7 @@ export class GameChildError<Code extends GameChildErrorCode = GameChildErrorCode
   /** A stable, machine-readable code such as 'E_INVALID_ARGUMENT'. */
   readonly code: Code;
 
+  /** An error with a stable `code`, a human-readable `message`, and the underlying error as `options.cause`. */
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GameChildError';

@@ -26,7 +26,9 @@ export const kBegin = Symbol('begin');
  * throwing Game ends the game as 'crashed'.
  */
 export class GameServer extends EventEmitter<GameServerEvents> {
+  /** The game's id, from its assignment. */
   readonly gameId: string;
+  /** The rate the authoritative loop runs at. */
   readonly tickRateHz: number;
   /** Resolves when the game ends (before the linger). Never rejects. */
   readonly ended: Promise<GameEnd>;

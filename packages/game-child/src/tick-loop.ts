@@ -42,7 +42,9 @@ export interface TickLoopOptions {
  * pending at a time; `stop()` cancels it, so a stopped loop holds nothing.
  */
 export class TickLoop {
+  /** Ticks per second (1..1000). */
   readonly tickRateHz: number;
+  /** The fixed step in ms: 1000 / tickRateHz. */
   readonly dtMs: number;
   readonly #clock: Clock;
   readonly #onTick: (info: TickInfo) => void;

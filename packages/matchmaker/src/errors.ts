@@ -34,6 +34,7 @@ export class MatchmakerError<Code extends MatchmakerErrorCode = MatchmakerErrorC
   /** A stable, machine-readable code such as 'E_UNKNOWN_MODE'. */
   readonly code: Code;
 
+  /** An error with a stable `code`, a human-readable `message`, and the underlying error as `options.cause`. */
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'MatchmakerError';

@@ -29,6 +29,7 @@ export class OrchestratorError<Code extends OrchestratorErrorCode = Orchestrator
   /** A stable, machine-readable code such as 'E_INVALID_OPTIONS'. */
   readonly code: Code;
 
+  /** An error with a stable `code`, a human-readable `message`, and the underlying error as `options.cause`. */
   constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'OrchestratorError';

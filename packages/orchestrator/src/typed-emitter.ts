@@ -15,6 +15,7 @@ export class TypedEmitter<M extends EventMap> {
   readonly #listeners = new Map<keyof M, Set<(payload: never) => void>>();
   readonly #logger: Logger;
 
+  /** An emitter without listeners; `logger` gets an error entry for each listener that throws. */
   constructor(logger: Logger) {
     this.#logger = logger;
   }
