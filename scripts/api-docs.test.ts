@@ -20,7 +20,7 @@ function publishedPackages(): { name: string; entry: string }[] {
 }
 
 /** The exports (and public class members) of `entry` without a doc comment. */
-export function undocumented(entry: string): { exports: number; missing: string[] } {
+function undocumented(entry: string): { exports: number; missing: string[] } {
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,

@@ -184,7 +184,10 @@ export class ArenaGame implements Game {
     else if (this.#elapsedMs + EPSILON_MS >= this.#options.timeLimitMs) this.#end('timeUp', ArenaEndReason.TIME_UP);
   }
 
-  /** The snapshot `slot` is sent this tick: the board around it, every score, the phase and the time left. */
+  /**
+   * The snapshot `slot` is sent this tick: players and items (all of them, or with many players those nearest
+   * its area), the phase and the time left.
+   */
   snapshotFor(slot: number): Uint8Array {
     const remaining = Math.max(0, Math.ceil(this.#options.timeLimitMs - this.#elapsedMs - EPSILON_MS));
     return this.#encoder.snapshotFor(this.#bySlot.get(slot), this.#board.items, this.#phase, this.#tick, remaining);
