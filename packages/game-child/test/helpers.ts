@@ -281,20 +281,20 @@ export function closedAfterEach(): {
   afterEach(async () => {
     for (const o of open.splice(0).reverse()) await o.close();
   });
+  const client = async (server: GameServer, opts?: { autoAck?: boolean }): Promise<TestClient> => {
+    const c = await TestClient.open(server.port, opts);
+    open.push(c);
+    return c;
+  };
   return {
     async start(game, options = {}) {
       const server = await startGame({ assignment: game.assignment, ...options });
       open.push(server);
       return server;
     },
-    async client(server, opts) {
-      const c = await TestClient.open(server.port, opts);
-      open.push(c);
-      return c;
-    },
+    client,
     async keepSeat(server, token) {
-      const c = await TestClient.open(server.port);
-      open.push(c);
+      const c = await client(server);
       await c.connect(token);
       const timer = setInterval(() => c.send({ type: 'ping', time: 0 }), 50);
       open.push({ close: () => clearInterval(timer) });
