@@ -7,7 +7,18 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
-  BARE_CHILD, GAME_CHILD_ENTRY, freeUdpRange, median, note, ratio, report, requireBuilds, rssMiB, sleep, smoke, summary,
+  BARE_CHILD,
+  GAME_CHILD_ENTRY,
+  freeUdpRange,
+  median,
+  note,
+  ratio,
+  report,
+  requireBuilds,
+  rssMiB,
+  sleep,
+  smoke,
+  summary,
 } from './support.mjs';
 
 const ROUNDS = smoke ? 3 : 40;
@@ -20,7 +31,11 @@ let gameNo = 0;
 function forkToReady(entry, port) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json' });
+    const child = fork(entry, [], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'json',
+    });
     const gameId = `bench-${++gameNo}`;
     child.on('message', (m) => {
       if (m?.type === 'ready') resolve({ ms: performance.now() - started, child });
@@ -36,7 +51,12 @@ function forkToReady(entry, port) {
         mode: 'arena',
         bindHost: '127.0.0.1',
         port,
-        players: [{ slot: 0, name: 'p0' }, { slot: 1, name: 'p1' }, { slot: 2, name: 'p2' }, { slot: 3, name: 'p3' }],
+        players: [
+          { slot: 0, name: 'p0' },
+          { slot: 1, name: 'p1' },
+          { slot: 2, name: 'p2' },
+          { slot: 3, name: 'p3' },
+        ],
         secretBase64: randomBytes(32).toString('base64'),
         tokenExpiresAt: Date.now() + 30_000,
         options: {},

@@ -9,7 +9,18 @@
 // Run: pnpm bench saturation   (BENCH_SMOKE=1: 40 clients, 1 s bare window, no thresholds)
 import { fork } from 'node:child_process';
 import {
-  BARE_CHILD, cpuSeconds, freeUdpRange, note, peakRssMiB, ratio, report, requireBuilds, round, runLoadtest, smoke, startServer,
+  BARE_CHILD,
+  cpuSeconds,
+  freeUdpRange,
+  note,
+  peakRssMiB,
+  ratio,
+  report,
+  requireBuilds,
+  round,
+  runLoadtest,
+  smoke,
+  startServer,
 } from './support.mjs';
 
 const K = 4;
@@ -29,7 +40,11 @@ async function bareForksPerSecond(windowMs) {
   const lane = async () => {
     while (Date.now() - started < windowMs) {
       await new Promise((resolve, reject) => {
-        const child = fork(BARE_CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json' });
+        const child = fork(BARE_CHILD, [], {
+          execArgv: [],
+          stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+          serialization: 'json',
+        });
         child.once('error', reject);
         child.on('message', (m) => {
           if (m?.type !== 'ready') return;
@@ -62,7 +77,13 @@ async function main() {
   const server = await startServer({ udpPorts, warmPool: WARM_POOL, modes });
   const cpu0 = cpuSeconds(server.pid);
   const t0 = Date.now();
-  const { report: lt } = await runLoadtest({ port: server.tcpPort, clients: CLIENTS, rate: RATE, perGame: K, mode: 'arena' });
+  const { report: lt } = await runLoadtest({
+    port: server.tcpPort,
+    clients: CLIENTS,
+    rate: RATE,
+    perGame: K,
+    mode: 'arena',
+  });
   const seconds = (Date.now() - t0) / 1000;
   const cpu = cpuSeconds(server.pid) - cpu0;
   const peak = peakRssMiB(server.pid);

@@ -43,7 +43,8 @@ export function percentile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-export const round = (v, digits = 2) => (v === undefined || v === null ? v : Math.round(v * 10 ** digits) / 10 ** digits);
+export const round = (v, digits = 2) =>
+  v === undefined || v === null ? v : Math.round(v * 10 ** digits) / 10 ** digits;
 export const median = (values) => percentile(values, 0.5);
 export const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? undefined : round(a / b, 3));
 
@@ -136,18 +137,30 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
   writeFileSync(configFile, JSON.stringify({ modes }));
   const args = [
     SERVER_BIN,
-    '--port', '0',
-    '--admin-port', '0',
-    '--udp-ports', `${udpPorts.first}-${udpPorts.last}`,
-    '--warm-pool', String(warmPool),
-    '--config', configFile,
-    '--log-format', 'json',
-    '--log-level', 'info',
-    '--child-output', 'ignore',
-    '--max-connections', '20000',
-    '--max-connections-per-ip', '20000',
-    '--drain-timeout', '2s',
-    '--shutdown-grace', '1s',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--udp-ports',
+    `${udpPorts.first}-${udpPorts.last}`,
+    '--warm-pool',
+    String(warmPool),
+    '--config',
+    configFile,
+    '--log-format',
+    'json',
+    '--log-level',
+    'info',
+    '--child-output',
+    'ignore',
+    '--max-connections',
+    '20000',
+    '--max-connections-per-ip',
+    '20000',
+    '--drain-timeout',
+    '2s',
+    '--shutdown-grace',
+    '1s',
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -165,13 +178,21 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
       } catch {
         return;
       }
-      if (entry.msg === 'game started') gameStarts.push({ time: entry.time, warm: entry.warm, spawnMs: entry.spawnMs, timeToMatchMs: entry.timeToMatchMs });
+      if (entry.msg === 'game started')
+        gameStarts.push({
+          time: entry.time,
+          warm: entry.warm,
+          spawnMs: entry.spawnMs,
+          timeToMatchMs: entry.timeToMatchMs,
+        });
       else if (entry.msg === 'listening for players (TCP)') tcpPort = entry.port;
       else if (typeof entry.msg === 'string' && entry.msg.startsWith('game server ready')) {
         resolve({ tcpPort: tcpPort ?? entry.tcp?.port, adminUrl: entry.admin });
       }
     });
-    void exited.then(({ code, signal }) => reject(new Error(`server exited (${code ?? signal}) before ready: ${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`server exited (${code ?? signal}) before ready: ${stderr}`)),
+    );
   });
   const { tcpPort, adminUrl } = await ready;
   return {
@@ -200,10 +221,21 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
 export function runLoadtest({ port, clients, rate, perGame, mode, timeout = '5m' }) {
   return new Promise((resolve, reject) => {
     const args = [
-      CLIENT_BIN, 'loadtest', '--json',
-      '--host', '127.0.0.1', '--port', String(port),
-      '--clients', String(clients), '--rate', String(rate), '--per-game', String(perGame),
-      '--timeout', timeout,
+      CLIENT_BIN,
+      'loadtest',
+      '--json',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--clients',
+      String(clients),
+      '--rate',
+      String(rate),
+      '--per-game',
+      String(perGame),
+      '--timeout',
+      timeout,
     ];
     if (mode !== undefined) args.push('--mode', mode);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

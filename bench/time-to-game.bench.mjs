@@ -12,7 +12,20 @@
 //
 // Run: pnpm bench time-to-game   (BENCH_SMOKE=1: 8 clients, no thresholds)
 import {
-  childPids, cpuSeconds, freeUdpRange, median, note, peakRssMiB, report, requireBuilds, round, rssMiB, runLoadtest, smoke, startServer, summary,
+  childPids,
+  cpuSeconds,
+  freeUdpRange,
+  median,
+  note,
+  peakRssMiB,
+  report,
+  requireBuilds,
+  round,
+  rssMiB,
+  runLoadtest,
+  smoke,
+  startServer,
+  summary,
 } from './support.mjs';
 
 const K = 4;
@@ -64,7 +77,9 @@ async function one(label, clients, warmPool) {
     timeToMatch: pick(lt.timeToMatchMs),
     timeToGame: pick(lt.timeToGameMs),
     // The orchestrator's own figure per game: its last player's hello -> match-found sent (no wait for the group).
-    serverTimeToMatchLastPlayer: summary(server.gameStarts.map((g) => g.timeToMatchMs).filter((v) => typeof v === 'number')),
+    serverTimeToMatchLastPlayer: summary(
+      server.gameStarts.map((g) => g.timeToMatchMs).filter((v) => typeof v === 'number'),
+    ),
     serverSpawnMs: summary(server.gameStarts.map((g) => g.spawnMs).filter((v) => typeof v === 'number')),
     gamesCompleted: lt.gamesCompleted,
     gamesExpected: lt.gamesExpected,
@@ -84,7 +99,9 @@ async function one(label, clients, warmPool) {
   );
   report(figures);
   if (lt.gamesCompleted !== lt.gamesExpected || Object.keys(lt.errors).length > 0) {
-    throw new Error(`${label} ${clients}: ${lt.gamesCompleted}/${lt.gamesExpected} games completed, errors ${JSON.stringify(lt.errors)}`);
+    throw new Error(
+      `${label} ${clients}: ${lt.gamesCompleted}/${lt.gamesExpected} games completed, errors ${JSON.stringify(lt.errors)}`,
+    );
   }
 }
 

@@ -13,7 +13,10 @@ const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
 function publishedPackages(): { name: string; entry: string }[] {
   const out: { name: string; entry: string }[] = [];
   for (const dir of readdirSync(packagesDir).sort()) {
-    const manifest = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean };
+    const manifest = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      private?: boolean;
+    };
     if (manifest.private !== true) out.push({ name: manifest.name, entry: join(packagesDir, dir, 'src', 'index.ts') });
   }
   return out;
@@ -72,9 +75,13 @@ describe('public API docs', () => {
   });
 
   // The first check pays for the type checker: seconds on a busy machine.
-  it.each(packages)('documents every export of $name and every public class member', ({ entry }) => {
-    const { exports, missing } = undocumented(entry);
-    expect(exports).toBeGreaterThan(3);
-    expect(missing).toEqual([]);
-  }, 60_000);
+  it.each(packages)(
+    'documents every export of $name and every public class member',
+    ({ entry }) => {
+      const { exports, missing } = undocumented(entry);
+      expect(exports).toBeGreaterThan(3);
+      expect(missing).toEqual([]);
+    },
+    60_000,
+  );
 });

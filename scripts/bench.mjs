@@ -49,7 +49,10 @@ function gitRevision() {
 
 if (!args.includes('--no-build')) {
   process.stdout.write('=== build (turbo, cached)\n');
-  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) {
     console.error('build failed: benchmarks not run');
     process.exit(1);

@@ -67,11 +67,19 @@ function isTypeOnly(statement) {
     if (!clause) return false;
     if (clause.isTypeOnly) return true;
     const named = clause.namedBindings;
-    return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+    return (
+      !clause.name &&
+      !!named &&
+      ts.isNamedImports(named) &&
+      named.elements.length > 0 &&
+      named.elements.every((e) => e.isTypeOnly)
+    );
   }
   const clause = statement.exportClause;
   if (statement.isTypeOnly) return true;
-  return !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly);
+  return (
+    !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 /**
@@ -86,11 +94,16 @@ function importsOf(file) {
   for (const statement of source.statements) {
     if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
     const spec = statement.moduleSpecifier;
-    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.') && !isTypeOnly(statement)) runtime.push(spec.text);
+    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.') && !isTypeOnly(statement))
+      runtime.push(spec.text);
   }
   if (text.includes(SCOPE)) {
     const visit = (node) => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'resolve') {
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === 'resolve'
+      ) {
         const [first] = node.arguments;
         if (first && ts.isStringLiteralLike(first) && first.text.startsWith(SCOPE)) specifiers.push(first.text);
       }
@@ -104,7 +117,13 @@ function importsOf(file) {
 /** The source file a relative specifier of `from` names (`./x.js` written for `./x.ts`), or undefined. */
 function resolveRelative(from, spec) {
   const base = resolve(dirname(from), spec);
-  const candidates = [base, base.replace(/\.(c|m)?js$/, '.$1ts'), base.replace(/\.(c|m)?js$/, '.$1tsx'), `${base}.ts`, join(base, 'index.ts')];
+  const candidates = [
+    base,
+    base.replace(/\.(c|m)?js$/, '.$1ts'),
+    base.replace(/\.(c|m)?js$/, '.$1tsx'),
+    `${base}.ts`,
+    join(base, 'index.ts'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -167,19 +186,28 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
         if (!dep.startsWith(SCOPE)) continue;
         declared.add(dep);
         edges.add(dep);
-        if (!allowedHere.includes(dep)) violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
+        if (!allowedHere.includes(dep))
+          violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
       }
     }
     const modules = new Map();
     for (const file of listSourceFiles(dir)) {
       const fileRel = relative(root, file);
       const { specifiers, runtime } = importsOf(file);
-      modules.set(fileRel, runtime.map((spec) => resolveRelative(file, spec)).filter((t) => t !== undefined).map((t) => relative(root, t)));
+      modules.set(
+        fileRel,
+        runtime
+          .map((spec) => resolveRelative(file, spec))
+          .filter((t) => t !== undefined)
+          .map((t) => relative(root, t)),
+      );
       for (const spec of specifiers) {
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
           if (target !== dir && !target.startsWith(dir + sep)) {
-            violations.push(`${fileRel}: relative import '${spec}' leaves package ${name}; import another package by its name`);
+            violations.push(
+              `${fileRel}: relative import '${spec}' leaves package ${name}; import another package by its name`,
+            );
           }
           continue;
         }
@@ -196,20 +224,30 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
           violations.push(`${fileRel}: ${name} may not import ${target} ('${spec}')`);
           continue;
         }
-        if (!declared.has(target)) violations.push(`${fileRel}: imports ${target} but ${name} does not declare it in package.json`);
+        if (!declared.has(target))
+          violations.push(`${fileRel}: imports ${target} but ${name} does not declare it in package.json`);
         const targetPkg = byName.get(target);
         const exportsField = targetPkg?.manifest.exports;
-        const exported = exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField) && !('import' in exportsField || 'default' in exportsField)
-          ? Object.keys(exportsField)
-          : ['.'];
+        const exported =
+          exportsField &&
+          typeof exportsField === 'object' &&
+          !Array.isArray(exportsField) &&
+          !('import' in exportsField || 'default' in exportsField)
+            ? Object.keys(exportsField)
+            : ['.'];
         if (!exported.includes(subpath)) {
-          violations.push(`${fileRel}: deep import '${spec}' into ${target} internals; use one of its exports: ${exported.join(', ')}`);
+          violations.push(
+            `${fileRel}: deep import '${spec}' into ${target} internals; use one of its exports: ${exported.join(', ')}`,
+          );
         }
       }
     }
     graph.set(name, [...edges]);
     const moduleCycle = findCycle(modules);
-    if (moduleCycle) violations.push(`module import cycle in ${name}: ${moduleCycle.join(' -> ')} (break it, or make an edge \`import type\`)`);
+    if (moduleCycle)
+      violations.push(
+        `module import cycle in ${name}: ${moduleCycle.join(' -> ')} (break it, or make an edge \`import type\`)`,
+      );
   }
 
   const cycle = findCycle(graph);
@@ -224,5 +262,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`dependency boundary check failed (${violations.length}):\n  ${violations.join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`dependency boundary check passed: ${listWorkspacePackages(root).length} packages, edges as allowed, no deep imports, no cycles`);
+  console.log(
+    `dependency boundary check passed: ${listWorkspacePackages(root).length} packages, edges as allowed, no deep imports, no cycles`,
+  );
 }

@@ -22,7 +22,11 @@ function pkg(dir: string, name: string, deps: string[] = [], extraExports: Recor
     `${dir}/package.json`,
     JSON.stringify({
       name,
-      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json', ...extraExports },
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './package.json': './package.json',
+        ...extraExports,
+      },
       dependencies: Object.fromEntries(deps.map((d) => [d, 'workspace:^'])),
     }),
   );
@@ -36,9 +40,15 @@ function cleanWorkspace(): void {
   pkg('packages/matchmaker', '@proj/matchmaker');
   pkg('packages/game-child', '@proj/game-child', ['@proj/protocol'], { './main': './dist/main.js' });
   pkg('packages/orchestrator', '@proj/orchestrator', ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker']);
-  write('packages/orchestrator/src/server.ts', "import { x } from '@proj/protocol';\nimport type { y } from '@proj/port-ring';\nexport { x };\n");
+  write(
+    'packages/orchestrator/src/server.ts',
+    "import { x } from '@proj/protocol';\nimport type { y } from '@proj/port-ring';\nexport { x };\n",
+  );
   pkg('apps/server', '@proj/server', ['@proj/orchestrator', '@proj/game-child']);
-  write('apps/server/src/main.ts', "import '@proj/orchestrator';\nconst entry = import.meta.resolve('@proj/game-child/main');\nimport('@proj/game-child');\n");
+  write(
+    'apps/server/src/main.ts',
+    "import '@proj/orchestrator';\nconst entry = import.meta.resolve('@proj/game-child/main');\nimport('@proj/game-child');\n",
+  );
 }
 
 beforeEach(() => {
@@ -78,12 +88,17 @@ describe('check-deps', { timeout: 60_000 }, () => {
   });
 
   it('ignores imports that only appear in comments or strings', () => {
-    write('packages/protocol/src/d.ts', "// import '@proj/orchestrator'\nexport const s = \"import '@proj/orchestrator'\";\n");
+    write(
+      'packages/protocol/src/d.ts',
+      "// import '@proj/orchestrator'\nexport const s = \"import '@proj/orchestrator'\";\n",
+    );
     expect(checkWorkspace(root)).toEqual([]);
   });
 
   it('fails on a declared dependency that is not allowed', () => {
-    pkg('packages/game-child', '@proj/game-child', ['@proj/protocol', '@proj/orchestrator'], { './main': './dist/main.js' });
+    pkg('packages/game-child', '@proj/game-child', ['@proj/protocol', '@proj/orchestrator'], {
+      './main': './dist/main.js',
+    });
     expect(checkWorkspace(root)).toEqual([
       'packages/game-child/package.json: @proj/game-child may not depend on @proj/orchestrator (dependencies)',
     ]);
@@ -101,8 +116,12 @@ describe('check-deps', { timeout: 60_000 }, () => {
     write('packages/orchestrator/src/entry.cjs', "module.exports = require.resolve('@proj/game-child/main');\n");
     const v = checkWorkspace(root);
     expect(v).toHaveLength(2);
-    expect(v.join('\n')).toMatch(/apps\/server\/src\/entry\.ts: deep import '@proj\/game-child\/src\/main\.ts' into @proj\/game-child internals/);
-    expect(v).toContain("packages/orchestrator/src/entry.cjs: @proj/orchestrator may not import @proj/game-child ('@proj/game-child/main')");
+    expect(v.join('\n')).toMatch(
+      /apps\/server\/src\/entry\.ts: deep import '@proj\/game-child\/src\/main\.ts' into @proj\/game-child internals/,
+    );
+    expect(v).toContain(
+      "packages/orchestrator/src/entry.cjs: @proj/orchestrator may not import @proj/game-child ('@proj/game-child/main')",
+    );
   });
 
   it('reads every source file of a package, not only src/', () => {
@@ -118,7 +137,9 @@ describe('check-deps', { timeout: 60_000 }, () => {
 
   it('fails on a relative import that leaves the package', () => {
     write('packages/orchestrator/src/rel.ts', "import { x } from '../../protocol/src/index.js';\n");
-    expect(checkWorkspace(root)[0]).toMatch(/relative import '..\/..\/protocol\/src\/index.js' leaves package @proj\/orchestrator/);
+    expect(checkWorkspace(root)[0]).toMatch(
+      /relative import '..\/..\/protocol\/src\/index.js' leaves package @proj\/orchestrator/,
+    );
   });
 
   it('fails on an import that is allowed but not declared', () => {
@@ -133,7 +154,9 @@ describe('check-deps', { timeout: 60_000 }, () => {
   it('fails on a cycle even when a looser rule set would allow each edge', () => {
     pkg('packages/protocol', '@proj/protocol', ['@proj/game-child']);
     const looser = { ...ALLOWED_EDGES, '@proj/protocol': ['@proj/game-child'] };
-    expect(checkWorkspace(root, looser)).toEqual(['import cycle: @proj/game-child -> @proj/protocol -> @proj/game-child']);
+    expect(checkWorkspace(root, looser)).toEqual([
+      'import cycle: @proj/game-child -> @proj/protocol -> @proj/game-child',
+    ]);
   });
 
   it('fails on a module import cycle inside a package; type-only edges do not count', () => {
@@ -157,7 +180,9 @@ describe('check-deps', { timeout: 60_000 }, () => {
 
   it('fails on a package missing from the rules', () => {
     pkg('packages/extra', '@proj/extra');
-    expect(checkWorkspace(root)).toEqual(['packages/extra: package @proj/extra has no entry in the allowed-edges list']);
+    expect(checkWorkspace(root)).toEqual([
+      'packages/extra: package @proj/extra has no entry in the allowed-edges list',
+    ]);
   });
 
   it('the command exits non-zero and names the bad import', () => {
@@ -165,6 +190,8 @@ describe('check-deps', { timeout: 60_000 }, () => {
     write('packages/port-ring/src/bad.ts', "import '@proj/protocol';\n");
     const run = spawnSync('node', [script, root], { encoding: 'utf8' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("packages/port-ring/src/bad.ts: @proj/port-ring may not import @proj/protocol ('@proj/protocol')");
+    expect(run.stderr).toContain(
+      "packages/port-ring/src/bad.ts: @proj/port-ring may not import @proj/protocol ('@proj/protocol')",
+    );
   });
 });

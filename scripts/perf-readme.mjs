@@ -21,7 +21,11 @@ const fmt = (v, digits = 2) => {
   return String(Math.round(v * 10 ** digits) / 10 ** digits);
 };
 const table = (header, rows) =>
-  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => fmt(c)).join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => fmt(c)).join(' | ')} |`),
+  ].join('\n');
 const errorsText = (e) => (e === undefined ? '-' : Object.keys(e).length === 0 ? 'none' : JSON.stringify(e));
 
 const out = [];
@@ -35,79 +39,212 @@ out.push(
 );
 if (failures.length > 0) out.push(`\nThat run reported failures: ${failures.join('; ')}.`);
 
-out.push('\n**Time to match and time to game, whole system** (`bench/time-to-game.bench.mjs`): the built server with ' +
-  'real arena children (1 s games, 16 ports), the built `loadtest` as players arriving at 40 a second, K = 4. ' +
-  'Time to match is each player\'s hello -> its match-found, so it includes the wait for its group to fill; ' +
-  '"last player" is the orchestrator\'s own figure, the group\'s last hello -> match-found sent. Time to game is ' +
-  'hello -> first snapshot. In ms.\n');
+out.push(
+  '\n**Time to match and time to game, whole system** (`bench/time-to-game.bench.mjs`): the built server with ' +
+    'real arena children (1 s games, 16 ports), the built `loadtest` as players arriving at 40 a second, K = 4. ' +
+    "Time to match is each player's hello -> its match-found, so it includes the wait for its group to fill; " +
+    '"last player" is the orchestrator\'s own figure, the group\'s last hello -> match-found sent. Time to game is ' +
+    'hello -> first snapshot. In ms.\n',
+);
 const ttg = [];
 for (const clients of [100, 1000]) {
   for (const label of ['cold', 'warm']) {
     const r = get(`system/time-to-game-${label}-${clients}`);
     ttg.push([
       `${clients} clients, ${label}`,
-      r.timeToMatch?.p50, r.timeToMatch?.p95, r.timeToMatch?.p99,
-      r.serverTimeToMatchLastPlayer?.p50, r.serverTimeToMatchLastPlayer?.p99,
-      r.timeToGame?.p50, r.timeToGame?.p95, r.timeToGame?.p99,
-      r.gamesCompleted === undefined ? undefined : `${r.gamesCompleted}/${r.gamesExpected}`, errorsText(r.errors),
+      r.timeToMatch?.p50,
+      r.timeToMatch?.p95,
+      r.timeToMatch?.p99,
+      r.serverTimeToMatchLastPlayer?.p50,
+      r.serverTimeToMatchLastPlayer?.p99,
+      r.timeToGame?.p50,
+      r.timeToGame?.p95,
+      r.timeToGame?.p99,
+      r.gamesCompleted === undefined ? undefined : `${r.gamesCompleted}/${r.gamesExpected}`,
+      errorsText(r.errors),
     ]);
   }
 }
-out.push(table(['run', 'match p50', 'p95', 'p99', 'last player p50', 'p99', 'game p50', 'p95', 'p99', 'games', 'errors'], ttg));
+out.push(
+  table(['run', 'match p50', 'p95', 'p99', 'last player p50', 'p99', 'game p50', 'p95', 'p99', 'games', 'errors'], ttg),
+);
 
 const cold = get('orchestrator/time-to-match-cold');
 const warm = get('orchestrator/time-to-match-warm');
 const gps = get('orchestrator/games-per-second');
 const hq = get('orchestrator/hello-queued');
-out.push('\n**Orchestrator alone** (`packages/orchestrator/bench`, a minimal fake child so only the orchestrator is ' +
-  'measured; K = 2, one game at a time below saturation):\n');
-out.push(table(['figure', 'measured', 'beside it, same run', 'ratio', 'target'], [
-  ['time to match, cold, p50 / p99 ms', `${fmt(cold.p50)} / ${fmt(cold.p99)}`, `bare fork-to-ready ${fmt(cold.bareForkToReadyP50)} / ${fmt(cold.bareForkToReadyP99)}`, `${fmt(cold.ratioP50VsBare, 3)} / ${fmt(cold.ratioP99VsBare, 3)}`, 'p50 <= 1.2x bare'],
-  ['time to match, warm pool, p50 / p99 ms', `${fmt(warm.p50)} / ${fmt(warm.p99)}`, `${fmt(warm.warmStarts, 0)} warm starts`, '-', 'p99 < 5 ms'],
-  ['games started per second at saturation', fmt(gps.gamesPerSecSaturated), `bare forks ${fmt(gps.bareForksPerSec)}/s (${fmt(gps.concurrency, 0)} in flight)`, fmt(gps.ratioVsBare, 3), '>= 0.9x bare'],
-  [`hello -> queued with ${fmt(hq.clients, 0)} clients connected, p50 / p99 ms`, `${fmt(hq.probeP50)} / ${fmt(hq.probeP99)}`, `burst of ${fmt(hq.burstWave, 0)}: ${fmt(hq.burstP50)} / ${fmt(hq.burstP99)}`, '-', `${fmt(hq.errors, 0)} errors`],
-]));
+out.push(
+  '\n**Orchestrator alone** (`packages/orchestrator/bench`, a minimal fake child so only the orchestrator is ' +
+    'measured; K = 2, one game at a time below saturation):\n',
+);
+out.push(
+  table(
+    ['figure', 'measured', 'beside it, same run', 'ratio', 'target'],
+    [
+      [
+        'time to match, cold, p50 / p99 ms',
+        `${fmt(cold.p50)} / ${fmt(cold.p99)}`,
+        `bare fork-to-ready ${fmt(cold.bareForkToReadyP50)} / ${fmt(cold.bareForkToReadyP99)}`,
+        `${fmt(cold.ratioP50VsBare, 3)} / ${fmt(cold.ratioP99VsBare, 3)}`,
+        'p50 <= 1.2x bare',
+      ],
+      [
+        'time to match, warm pool, p50 / p99 ms',
+        `${fmt(warm.p50)} / ${fmt(warm.p99)}`,
+        `${fmt(warm.warmStarts, 0)} warm starts`,
+        '-',
+        'p99 < 5 ms',
+      ],
+      [
+        'games started per second at saturation',
+        fmt(gps.gamesPerSecSaturated),
+        `bare forks ${fmt(gps.bareForksPerSec)}/s (${fmt(gps.concurrency, 0)} in flight)`,
+        fmt(gps.ratioVsBare, 3),
+        '>= 0.9x bare',
+      ],
+      [
+        `hello -> queued with ${fmt(hq.clients, 0)} clients connected, p50 / p99 ms`,
+        `${fmt(hq.probeP50)} / ${fmt(hq.probeP99)}`,
+        `burst of ${fmt(hq.burstWave, 0)}: ${fmt(hq.burstP50)} / ${fmt(hq.burstP99)}`,
+        '-',
+        `${fmt(hq.errors, 0)} errors`,
+      ],
+    ],
+  ),
+);
 
 const sat = get('system/saturation');
 const start = get('system/child-fork-to-ready');
 const busy = get('system/time-to-game-warm-1000');
-out.push('\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`):\n');
-out.push(table(['figure', 'measured', 'beside it, same run', 'ratio'], [
-  [`games started per second, ${fmt(sat.clients, 0)} players always waiting, 1 s games, ${fmt(sat.ports, 0)} ports`, fmt(sat.gamesPerSecSaturated), `bare forks ${fmt(sat.bareForksPerSec)}/s`, fmt(sat.ratioVsBare, 3)],
-  ['server CPU and peak RSS meanwhile', `${fmt(sat.serverCpuPercent)} % of a core, ${fmt(sat.serverPeakRssMiB)} MiB`, '-', '-'],
-  ['child fork-to-ready p50 / p99 ms', `${fmt(start.gameChild?.p50)} / ${fmt(start.gameChild?.p99)}`, `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}`, `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}`],
-  ['child RSS idle (ready, no player) MiB', fmt(start.idleRssMiB), `bare Node child ${fmt(start.bareIdleRssMiB)}`, fmt(start.idleRssRatioVsBare, 3)],
-  ['child RSS busy (4-player game), median / max MiB', `${fmt(busy.childBusyRssMiBMedian)} / ${fmt(busy.childBusyRssMiBMax)}`, `not in a game (warm or booting) ${fmt(busy.childIdleRssMiBMedian)}`, '-'],
-]));
+out.push(
+  '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`):\n',
+);
+out.push(
+  table(
+    ['figure', 'measured', 'beside it, same run', 'ratio'],
+    [
+      [
+        `games started per second, ${fmt(sat.clients, 0)} players always waiting, 1 s games, ${fmt(sat.ports, 0)} ports`,
+        fmt(sat.gamesPerSecSaturated),
+        `bare forks ${fmt(sat.bareForksPerSec)}/s`,
+        fmt(sat.ratioVsBare, 3),
+      ],
+      [
+        'server CPU and peak RSS meanwhile',
+        `${fmt(sat.serverCpuPercent)} % of a core, ${fmt(sat.serverPeakRssMiB)} MiB`,
+        '-',
+        '-',
+      ],
+      [
+        'child fork-to-ready p50 / p99 ms',
+        `${fmt(start.gameChild?.p50)} / ${fmt(start.gameChild?.p99)}`,
+        `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}`,
+        `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}`,
+      ],
+      [
+        'child RSS idle (ready, no player) MiB',
+        fmt(start.idleRssMiB),
+        `bare Node child ${fmt(start.bareIdleRssMiB)}`,
+        fmt(start.idleRssRatioVsBare, 3),
+      ],
+      [
+        'child RSS busy (4-player game), median / max MiB',
+        `${fmt(busy.childBusyRssMiBMedian)} / ${fmt(busy.childBusyRssMiBMax)}`,
+        `not in a game (warm or booting) ${fmt(busy.childIdleRssMiBMedian)}`,
+        '-',
+      ],
+    ],
+  ),
+);
 
-out.push('\n**One child\'s capacity** (`packages/game-child/bench`: players served with tick p99 under a quarter of ' +
-  'the tick budget and no snapshot lost on loopback):\n');
+out.push(
+  "\n**One child's capacity** (`packages/game-child/bench`: players served with tick p99 under a quarter of " +
+    'the tick budget and no snapshot lost on loopback):\n',
+);
 const capRows = [];
 for (const hz of [30, 60]) {
   const r = get(`game-child/max-players-${hz}hz`);
-  capRows.push([`${hz} Hz`, r.maxPlayers, r.tickP50Ms, r.tickP99Ms, r.budgetQuarterMs, r.snapshotsLost, r.snapshotBytesMax, r.ppsIn, r.ppsOut, r.serverPeakRssMiB]);
+  capRows.push([
+    `${hz} Hz`,
+    r.maxPlayers,
+    r.tickP50Ms,
+    r.tickP99Ms,
+    r.budgetQuarterMs,
+    r.snapshotsLost,
+    r.snapshotBytesMax,
+    r.ppsIn,
+    r.ppsOut,
+    r.serverPeakRssMiB,
+  ]);
 }
 const target = get('game-child/target-128-players-60hz');
 if (target.bench !== undefined) {
-  capRows.push(['target: 128 players, 60 Hz', target.players ?? 128, target.tickP50Ms, target.tickP99Ms, 4, target.snapshotsLost, target.snapshotBytesMax, target.ppsIn, target.ppsOut, target.serverPeakRssMiB]);
+  capRows.push([
+    'target: 128 players, 60 Hz',
+    target.players ?? 128,
+    target.tickP50Ms,
+    target.tickP99Ms,
+    4,
+    target.snapshotsLost,
+    target.snapshotBytesMax,
+    target.ppsIn,
+    target.ppsOut,
+    target.serverPeakRssMiB,
+  ]);
 }
-out.push(table(['rate', 'max players', 'tick p50 ms', 'tick p99 ms', 'p99 limit ms', 'snapshots lost', 'largest snapshot B', 'packets/s in', 'out', 'peak RSS MiB'], capRows));
+out.push(
+  table(
+    [
+      'rate',
+      'max players',
+      'tick p50 ms',
+      'tick p99 ms',
+      'p99 limit ms',
+      'snapshots lost',
+      'largest snapshot B',
+      'packets/s in',
+      'out',
+      'peak RSS MiB',
+    ],
+    capRows,
+  ),
+);
 const rss = get('game-child/rss');
-if (rss.bench !== undefined) out.push(`\nIdle child RSS ${fmt(rss.idleChildMiB)} MiB beside a bare Node process bound to one UDP socket ${fmt(rss.bareNodeUdpMiB)} MiB: ${fmt(rss.idleRatio, 3)}x (target 1.1x).`);
+if (rss.bench !== undefined)
+  out.push(
+    `\nIdle child RSS ${fmt(rss.idleChildMiB)} MiB beside a bare Node process bound to one UDP socket ${fmt(rss.bareNodeUdpMiB)} MiB: ${fmt(rss.idleRatio, 3)}x (target 1.1x).`,
+  );
 
 out.push('\n**Micro-benchmarks** (operations per second, median of samples):\n');
-const micro = results.filter((r) => /^(protocol|port-ring|matchmaker)\//.test(r.bench) && (r.opsPerSec ?? r.groupsPerSec ?? r.readsPerSec) !== undefined);
-out.push(table(['benchmark', 'ops/s', 'median ns', 'note'], micro.map((r) => [
-  r.bench, r.opsPerSec ?? r.groupsPerSec ?? r.readsPerSec, r.medianNs,
-  r.ringSpeedup !== undefined ? `ring ${r.ringSpeedup}x faster` : r.queued !== undefined ? `${fmt(r.queued, 0)} queued` : r.op ?? r.unit ?? '',
-])));
+const micro = results.filter(
+  (r) =>
+    /^(protocol|port-ring|matchmaker)\//.test(r.bench) &&
+    (r.opsPerSec ?? r.groupsPerSec ?? r.readsPerSec) !== undefined,
+);
+out.push(
+  table(
+    ['benchmark', 'ops/s', 'median ns', 'note'],
+    micro.map((r) => [
+      r.bench,
+      r.opsPerSec ?? r.groupsPerSec ?? r.readsPerSec,
+      r.medianNs,
+      r.ringSpeedup !== undefined
+        ? `ring ${r.ringSpeedup}x faster`
+        : r.queued !== undefined
+          ? `${fmt(r.queued, 0)} queued`
+          : (r.op ?? r.unit ?? ''),
+    ]),
+  ),
+);
 
 const soak = get('orchestrator/soak');
 if (soak.bench !== undefined) {
-  out.push(`\n**Soak** (\`packages/orchestrator/bench/soak.bench.ts\`): ${fmt(soak.games, 0)} games in ${fmt(soak.runs, 0)} runs ` +
-    `(${fmt(soak.seconds, 0)} s), ${fmt(soak.childrenKilledBeforeReady, 0)} children killed before ready and ` +
-    `${fmt(soak.childrenKilledAfterReady, 0)} after; after every run every port was back, and problems found ` +
-    `(a player lost or matched twice, a port missing): ${fmt(soak.problems, 0)}.`);
+  out.push(
+    `\n**Soak** (\`packages/orchestrator/bench/soak.bench.ts\`): ${fmt(soak.games, 0)} games in ${fmt(soak.runs, 0)} runs ` +
+      `(${fmt(soak.seconds, 0)} s), ${fmt(soak.childrenKilledBeforeReady, 0)} children killed before ready and ` +
+      `${fmt(soak.childrenKilledAfterReady, 0)} after; after every run every port was back, and problems found ` +
+      `(a player lost or matched twice, a port missing): ${fmt(soak.problems, 0)}.`,
+  );
 }
 
 const readmeFile = `${root}README.md`;

@@ -96,7 +96,10 @@ export async function runBot(run: BotRun): Promise<BotOutcome> {
     });
     helloAt = performance.now() - match.timeToMatchMs;
     run.onMatch?.(match);
-    session = await connect(match, { ...run.connectOptions, ...(run.signal === undefined ? {} : { signal: run.signal }) });
+    session = await connect(match, {
+      ...run.connectOptions,
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
+    });
     const s = session;
     const state = new ArenaState(s.slot);
     const brain = new BotBrain(run.random);
@@ -129,7 +132,10 @@ export async function runBot(run: BotRun): Promise<BotOutcome> {
         : end.kind === 'closed' && run.signal?.aborted === true
           ? describeError(new ClientError(ClientErrorCode.ABORTED, 'stopped while playing'))
           : result !== undefined && !playedOut(result)
-            ? { code: `E_GAME_${result.reasonName}`, message: `the game ended before its end: ${result.reasonName} (${arenaEndText(result.arenaReason)})` }
+            ? {
+                code: `E_GAME_${result.reasonName}`,
+                message: `the game ended before its end: ${result.reasonName} (${arenaEndText(result.arenaReason)})`,
+              }
             : undefined;
     return outcome({ result, end: end.kind, stats: s.stats(), error });
   } catch (error) {

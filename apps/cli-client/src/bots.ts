@@ -17,13 +17,20 @@ export interface BotsOptions {
 
 /** One line about a bot's finished game (an error line when it failed or its game was not played out). */
 export function describeOutcome(o: BotOutcome): string {
-  if (o.error !== undefined) return `${o.name}  ${o.gameId === undefined ? '' : `game ${o.gameId}  `}error ${o.error.code}: ${o.error.message}`;
+  if (o.error !== undefined)
+    return `${o.name}  ${o.gameId === undefined ? '' : `game ${o.gameId}  `}error ${o.error.code}: ${o.error.message}`;
   const result = o.result;
   const rank = result?.standings.findIndex((s) => s.slot === o.slot) ?? -1;
   const score = rank >= 0 ? result?.standings[rank]?.score : undefined;
   const s = o.stats;
-  const link = s === undefined ? '' : `  rtt ${formatDuration(s.rttMs)}  loss ${formatPercent(s.lossUp)}/${formatPercent(s.lossDown)}  snapshots ${s.snapshotsReceived}`;
-  const what = result === undefined ? `ended (${o.end ?? 'unknown'})` : `${result.reasonName} (${arenaEndText(result.arenaReason)})`;
+  const link =
+    s === undefined
+      ? ''
+      : `  rtt ${formatDuration(s.rttMs)}  loss ${formatPercent(s.lossUp)}/${formatPercent(s.lossDown)}  snapshots ${s.snapshotsReceived}`;
+  const what =
+    result === undefined
+      ? `ended (${o.end ?? 'unknown'})`
+      : `${result.reasonName} (${arenaEndText(result.arenaReason)})`;
   return `${o.name}  game ${o.gameId ?? '?'}  slot ${o.slot ?? '?'}  ${what}  rank ${rank + 1}/${result?.standings.length ?? 0}  score ${score ?? '-'}${link}`;
 }
 
@@ -47,10 +54,14 @@ export async function runBots(options: BotsOptions, out: NodeJS.WritableStream, 
       if (o.result === undefined || o.error !== undefined) failures++;
       out.write(options.json ? `${JSON.stringify(o)}\n` : `${describeOutcome(o)}\n`);
       // A bot that cannot find a match keeps failing fast: back off a little before trying again.
-      if (o.error !== undefined && (options.forever || g + 1 < options.games)) await new Promise((r) => setTimeout(r, 500));
+      if (o.error !== undefined && (options.forever || g + 1 < options.games))
+        await new Promise((r) => setTimeout(r, 500));
     }
   };
   await Promise.all(Array.from({ length: options.count }, (_, i) => one(i)));
-  if (!options.json) out.write(`bots: ${options.count} bots, ${played} games played (${games.size} distinct games completed), ${failures} failed\n`);
+  if (!options.json)
+    out.write(
+      `bots: ${options.count} bots, ${played} games played (${games.size} distinct games completed), ${failures} failed\n`,
+    );
   return failures === 0 && !signal.aborted ? 0 : 1;
 }

@@ -3,12 +3,37 @@ import type { BotOutcome } from './bot-player.js';
 import { buildReport, formatReport } from './loadtest-report.js';
 
 const base: BotOutcome = {
-  name: 'lt-1', timeToMatchMs: 10, timeToGameMs: 20, gameId: 'g1', slot: 0, result: undefined, end: undefined, stats: undefined, error: undefined,
+  name: 'lt-1',
+  timeToMatchMs: 10,
+  timeToGameMs: 20,
+  gameId: 'g1',
+  slot: 0,
+  result: undefined,
+  end: undefined,
+  stats: undefined,
+  error: undefined,
 };
 const stats = {
-  rttMs: 1, rttVarMs: 0, lastRttMs: 1, ackRttMs: 1, lossUp: 0.1, lossDown: 0, packetsSent: 100, packetsReceived: 300, bytesSent: 0,
-  bytesReceived: 0, snapshotsReceived: 250, snapshotsMissed: 2, snapshotsStale: 0, eventsReceived: 0, eventDuplicates: 0, inputsSent: 0,
-  malformed: 0, reconnects: 0, silenceMs: 0, connectAttempts: 1,
+  rttMs: 1,
+  rttVarMs: 0,
+  lastRttMs: 1,
+  ackRttMs: 1,
+  lossUp: 0.1,
+  lossDown: 0,
+  packetsSent: 100,
+  packetsReceived: 300,
+  bytesSent: 0,
+  bytesReceived: 0,
+  snapshotsReceived: 250,
+  snapshotsMissed: 2,
+  snapshotsStale: 0,
+  eventsReceived: 0,
+  eventDuplicates: 0,
+  inputsSent: 0,
+  malformed: 0,
+  reconnects: 0,
+  silenceMs: 0,
+  connectAttempts: 1,
 };
 const result = { reasonName: 'COMPLETED', arenaReason: undefined, standings: [] };
 
@@ -16,11 +41,30 @@ describe('loadtest report', () => {
   it('aggregates outcomes: distributions, distinct games, weighted loss, errors by code, unmatched apart', () => {
     const outcomes: BotOutcome[] = [
       { ...base, name: 'lt-1', result, stats, end: 'gameOver' },
-      { ...base, name: 'lt-2', timeToMatchMs: 30, timeToGameMs: 40, result, stats: { ...stats, lossUp: 0.3 }, end: 'gameOver' },
+      {
+        ...base,
+        name: 'lt-2',
+        timeToMatchMs: 30,
+        timeToGameMs: 40,
+        result,
+        stats: { ...stats, lossUp: 0.3 },
+        end: 'gameOver',
+      },
       { ...base, name: 'lt-3', gameId: 'g2', error: { code: 'E_SERVER_TIMEOUT', message: 'x' }, stats },
-      { ...base, name: 'lt-4', gameId: undefined, timeToMatchMs: undefined, timeToGameMs: undefined, error: { code: 'E_ABORTED', message: 'x' } },
+      {
+        ...base,
+        name: 'lt-4',
+        gameId: undefined,
+        timeToMatchMs: undefined,
+        timeToGameMs: undefined,
+        error: { code: 'E_ABORTED', message: 'x' },
+      },
     ];
-    const report = buildReport({ clients: 4, rate: 10, perGame: 2, mode: 'duel', durationMs: 1234.5 }, outcomes, new Set(['lt-4']));
+    const report = buildReport(
+      { clients: 4, rate: 10, perGame: 2, mode: 'duel', durationMs: 1234.5 },
+      outcomes,
+      new Set(['lt-4']),
+    );
     expect(report).toMatchObject({
       gamesCompleted: 1,
       gamesExpected: 2,

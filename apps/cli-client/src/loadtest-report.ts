@@ -84,7 +84,14 @@ export function buildReport(
 }
 
 function row(label: string, d: Distribution): string[] {
-  return [label, formatDuration(d.p50), formatDuration(d.p95), formatDuration(d.p99), formatDuration(d.max), String(d.count)];
+  return [
+    label,
+    formatDuration(d.p50),
+    formatDuration(d.p95),
+    formatDuration(d.p99),
+    formatDuration(d.max),
+    String(d.count),
+  ];
 }
 
 /** The human summary: a percentile table and the totals. */
@@ -100,12 +107,18 @@ export function formatReport(r: LoadtestReport): string {
     .sort((a, b) => b[1] - a[1])
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
-  const totals = formatTable([
-    ['games completed', `${r.gamesCompleted} of ${r.gamesExpected} expected (${r.playersCompleted} players saw game over)`],
-    ['snapshots received', `${r.snapshotsReceived} (${r.snapshotsMissed} missed)`],
-    ['loss up / down', `${formatPercent(r.lossUp)} / ${formatPercent(r.lossDown)}`],
-    ['unmatched', `${r.unmatched}`],
-    ['errors', errors === '' ? 'none' : errors],
-  ], 'left');
+  const totals = formatTable(
+    [
+      [
+        'games completed',
+        `${r.gamesCompleted} of ${r.gamesExpected} expected (${r.playersCompleted} players saw game over)`,
+      ],
+      ['snapshots received', `${r.snapshotsReceived} (${r.snapshotsMissed} missed)`],
+      ['loss up / down', `${formatPercent(r.lossUp)} / ${formatPercent(r.lossDown)}`],
+      ['unmatched', `${r.unmatched}`],
+      ['errors', errors === '' ? 'none' : errors],
+    ],
+    'left',
+  );
   return `${head}\n\n${table}\n\n${totals}\n`;
 }

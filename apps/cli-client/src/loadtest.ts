@@ -104,7 +104,13 @@ export async function runLoadtest(
     show();
     // Everyone arrived and nobody plays or connects: whoever still waits can never be matched.
     const waiting = count(progress, 'queued');
-    if (progress.started === options.clients && waiting > 0 && waiting < options.perGame && count(progress, 'playing') === 0 && count(progress, 'connecting') === 0) {
+    if (
+      progress.started === options.clients &&
+      waiting > 0 &&
+      waiting < options.perGame &&
+      count(progress, 'playing') === 0 &&
+      count(progress, 'connecting') === 0
+    ) {
       for (const [name, phase] of progress.phases) {
         if (phase !== 'queued') continue;
         unmatched.add(name);
@@ -126,7 +132,13 @@ export async function runLoadtest(
   }
   show(true);
   const report = buildReport(
-    { clients: options.clients, rate: options.rate, perGame: options.perGame, mode: options.mode, durationMs: performance.now() - startedAt },
+    {
+      clients: options.clients,
+      rate: options.rate,
+      perGame: options.perGame,
+      mode: options.mode,
+      durationMs: performance.now() - startedAt,
+    },
     outcomes,
     unmatched,
   );

@@ -34,7 +34,10 @@ class Quit extends Error {}
  * arrows/WASD move, space dashes, x stops, q/Esc/Ctrl-C quits. The terminal is restored on every way out.
  * Resolves with the process exit code (0 after a game over or a quit, 1 after an error, 2 without a terminal).
  */
-export async function runPlay(options: PlayOptions, streams: TerminalStreams & { readonly stderr: NodeJS.WritableStream }): Promise<number> {
+export async function runPlay(
+  options: PlayOptions,
+  streams: TerminalStreams & { readonly stderr: NodeJS.WritableStream },
+): Promise<number> {
   if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
     streams.stderr.write('play needs an interactive terminal (stdin and stdout); for headless players use `bots`\n');
     return 2;
@@ -54,7 +57,15 @@ export async function runPlay(options: PlayOptions, streams: TerminalStreams & {
   try {
     // ---- queue ----
     const startedAt = performance.now();
-    let view: QueueView = { host: options.host, port: options.port, name: options.name, mode: options.mode, position: undefined, waitedMs: 0, phase: 'connecting' };
+    let view: QueueView = {
+      host: options.host,
+      port: options.port,
+      name: options.name,
+      mode: options.mode,
+      position: undefined,
+      waitedMs: 0,
+      phase: 'connecting',
+    };
     const drawQueue = (): void => screen.draw(renderQueue({ ...view, waitedMs: performance.now() - startedAt }, style));
     drawQueue();
     frameTimer = setInterval(drawQueue, 250);
@@ -87,7 +98,13 @@ export async function runPlay(options: PlayOptions, streams: TerminalStreams & {
     let dirty = true;
     const drawBoard = (): void => {
       dirty = false;
-      screen.draw(renderBoard(state, { name: options.name, gameId: match.gameId, stats: s.stats(), columns: screen.size.columns }, style));
+      screen.draw(
+        renderBoard(
+          state,
+          { name: options.name, gameId: match.gameId, stats: s.stats(), columns: screen.size.columns },
+          style,
+        ),
+      );
     };
     s.on('event', (e) => {
       state.applyEvent(e.data);

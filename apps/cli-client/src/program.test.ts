@@ -22,7 +22,9 @@ function capture(): { io: CliIo; out: () => string; err: () => string; code: () 
   return { io, out: () => out, err: () => err, code: () => code };
 }
 
-async function run(args: string[]): Promise<{ out: string; err: string; exitCode: number | undefined; thrown: unknown }> {
+async function run(
+  args: string[],
+): Promise<{ out: string; err: string; exitCode: number | undefined; thrown: unknown }> {
   const c = capture();
   const program = createProgram(c.io).exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();

@@ -25,7 +25,8 @@ const defaultIo: CliIo = {
 function intArg(min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer in [${min}, ${max}]`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer in [${min}, ${max}]`);
     return n;
   };
 }
@@ -77,35 +78,55 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .version('0.0.0')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .addHelpText('after', '\nExamples:\n  proj-play play --name ada\n  proj-play bots --count 3\n  proj-play loadtest --clients 40 --rate 10 --per-game 4 --json');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  proj-play play --name ada\n  proj-play bots --count 3\n  proj-play loadtest --clients 40 --rate 10 --per-game 4 --json',
+    );
 
   serverOptions(program.command('play'))
-    .description('Find a match and play the arena full-screen in this terminal (arrows/WASD move, space dash, x stop, q quit).')
+    .description(
+      'Find a match and play the arena full-screen in this terminal (arrows/WASD move, space dash, x stop, q quit).',
+    )
     .option('--name <name>', 'player name, 1..32 bytes (default: player-<random>)')
     .option('--no-color', 'draw without colours (also when NO_COLOR is set)')
     .addOption(new Option('--fps <n>', 'redraws per second at most').default(20).argParser(intArg(1, 120)))
     .action(async (opts: { host: string; port: number; mode?: string; name?: string; color: boolean; fps: number }) => {
       const name = opts.name ?? `player-${randomBytes(2).toString('hex')}`;
       const color = opts.color && (process.env['NO_COLOR'] ?? '') === '';
-      io.setExitCode(await runPlay({ host: opts.host, port: opts.port, name, mode: opts.mode, color, fps: opts.fps }, io));
+      io.setExitCode(
+        await runPlay({ host: opts.host, port: opts.port, name, mode: opts.mode, color, fps: opts.fps }, io),
+      );
     });
 
   serverOptions(program.command('bots'))
     .description('Run N headless players with a simple AI that find matches and play them to the end (demos, load).')
     .addOption(new Option('--count <n>', 'number of bots').default(4).argParser(intArg(1, 10_000)))
-    .addOption(new Option('--games <n>', 'games each bot plays, one after the other').default(1).argParser(intArg(1, 1_000_000)))
+    .addOption(
+      new Option('--games <n>', 'games each bot plays, one after the other').default(1).argParser(intArg(1, 1_000_000)),
+    )
     .option('--forever', 'keep playing until interrupted (Ctrl-C)', false)
     .option('--name-prefix <prefix>', 'bot names are <prefix>-1, <prefix>-2...', 'bot')
     .option('--json', 'one JSON object per finished game instead of text', false)
-    .action(async (opts: { host: string; port: number; mode?: string; count: number; games: number; forever: boolean; namePrefix: string; json: boolean }) => {
-      const controller = new AbortController();
-      const off = abortOnSignals(controller);
-      try {
-        io.setExitCode(await runBots({ ...opts, mode: opts.mode }, io.stdout, controller.signal));
-      } finally {
-        off();
-      }
-    });
+    .action(
+      async (opts: {
+        host: string;
+        port: number;
+        mode?: string;
+        count: number;
+        games: number;
+        forever: boolean;
+        namePrefix: string;
+        json: boolean;
+      }) => {
+        const controller = new AbortController();
+        const off = abortOnSignals(controller);
+        try {
+          io.setExitCode(await runBots({ ...opts, mode: opts.mode }, io.stdout, controller.signal));
+        } finally {
+          off();
+        }
+      },
+    );
 
   serverOptions(program.command('loadtest'))
     .description(
@@ -113,12 +134,30 @@ export function createProgram(io: CliIo = defaultIo): Command {
     )
     .addOption(new Option('--clients <C>', 'clients in all').default(40).argParser(intArg(1, 1_000_000)))
     .addOption(new Option('--rate <R>', 'new clients per second').default(10).argParser(positiveNumber))
-    .addOption(new Option('--per-game <K>', "players per game of the mode (the server's K)").default(4).argParser(intArg(1, 255)))
-    .addOption(new Option('--timeout <duration>', 'stop everything after this long (500ms, 30s, 5m)').default(300_000, '5m').argParser(duration))
+    .addOption(
+      new Option('--per-game <K>', "players per game of the mode (the server's K)")
+        .default(4)
+        .argParser(intArg(1, 255)),
+    )
+    .addOption(
+      new Option('--timeout <duration>', 'stop everything after this long (500ms, 30s, 5m)')
+        .default(300_000, '5m')
+        .argParser(duration),
+    )
     .option('--name-prefix <prefix>', 'client names are <prefix>-1, <prefix>-2...', 'lt')
     .option('--json', 'print the report as JSON (progress still goes to stderr)', false)
     .action(
-      async (opts: { host: string; port: number; mode?: string; clients: number; rate: number; perGame: number; timeout: number; namePrefix: string; json: boolean }) => {
+      async (opts: {
+        host: string;
+        port: number;
+        mode?: string;
+        clients: number;
+        rate: number;
+        perGame: number;
+        timeout: number;
+        namePrefix: string;
+        json: boolean;
+      }) => {
         const controller = new AbortController();
         const off = abortOnSignals(controller);
         try {

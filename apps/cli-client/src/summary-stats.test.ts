@@ -23,7 +23,12 @@ describe('percentiles', () => {
   });
 
   it('formats tables and durations', () => {
-    expect(formatTable([['a', 'bb'], ['ccc', 'd']])).toBe('a    bb\nccc   d');
+    expect(
+      formatTable([
+        ['a', 'bb'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('a    bb\nccc   d');
     expect(formatDuration(undefined)).toBe('-');
     expect(formatDuration(12.34)).toBe('12.3 ms');
     expect(formatDuration(1520)).toBe('1.52 s');

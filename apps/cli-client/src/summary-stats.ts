@@ -30,7 +30,8 @@ export function distribution(values: readonly (number | undefined)[]): Distribut
 export function formatTable(rows: readonly (readonly string[])[], align: 'numbers' | 'left' = 'numbers'): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const pad = (cell: string, i: number): string => (i === 0 || align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!));
+  const pad = (cell: string, i: number): string =>
+    i === 0 || align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!);
   return rows.map((row) => row.map(pad).join('  ').trimEnd()).join('\n');
 }
 

@@ -2,7 +2,16 @@
 // `play` in a real terminal (tmux), `bots` and `loadtest`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_MAIN, ROOT, SOURCE_ARGS, TestServer, cleanEnv, runCli, stopAll, waitUntil } from './helpers/server-process.js';
+import {
+  CLI_MAIN,
+  ROOT,
+  SOURCE_ARGS,
+  TestServer,
+  cleanEnv,
+  runCli,
+  stopAll,
+  waitUntil,
+} from './helpers/server-process.js';
 import { TmuxSession } from './helpers/tmux.js';
 
 let server: TestServer;
@@ -37,16 +46,33 @@ function myPosition(screen: string): [number, number] | undefined {
 
 /** `play` as a shell command that, after play exits, prints its exit code and the terminal modes (raw mode undone: icanon and echo back). */
 function playCommand(name: string, mode: string): string {
-  const play = ['node', ...SOURCE_ARGS, CLI_MAIN, 'play', '--host', '127.0.0.1', '--port', String(server.port), '--name', name, '--mode', mode].join(' ');
+  const play = [
+    'node',
+    ...SOURCE_ARGS,
+    CLI_MAIN,
+    'play',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(server.port),
+    '--name',
+    name,
+    '--mode',
+    mode,
+  ].join(' ');
   return `${play}; echo EXITED:$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e -icanon -e icanon -e -echo -e echo; sleep 600`;
 }
 
 /** Waits for play's exit line and checks the terminal is as it was: main screen, cursor on, cooked mode. */
 async function expectRestored(t: TmuxSession, exitCode: number): Promise<string> {
-  const after = await waitUntil(() => {
-    const screen = t.capture();
-    return screen.includes('EXITED:') && screen.includes('echo') ? screen : undefined;
-  }, 'play to exit', 30_000);
+  const after = await waitUntil(
+    () => {
+      const screen = t.capture();
+      return screen.includes('EXITED:') && screen.includes('echo') ? screen : undefined;
+    },
+    'play to exit',
+    30_000,
+  );
   expect(after).toContain(`EXITED:${exitCode}`);
   expect(after).not.toContain(' +---');
   expect(after.split('\n').map((l) => l.trim())).toEqual(expect.arrayContaining(['icanon', 'echo']));
@@ -72,24 +98,40 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     expect(await server.metric('proj_queue_length{mode="tmuxduel"}')).toBe(1);
     t.sendKeys('q');
     await expectRestored(t, 0);
-    await waitUntil(async () => (await server.metric('proj_queue_length{mode="tmuxduel"}')) === 0, 'the queue to empty');
+    await waitUntil(
+      async () => (await server.metric('proj_queue_length{mode="tmuxduel"}')) === 0,
+      'the queue to empty',
+    );
   });
 
   it('the game child killed mid-game: the end screen says E_SERVER_TIMEOUT, a key exits 1, the terminal is restored', async () => {
     tmux = new TmuxSession(playCommand('orphan', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
     const t = tmux;
     await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
-    bot = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: 'ignore',
-    });
+    bot = spawn(
+      process.execPath,
+      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: 'ignore',
+      },
+    );
     await waitUntil(() => myPosition(t.capture()), 'the board with my @', 60_000);
-    const game = await waitUntil(async () => (await server.games()).find((g) => g.players.includes('orphan')), 'the game in /games');
+    const game = await waitUntil(
+      async () => (await server.games()).find((g) => g.players.includes('orphan')),
+      'the game in /games',
+    );
     process.kill(game.pid, 'SIGKILL');
-    const end = await waitUntil(() => (t.capture().includes('press any key') ? t.capture() : undefined), 'the end screen', 30_000);
+    const end = await waitUntil(
+      () => (t.capture().includes('press any key') ? t.capture() : undefined),
+      'the end screen',
+      30_000,
+    );
     expect(end).toContain('GAME OVER');
-    expect(end.replace(/\s+/g, ' ')).toMatch(/nothing heard from the game server at 127\.0\.0\.1:\d+ .*\(E_SERVER_TIMEOUT\)/);
+    expect(end.replace(/\s+/g, ' ')).toMatch(
+      /nothing heard from the game server at 127\.0\.0\.1:\d+ .*\(E_SERVER_TIMEOUT\)/,
+    );
     expect(t.flags()).toEqual({ alternate: true, cursor: false });
     t.sendKeys('Enter');
     await expectRestored(t, 1);
@@ -103,16 +145,24 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     expect(t.flags()).toEqual({ alternate: true, cursor: false });
 
     // Fill the game with a bot.
-    bot = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: 'ignore',
-    });
+    bot = spawn(
+      process.execPath,
+      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'],
+      {
+        cwd: ROOT,
+        env: cleanEnv(),
+        stdio: 'ignore',
+      },
+    );
 
-    const start = await waitUntil(() => {
-      const screen = t.capture();
-      return screen.includes(' +---') && screen.includes('playing') ? myPosition(screen) : undefined;
-    }, 'the board with my @', 60_000);
+    const start = await waitUntil(
+      () => {
+        const screen = t.capture();
+        return screen.includes(' +---') && screen.includes('playing') ? myPosition(screen) : undefined;
+      },
+      'the board with my @',
+      60_000,
+    );
     const board = t.capture();
     expect(board).toContain('game ');
     expect(board).toMatch(/scores \(to 1000\): .*ada/);
@@ -123,10 +173,14 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     for (const key of ['Right', 'Down', 'Left', 'Up']) {
       t.sendKeys(key);
       try {
-        await waitUntil(() => {
-          const p = myPosition(t.capture());
-          return p !== undefined && (p[0] !== start[0] || p[1] !== start[1]);
-        }, `a move after ${key}`, 5000);
+        await waitUntil(
+          () => {
+            const p = myPosition(t.capture());
+            return p !== undefined && (p[0] !== start[0] || p[1] !== start[1]);
+          },
+          `a move after ${key}`,
+          5000,
+        );
         moved = true;
         break;
       } catch {
@@ -142,7 +196,15 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
 
 describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
   it('bots complete their games', async () => {
-    const { code, stdout, stderr } = await runCli(['bots', '--port', String(server.port), '--count', '4', '--mode', 'duel']);
+    const { code, stdout, stderr } = await runCli([
+      'bots',
+      '--port',
+      String(server.port),
+      '--count',
+      '4',
+      '--mode',
+      'duel',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
@@ -152,11 +214,33 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
 
   it('loadtest reports time-to-match and time-to-game percentiles, games completed and no errors (JSON)', async () => {
     const { code, stdout, stderr } = await runCli([
-      'loadtest', '--port', String(server.port), '--mode', 'duel', '--clients', '5', '--rate', '20', '--per-game', '2', '--json',
+      'loadtest',
+      '--port',
+      String(server.port),
+      '--mode',
+      'duel',
+      '--clients',
+      '5',
+      '--rate',
+      '20',
+      '--per-game',
+      '2',
+      '--json',
     ]);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as Record<string, unknown> & { timeToMatchMs: Record<string, number>; timeToGameMs: Record<string, number> };
-    expect(report).toMatchObject({ clients: 5, perGame: 2, gamesExpected: 2, gamesCompleted: 2, playersCompleted: 4, unmatched: 1, errors: {} });
+    const report = JSON.parse(stdout) as Record<string, unknown> & {
+      timeToMatchMs: Record<string, number>;
+      timeToGameMs: Record<string, number>;
+    };
+    expect(report).toMatchObject({
+      clients: 5,
+      perGame: 2,
+      gamesExpected: 2,
+      gamesCompleted: 2,
+      playersCompleted: 4,
+      unmatched: 1,
+      errors: {},
+    });
     for (const d of [report.timeToMatchMs, report.timeToGameMs]) {
       expect(d.count).toBe(4);
       expect(d.p50).toBeGreaterThan(0);
@@ -168,7 +252,19 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
   });
 
   it('loadtest prints a summary table', async () => {
-    const { code, stdout } = await runCli(['loadtest', '--port', String(server.port), '--mode', 'duel', '--clients', '2', '--rate', '50', '--per-game', '2']);
+    const { code, stdout } = await runCli([
+      'loadtest',
+      '--port',
+      String(server.port),
+      '--mode',
+      'duel',
+      '--clients',
+      '2',
+      '--rate',
+      '50',
+      '--per-game',
+      '2',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^loadtest: 2 clients at 50\/s, 2 per game, mode duel/);
     expect(stdout).toMatch(/time to match +[\d.]+ m?s/);

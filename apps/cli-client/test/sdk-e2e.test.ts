@@ -58,7 +58,13 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
   it('two clients find a match and play a whole game to game over', async () => {
     const positions: number[] = [];
     const [a, b] = await Promise.all([
-      findMatch({ host: '127.0.0.1', port: server.port, name: 'ada', mode: 'duel', onQueued: (q) => positions.push(q.position) }),
+      findMatch({
+        host: '127.0.0.1',
+        port: server.port,
+        name: 'ada',
+        mode: 'duel',
+        onQueued: (q) => positions.push(q.position),
+      }),
       findMatch({ host: '127.0.0.1', port: server.port, name: 'bob', mode: 'duel' }),
     ]);
     expect(a.gameId).toBe(b.gameId);
@@ -77,7 +83,8 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
       });
       // Walk around: the game must take the input (any direction, every snapshot or so).
       s.on('snapshot', (snap) => {
-        if (snap.tick % 10 === 0) s.sendInput(encodeArenaInput({ direction: ((snap.tick / 10) % 4) + 1 as ArenaDirection, dashCounter: 0 }));
+        if (snap.tick % 10 === 0)
+          s.sendInput(encodeArenaInput({ direction: (((snap.tick / 10) % 4) + 1) as ArenaDirection, dashCounter: 0 }));
       });
     }
     const [ga, gb] = await Promise.all([sa.waitForGameOver(), sb.waitForGameOver()]);
@@ -85,7 +92,8 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
       expect(g.reason).toBe(GameOverReason.COMPLETED);
       const results = decodeArenaEvent(g.data);
       expect(results.type).toBe(ArenaEventType.GAME_OVER);
-      if (results.type === ArenaEventType.GAME_OVER) expect(results.standings.map((s) => s.slot).sort()).toEqual([0, 1]);
+      if (results.type === ArenaEventType.GAME_OVER)
+        expect(results.standings.map((s) => s.slot).sort()).toEqual([0, 1]);
     }
     expect(welcomes.sort()).toEqual([a.slot, b.slot].sort());
     for (const s of [sa, sb]) {
@@ -102,7 +110,11 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     const run = (name: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
       new Promise((resolve, reject) => {
         const env = cleanEnv({ GAME_PORT: String(server.port), GAME_MODE: 'duel', GAME_NAME: name });
-        const proc = spawn(process.execPath, [...SOURCE_ARGS, example], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = spawn(process.execPath, [...SOURCE_ARGS, example], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -152,7 +164,16 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
       controllers.set(name, controller);
       seen.set(name, []);
       const onQueued = (q: { position: number }): void => void seen.get(name)!.push(q.position);
-      pending.push(findMatch({ host: '127.0.0.1', port: server.port, name, mode: 'quad', signal: controller.signal, onQueued }).catch((e: unknown) => e));
+      pending.push(
+        findMatch({
+          host: '127.0.0.1',
+          port: server.port,
+          name,
+          mode: 'quad',
+          signal: controller.signal,
+          onQueued,
+        }).catch((e: unknown) => e),
+      );
       await waitUntil(() => seen.get(name)!.length > 0, `${name} queued`);
     };
     try {
@@ -197,7 +218,10 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     const [sa, sb] = await Promise.all([connect(a, { timeoutMs: 1500 }), connect(b, { timeoutMs: 1500 })]);
     sessions.push(sa, sb);
     await waitUntil(() => sa.stats().snapshotsReceived > 5 && sb.stats().snapshotsReceived > 5, 'snapshots');
-    const game = await waitUntil(async () => (await server.games()).find((g) => g.id === a.gameId), 'the game in /games');
+    const game = await waitUntil(
+      async () => (await server.games()).find((g) => g.id === a.gameId),
+      'the game in /games',
+    );
     process.kill(game.pid, 'SIGKILL');
     for (const s of [sa, sb]) {
       const error = await failure(s.waitForGameOver());
@@ -242,7 +266,9 @@ describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }
     });
     const playing: GameSession[] = [];
     try {
-      const [a, b] = await Promise.all(['late-a', 'late-b'].map((name) => findMatch({ host: '127.0.0.1', port: short.port, name, mode: 'long' })));
+      const [a, b] = await Promise.all(
+        ['late-a', 'late-b'].map((name) => findMatch({ host: '127.0.0.1', port: short.port, name, mode: 'long' })),
+      );
       playing.push(...(await Promise.all([connect(a!), connect(b!)])));
       const [sa, sb] = playing as [GameSession, GameSession];
       await waitUntil(() => sa.stats().snapshotsReceived > 5, 'snapshots');
@@ -262,11 +288,20 @@ describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }
 
 describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
   it('server full: E_SERVER_FULL with the wire code', async () => {
-    const small = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--max-connections', '1', '--warm-pool', '0'] });
+    const small = await TestServer.start({
+      modes: { quad: { playersPerGame: 4 } },
+      args: ['--max-connections', '1', '--warm-pool', '0'],
+    });
     try {
       const controller = new AbortController();
       let queued = false;
-      const first = findMatch({ host: '127.0.0.1', port: small.port, name: 'first', signal: controller.signal, onQueued: () => (queued = true) });
+      const first = findMatch({
+        host: '127.0.0.1',
+        port: small.port,
+        name: 'first',
+        signal: controller.signal,
+        onQueued: () => (queued = true),
+      });
       await waitUntil(() => queued, 'the first player queued');
       const error = await failure(findMatch({ host: '127.0.0.1', port: small.port, name: 'second' }));
       expect(error.code).toBe('E_SERVER_FULL');
@@ -282,7 +317,12 @@ describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
     const doomed = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--warm-pool', '0'] });
     try {
       let queued = false;
-      const pending = findMatch({ host: '127.0.0.1', port: doomed.port, name: 'waiting', onQueued: () => (queued = true) });
+      const pending = findMatch({
+        host: '127.0.0.1',
+        port: doomed.port,
+        name: 'waiting',
+        onQueued: () => (queued = true),
+      });
       await waitUntil(() => queued, 'the player queued');
       doomed.terminate();
       const error = await failure(pending);

@@ -4,7 +4,16 @@ import { type AdminHandlers, type AdminServer, type GameInfo, startAdminServer }
 import { ServerError } from './errors.js';
 
 const games: GameInfo[] = [
-  { id: 'g1', mode: 'arena', port: 7701, players: ['ann', 'bob'], pid: 4242, state: 'running', launchedAt: new Date(0).toISOString(), ageMs: 1500 },
+  {
+    id: 'g1',
+    mode: 'arena',
+    port: 7701,
+    players: ['ann', 'bob'],
+    pid: 4242,
+    state: 'running',
+    launchedAt: new Date(0).toISOString(),
+    ageMs: 1500,
+  },
 ];
 
 function handlers(overrides: Partial<AdminHandlers> = {}): AdminHandlers {

@@ -74,12 +74,18 @@ function json(res: ServerResponse, status: number, value: unknown, head: boolean
  * while starting or draining), `/metrics` (Prometheus), `/games` (JSON: `{ count, games: GameInfo[] }`). Anything
  * else: 404, or 405 for another method.
  */
-function handle(handlers: AdminHandlers, logger: PackageLogger | undefined, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  handlers: AdminHandlers,
+  logger: PackageLogger | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const method = req.method ?? 'GET';
   const path = (req.url ?? '/').split('?')[0];
   const head = method === 'HEAD';
   const known = path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/games' || path === '/';
-  if (!known) return json(res, 404, { error: 'not found', endpoints: ['/healthz', '/readyz', '/metrics', '/games'] }, head);
+  if (!known)
+    return json(res, 404, { error: 'not found', endpoints: ['/healthz', '/readyz', '/metrics', '/games'] }, head);
   if (method !== 'GET' && !head) {
     res.setHeader('allow', 'GET, HEAD');
     return json(res, 405, { error: 'method not allowed' }, head);
@@ -118,7 +124,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     try {
       handle(options.handlers, options.logger, req, res);
     } catch (error) {
-      options.logger?.error('admin request failed', { path: req.url, err: error instanceof Error ? error.message : String(error) });
+      options.logger?.error('admin request failed', {
+        path: req.url,
+        err: error instanceof Error ? error.message : String(error),
+      });
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n', false);
       else res.destroy();
     }
@@ -129,9 +138,13 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
-        new ServerError('E_START_FAILED', `admin HTTP listener cannot listen on ${options.host}:${options.port} (--admin-host/--admin-port): ${error.code ?? error.message}`, {
-          cause: error,
-        }),
+        new ServerError(
+          'E_START_FAILED',
+          `admin HTTP listener cannot listen on ${options.host}:${options.port} (--admin-host/--admin-port): ${error.code ?? error.message}`,
+          {
+            cause: error,
+          },
+        ),
       );
     };
     server.once('error', onError);

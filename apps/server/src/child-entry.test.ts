@@ -35,8 +35,12 @@ describe('resolveChildEntry', () => {
 
 describe('joinCommand', () => {
   it('is the cli-client play command, with 127.0.0.1 for a wildcard host', () => {
-    expect(joinCommand({ host: '127.0.0.1' }, 7700)).toBe('pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 7700');
-    expect(joinCommand({ host: '0.0.0.0' }, 9000, 'duel')).toBe('pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 9000 --mode duel');
+    expect(joinCommand({ host: '127.0.0.1' }, 7700)).toBe(
+      'pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 7700',
+    );
+    expect(joinCommand({ host: '0.0.0.0' }, 9000, 'duel')).toBe(
+      'pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 9000 --mode duel',
+    );
   });
 });
 
@@ -46,8 +50,12 @@ describe('botsCommand', () => {
       { name: 'arena', playersPerGame: 4 },
       { name: 'solo', playersPerGame: 1 },
     ];
-    expect(botsCommand({ host: '127.0.0.1', modes, defaultMode: 'arena' }, 7700)).toBe('pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 7700 --count 3');
-    expect(botsCommand({ host: '::', modes, defaultMode: 'arena' }, 9000)).toBe('pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 9000 --count 3');
+    expect(botsCommand({ host: '127.0.0.1', modes, defaultMode: 'arena' }, 7700)).toBe(
+      'pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 7700 --count 3',
+    );
+    expect(botsCommand({ host: '::', modes, defaultMode: 'arena' }, 9000)).toBe(
+      'pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port 9000 --count 3',
+    );
     expect(botsCommand({ host: '127.0.0.1', modes, defaultMode: 'solo' }, 7700)).toBeUndefined();
   });
 });

@@ -30,9 +30,13 @@ export function resolveChildEntry(resolver: EntryResolver = defaultResolver): Ch
   try {
     resolver.resolve('@proj/game-child/main');
   } catch (error) {
-    throw new ServerError('E_START_FAILED', `cannot find the game child entry @proj/game-child/main (is it built? run pnpm build): ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ServerError(
+      'E_START_FAILED',
+      `cannot find the game child entry @proj/game-child/main (is it built? run pnpm build): ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const fromSource = /\.[cm]?ts$/.test(new URL(resolver.selfUrl).pathname);
   const path = fileURLToPath(new URL(`./game-child-entry.${fromSource ? 'ts' : 'js'}`, resolver.selfUrl));

@@ -27,13 +27,20 @@ describe('--help', () => {
   });
 
   it('--version prints the version', () => {
-    expect(parseCommandLine(['--version'], '1.2.3')).toEqual({ kind: 'exit', code: 0, output: '1.2.3\n', stream: 'stdout' });
+    expect(parseCommandLine(['--version'], '1.2.3')).toEqual({
+      kind: 'exit',
+      code: 0,
+      output: '1.2.3\n',
+      stream: 'stdout',
+    });
   });
 });
 
 describe('parseCommandLine', () => {
   it('returns the flags given, as strings, keyed by setting', () => {
-    expect(parseCommandLine(['--udp-ports', '7801-7808', '--log-level=debug', '-c', 'x.json', '--print-config'])).toEqual({
+    expect(
+      parseCommandLine(['--udp-ports', '7801-7808', '--log-level=debug', '-c', 'x.json', '--print-config']),
+    ).toEqual({
       kind: 'run',
       flags: { udpPorts: '7801-7808', logLevel: 'debug' },
       configFlag: 'x.json',

@@ -56,11 +56,18 @@ export function createProgram(version: string): Command {
     .exitOverride();
   for (const spec of SETTING_LIST) {
     program.addOption(
-      new Option(`${spec.flag} ${spec.placeholder}`, `${spec.doc}\n(env ${spec.env}; default: ${spec.defaultDoc})`).helpGroup(`${spec.group}:`),
+      new Option(
+        `${spec.flag} ${spec.placeholder}`,
+        `${spec.doc}\n(env ${spec.env}; default: ${spec.defaultDoc})`,
+      ).helpGroup(`${spec.group}:`),
     );
   }
-  program.addOption(new Option('-c, --config <file>', `JSON config file of settings (env ${CONFIG_ENV}).`).helpGroup('Other:'));
-  program.addOption(new Option('--print-config', 'print the resolved configuration as JSON and exit.').helpGroup('Other:'));
+  program.addOption(
+    new Option('-c, --config <file>', `JSON config file of settings (env ${CONFIG_ENV}).`).helpGroup('Other:'),
+  );
+  program.addOption(
+    new Option('--print-config', 'print the resolved configuration as JSON and exit.').helpGroup('Other:'),
+  );
   program.addHelpText('after', AFTER_HELP);
   return program;
 }
@@ -95,7 +102,12 @@ export function parseCommandLine(argv: readonly string[], version = '0.0.0'): Co
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return { kind: 'exit', code: 0, output: out, stream: 'stdout' };
       const message = error.message.replace(/^error: /, '');
-      return { kind: 'exit', code: 2, output: `invalid command line: ${message}\n(see ${BIN_NAME} --help)\n`, stream: 'stderr' };
+      return {
+        kind: 'exit',
+        code: 2,
+        output: `invalid command line: ${message}\n(see ${BIN_NAME} --help)\n`,
+        stream: 'stderr',
+      };
     }
     throw error;
   }
@@ -106,5 +118,10 @@ export function parseCommandLine(argv: readonly string[], version = '0.0.0'): Co
     if (typeof v === 'string') flags[spec.key] = v;
   }
   const config = opts['config'];
-  return { kind: 'run', flags, configFlag: typeof config === 'string' ? config : undefined, printConfig: opts['printConfig'] === true };
+  return {
+    kind: 'run',
+    flags,
+    configFlag: typeof config === 'string' ? config : undefined,
+    printConfig: opts['printConfig'] === true,
+  };
 }

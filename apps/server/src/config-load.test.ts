@@ -6,7 +6,8 @@ import { ServerConfigError } from './errors.js';
 function files(map: Record<string, string>): (path: string) => string {
   return (path) => {
     const key = Object.keys(map).find((k) => path.endsWith(k));
-    if (key === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    if (key === undefined)
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
     return map[key]!;
   };
 }
@@ -56,7 +57,9 @@ describe('loadConfig: defaults and precedence', () => {
     const { config, sources } = loadConfig({
       flags: { port: '9000' },
       env: { PROJ_PORT: '9001', PROJ_LOG_LEVEL: 'debug', PROJ_CONFIG: 'server.json' },
-      readFile: files({ 'server.json': JSON.stringify({ port: 9002, logLevel: 'warn', adminPort: 9003, drainTimeout: '2m' }) }),
+      readFile: files({
+        'server.json': JSON.stringify({ port: 9002, logLevel: 'warn', adminPort: 9003, drainTimeout: '2m' }),
+      }),
       cwd: '/etc/proj',
     });
     expect(config.port).toBe(9000);
@@ -87,9 +90,13 @@ describe('loadConfig: defaults and precedence', () => {
   });
 
   it('an empty environment variable counts as unset; unknown PROJ_ variables are warned about', () => {
-    const { config, warnings } = loadConfig({ env: { PROJ_PORT: '', PROJ_UDP_PORT: '1-2', PROJ_CONFIG: '  ', HOME: '/root' } });
+    const { config, warnings } = loadConfig({
+      env: { PROJ_PORT: '', PROJ_UDP_PORT: '1-2', PROJ_CONFIG: '  ', HOME: '/root' },
+    });
     expect(config.port).toBe(7700);
-    expect(warnings).toEqual(['environment variable PROJ_UDP_PORT is not a setting; ignored (did you mean PROJ_UDP_PORTS?)']);
+    expect(warnings).toEqual([
+      'environment variable PROJ_UDP_PORT is not a setting; ignored (did you mean PROJ_UDP_PORTS?)',
+    ]);
   });
 
   it('reads every kind of value from flags', () => {
@@ -170,7 +177,9 @@ describe('loadConfig: defaults and precedence', () => {
   it('the default warm pool shrinks to a smaller cap; a warm pool given above the cap is an error', () => {
     expect(loadConfig({ flags: { maxGames: '1' } }).config.warmPool).toBe(1);
     expect(loadConfig({ flags: { udpPorts: '7701' } }).config.warmPool).toBe(1);
-    expect(() => loadConfig({ flags: { maxGames: '1', warmPool: '2' } })).toThrow('invalid config: --warm-pool 2: the warm pool is above the cap on concurrent games (1)');
+    expect(() => loadConfig({ flags: { maxGames: '1', warmPool: '2' } })).toThrow(
+      'invalid config: --warm-pool 2: the warm pool is above the cap on concurrent games (1)',
+    );
   });
 
   it('every setting has an embedded default or a derived one that validates', () => {
@@ -184,36 +193,78 @@ describe('loadConfig: defaults and precedence', () => {
 describe('loadConfig: every bad value stops the server with a message naming the setting', () => {
   it.each([
     [{ udpPorts: '7800-7700' }, 'invalid config: --udp-ports 7800-7700: range 7800-7700 is inverted (first > last)'],
-    [{ udpPorts: '7701-7710,7705-7716' }, 'invalid config: --udp-ports 7701-7710,7705-7716: ranges 7701-7710 and 7705-7716 overlap'],
+    [
+      { udpPorts: '7701-7710,7705-7716' },
+      'invalid config: --udp-ports 7701-7710,7705-7716: ranges 7701-7710 and 7705-7716 overlap',
+    ],
     [{ udpPorts: '7701,7701' }, 'invalid config: --udp-ports 7701,7701: ranges 7701 and 7701 overlap'],
     [{ udpPorts: '0-10' }, 'invalid config: --udp-ports 0-10: port 0 is out of 1..65535'],
     [{ udpPorts: '7701-70000' }, 'invalid config: --udp-ports 7701-70000: port 70000 is out of 1..65535'],
     [{ udpPorts: 'abc' }, "invalid config: --udp-ports abc: 'abc' is not a port number"],
     [{ udpPorts: '7701,' }, 'invalid config: --udp-ports 7701,: empty entry (expected first-last or a port)'],
-    [{ modes: 'arena:0' }, "invalid config: --modes arena:0: players per game of mode 'arena' must be at least 1, got 0"],
-    [{ modes: 'arena:-2' }, "invalid config: --modes arena:-2: players per game of mode 'arena' must be at least 1, got -2"],
-    [{ modes: 'arena:four' }, "invalid config: --modes arena:four: players per game of mode 'arena' must be an integer, got 'four'"],
-    [{ modes: 'arena:300' }, "invalid config: --modes arena:300: players per game of mode 'arena' must be at most 255, got 300"],
+    [
+      { modes: 'arena:0' },
+      "invalid config: --modes arena:0: players per game of mode 'arena' must be at least 1, got 0",
+    ],
+    [
+      { modes: 'arena:-2' },
+      "invalid config: --modes arena:-2: players per game of mode 'arena' must be at least 1, got -2",
+    ],
+    [
+      { modes: 'arena:four' },
+      "invalid config: --modes arena:four: players per game of mode 'arena' must be an integer, got 'four'",
+    ],
+    [
+      { modes: 'arena:300' },
+      "invalid config: --modes arena:300: players per game of mode 'arena' must be at most 255, got 300",
+    ],
     [{ modes: 'arena' }, "invalid config: --modes arena: 'arena' is not name:K (for example arena:4)"],
     [{ modes: 'a:2,a:3' }, "invalid config: --modes a:2,a:3: mode 'a' is given twice"],
-    [{ modes: 'a b:2' }, "invalid config: --modes a b:2: mode name 'a b' must be 1..32 letters, digits, '_', '.' or '-'"],
-    [{ maxGames: '17' }, 'invalid config: --max-games 17: the cap is above the number of UDP ports (16, from --udp-ports (default 7701-7716))'],
+    [
+      { modes: 'a b:2' },
+      "invalid config: --modes a b:2: mode name 'a b' must be 1..32 letters, digits, '_', '.' or '-'",
+    ],
+    [
+      { maxGames: '17' },
+      'invalid config: --max-games 17: the cap is above the number of UDP ports (16, from --udp-ports (default 7701-7716))',
+    ],
     [{ maxGames: '0' }, 'invalid config: --max-games 0: must be an integer in 1..65535'],
-    [{ warmPool: '5', maxGames: '4' }, 'invalid config: --warm-pool 5: the warm pool is above the cap on concurrent games (4)'],
+    [
+      { warmPool: '5', maxGames: '4' },
+      'invalid config: --warm-pool 5: the warm pool is above the cap on concurrent games (4)',
+    ],
     [{ defaultMode: 'ctf' }, "invalid config: --default-mode ctf: unknown mode 'ctf' (the modes are arena, duel)"],
     [{ port: '65536' }, 'invalid config: --port 65536: must be an integer in 0..65535'],
     [{ port: '77o0' }, 'invalid config: --port 77o0: not an integer'],
-    [{ adminPort: '7700' }, 'invalid config: --admin-port 7700: the admin listener cannot share the players\' TCP port (--port (default 7700))'],
-    [{ drainTimeout: 'soon' }, 'invalid config: --drain-timeout soon: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)'],
-    [{ drainTimeout: '30d' }, 'invalid config: --drain-timeout 30d: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)'],
+    [
+      { adminPort: '7700' },
+      "invalid config: --admin-port 7700: the admin listener cannot share the players' TCP port (--port (default 7700))",
+    ],
+    [
+      { drainTimeout: 'soon' },
+      'invalid config: --drain-timeout soon: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)',
+    ],
+    [
+      { drainTimeout: '30d' },
+      'invalid config: --drain-timeout 30d: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)',
+    ],
     [{ tokenTtl: '0' }, 'invalid config: --token-ttl 0: must be more than 0'],
     [{ readyTimeout: '0s' }, 'invalid config: --ready-timeout 0s: must be more than 0'],
-    [{ maxGameDuration: '1000h' }, 'invalid config: --max-game-duration 1000h: too long (at most 2147483647 ms, about 24 days)'],
+    [
+      { maxGameDuration: '1000h' },
+      'invalid config: --max-game-duration 1000h: too long (at most 2147483647 ms, about 24 days)',
+    ],
     [{ maxFrameBytes: '100' }, 'invalid config: --max-frame-bytes 100: must be an integer in 256..1048576'],
-    [{ logLevel: 'verbose' }, 'invalid config: --log-level verbose: must be one of trace, debug, info, warn, error, fatal, silent'],
+    [
+      { logLevel: 'verbose' },
+      'invalid config: --log-level verbose: must be one of trace, debug, info, warn, error, fatal, silent',
+    ],
     [{ logFormat: 'xml' }, 'invalid config: --log-format xml: must be one of auto, pretty, json'],
     [{ childOutput: 'file' }, 'invalid config: --child-output file: must be one of inherit, ignore'],
-    [{ host: 'bad host' }, 'invalid config: --host bad host: must be a host name or an IP address (no spaces, slashes or control characters)'],
+    [
+      { host: 'bad host' },
+      'invalid config: --host bad host: must be a host name or an IP address (no spaces, slashes or control characters)',
+    ],
   ] as const)('flags %o', (flags, message) => {
     const e = errorOf({ flags });
     expect(e.message).toBe(message);
@@ -228,11 +279,21 @@ describe('loadConfig: every bad value stops the server with a message naming the
   });
 
   it('names a file setting as "key": value in file', () => {
-    const e = errorOf({ configFlag: 'srv.json', readFile: files({ 'srv.json': '{"maxGames": 40, "udpPorts": "7701-7704"}' }) });
-    expect(e.message).toBe('invalid config: "maxGames": 40 in srv.json: the cap is above the number of UDP ports (4, from "udpPorts": "7701-7704" in srv.json)');
+    const e = errorOf({
+      configFlag: 'srv.json',
+      readFile: files({ 'srv.json': '{"maxGames": 40, "udpPorts": "7701-7704"}' }),
+    });
+    expect(e.message).toBe(
+      'invalid config: "maxGames": 40 in srv.json: the cap is above the number of UDP ports (4, from "udpPorts": "7701-7704" in srv.json)',
+    );
     expect(e.setting).toBe('maxGames');
-    const k = errorOf({ configFlag: 'srv.json', readFile: files({ 'srv.json': '{"modes": {"arena": {"playersPerGame": 0}}}' }) });
-    expect(k.message).toBe(`invalid config: "modes": {"arena":{"playersPerGame":0}} in srv.json: players per game of mode 'arena' must be at least 1, got 0`);
+    const k = errorOf({
+      configFlag: 'srv.json',
+      readFile: files({ 'srv.json': '{"modes": {"arena": {"playersPerGame": 0}}}' }),
+    });
+    expect(k.message).toBe(
+      `invalid config: "modes": {"arena":{"playersPerGame":0}} in srv.json: players per game of mode 'arena' must be at least 1, got 0`,
+    );
     const t = errorOf({ configFlag: 'srv.json', readFile: files({ 'srv.json': '{"port": true}' }) });
     expect(t.message).toBe('invalid config: "port": true in srv.json: expected a string or a number, got boolean');
   });
@@ -259,6 +320,8 @@ describe('loadConfig: every bad value stops the server with a message naming the
   });
 
   it('reads a real file from disk, and reports a directory as unreadable', () => {
-    expect(errorOf({ configFlag: '/' }).message).toBe('invalid config: --config /: cannot read the file (is a directory)');
+    expect(errorOf({ configFlag: '/' }).message).toBe(
+      'invalid config: --config /: cannot read the file (is a directory)',
+    );
   });
 });

@@ -54,7 +54,11 @@ function suggest(word: string, candidates: readonly string[]): string | undefine
       row[0] = i;
       for (let j = 1; j <= b.length; j++) {
         const tmp = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+        row[j] = Math.min(
+          row[j]! + 1,
+          row[j - 1]! + 1,
+          prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+        );
         prev = tmp;
       }
     }
@@ -85,17 +89,35 @@ function readConfigFile(ref: ConfigFileRef, input: ConfigInput): { path: string;
     text = (input.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw new ServerConfigError('E_CONFIG_FILE', `invalid config: ${label}: cannot read the file (${why})`, { cause: error, setting: 'config' });
+    const why =
+      e.code === 'ENOENT'
+        ? 'no such file'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : e.code === 'EISDIR'
+            ? 'is a directory'
+            : e.message;
+    throw new ServerConfigError('E_CONFIG_FILE', `invalid config: ${label}: cannot read the file (${why})`, {
+      cause: error,
+      setting: 'config',
+    });
   }
   let values: unknown;
   try {
     values = JSON.parse(text);
   } catch (error) {
-    throw new ServerConfigError('E_CONFIG_FILE', `invalid config: ${label}: not valid JSON (${(error as Error).message})`, { cause: error, setting: 'config' });
+    throw new ServerConfigError(
+      'E_CONFIG_FILE',
+      `invalid config: ${label}: not valid JSON (${(error as Error).message})`,
+      { cause: error, setting: 'config' },
+    );
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw new ServerConfigError('E_CONFIG_FILE', `invalid config: ${label}: the file must hold a JSON object of settings`, { setting: 'config' });
+    throw new ServerConfigError(
+      'E_CONFIG_FILE',
+      `invalid config: ${label}: the file must hold a JSON object of settings`,
+      { setting: 'config' },
+    );
   }
   for (const key of Object.keys(values)) {
     if (key.startsWith('$') || key.startsWith('//')) continue; // "$schema", "//": comments
@@ -131,12 +153,18 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   for (const name of Object.keys(env)) {
     if (name.startsWith(ENV_PREFIX) && name !== CONFIG_ENV && !envNames.includes(name)) {
       const hint = suggest(name, envNames);
-      warnings.push(`environment variable ${name} is not a setting; ignored${hint === undefined ? '' : ` (did you mean ${hint}?)`}`);
+      warnings.push(
+        `environment variable ${name} is not a setting; ignored${hint === undefined ? '' : ` (did you mean ${hint}?)`}`,
+      );
     }
   }
 
   const fileRef: ConfigFileRef | undefined =
-    input.configFlag !== undefined ? { path: input.configFlag, from: 'flag' } : envValue(CONFIG_ENV) !== undefined ? { path: envValue(CONFIG_ENV)!, from: 'env' } : undefined;
+    input.configFlag !== undefined
+      ? { path: input.configFlag, from: 'flag' }
+      : envValue(CONFIG_ENV) !== undefined
+        ? { path: envValue(CONFIG_ENV)!, from: 'env' }
+        : undefined;
   const file = fileRef === undefined ? undefined : readConfigFile(fileRef, input);
 
   const sources = {} as Record<SettingKey, SettingSource>;
@@ -171,7 +199,9 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
       case 'file':
         return `"${key}": ${shortJson(JSON.stringify(raw))} in ${source.path}`;
       case 'default':
-        return raw === undefined ? `${spec.flag} (default: ${spec.defaultDoc})` : `${spec.flag} (default ${shortJson(raw)})`;
+        return raw === undefined
+          ? `${spec.flag} (default: ${spec.defaultDoc})`
+          : `${spec.flag} (default ${shortJson(raw)})`;
     }
   };
 
@@ -186,9 +216,14 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
       parsed[spec.key] = spec.parse(raw);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      throw new ServerConfigError('E_INVALID_CONFIG', `invalid config: ${label(spec.key)}: ${error.message}`, { setting: spec.key });
+      throw new ServerConfigError('E_INVALID_CONFIG', `invalid config: ${label(spec.key)}: ${error.message}`, {
+        setting: spec.key,
+      });
     }
   }
-  const config = validateConfig(parsed as ParsedSettings, { label, isDefault: (key) => sources[key].kind === 'default' });
+  const config = validateConfig(parsed as ParsedSettings, {
+    label,
+    isDefault: (key) => sources[key].kind === 'default',
+  });
   return { config, sources, configFile: file?.path, warnings };
 }

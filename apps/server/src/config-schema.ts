@@ -101,7 +101,9 @@ function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-type Def<K extends SettingKey> = Omit<SettingSpec<K>, 'key' | 'flag' | 'env' | 'defaultDoc'> & { readonly defaultDoc?: string };
+type Def<K extends SettingKey> = Omit<SettingSpec<K>, 'key' | 'flag' | 'env' | 'defaultDoc'> & {
+  readonly defaultDoc?: string;
+};
 
 interface DurationDef {
   readonly group: SettingGroup;
@@ -122,8 +124,20 @@ function duration(group: SettingGroup, ms: number, doc: string, positive = false
 }
 
 const DEFS: { readonly [K in SettingKey]: Def<K> } = {
-  host: { group: 'Network', placeholder: '<host>', default: '127.0.0.1', parse: parseHost, doc: 'TCP address players connect to for matchmaking (0.0.0.0 or :: for every interface).' },
-  port: { group: 'Network', placeholder: '<port>', default: '7700', parse: parseListenPort, doc: 'TCP port players connect to; 0 picks a free port.' },
+  host: {
+    group: 'Network',
+    placeholder: '<host>',
+    default: '127.0.0.1',
+    parse: parseHost,
+    doc: 'TCP address players connect to for matchmaking (0.0.0.0 or :: for every interface).',
+  },
+  port: {
+    group: 'Network',
+    placeholder: '<port>',
+    default: '7700',
+    parse: parseListenPort,
+    doc: 'TCP port players connect to; 0 picks a free port.',
+  },
   udpPorts: {
     group: 'Network',
     placeholder: '<ranges>',
@@ -131,7 +145,14 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: parsePortRanges,
     doc: 'UDP ports of the games: first-last ranges or single ports, comma-separated (7701-7708,7801). One game per port: their number N caps concurrent games.',
   },
-  udpBindHost: { group: 'Network', placeholder: '<host>', default: undefined, defaultDoc: 'the TCP --host', parse: parseHost, doc: 'Address the game children bind their UDP sockets on.' },
+  udpBindHost: {
+    group: 'Network',
+    placeholder: '<host>',
+    default: undefined,
+    defaultDoc: 'the TCP --host',
+    parse: parseHost,
+    doc: 'Address the game children bind their UDP sockets on.',
+  },
   advertisedHost: {
     group: 'Network',
     placeholder: '<host>',
@@ -140,7 +161,14 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: parseHost,
     doc: 'Host players are told to send UDP to (set it behind NAT or a load balancer).',
   },
-  maxGames: { group: 'Games', placeholder: '<n>', default: undefined, defaultDoc: 'the number of UDP ports', parse: (raw) => parseInteger(raw, 1, 65_535), doc: 'Cap on concurrent games, at most the number of UDP ports.' },
+  maxGames: {
+    group: 'Games',
+    placeholder: '<n>',
+    default: undefined,
+    defaultDoc: 'the number of UDP ports',
+    parse: (raw) => parseInteger(raw, 1, 65_535),
+    doc: 'Cap on concurrent games, at most the number of UDP ports.',
+  },
   modes: {
     group: 'Games',
     placeholder: '<name:K,...>',
@@ -148,25 +176,99 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: parseModes,
     doc: 'Game modes and their players per game K (1..255), comma-separated. Each mode has its own FIFO queue.',
   },
-  defaultMode: { group: 'Games', placeholder: '<mode>', default: undefined, defaultDoc: 'the first of --modes', parse: parseModeName, doc: 'Mode of a player who names none.' },
-  warmPool: { group: 'Games', placeholder: '<n>', default: '2', parse: (raw) => parseInteger(raw, 0, 65_535), doc: 'Child processes started ahead of need, idle, to cut the time to match (at most --max-games; the default shrinks to it).' },
-  drainTimeout: duration('Timeouts', 10_000, 'On SIGTERM/SIGINT: how long running games may go on before they are told to stop.'),
+  defaultMode: {
+    group: 'Games',
+    placeholder: '<mode>',
+    default: undefined,
+    defaultDoc: 'the first of --modes',
+    parse: parseModeName,
+    doc: 'Mode of a player who names none.',
+  },
+  warmPool: {
+    group: 'Games',
+    placeholder: '<n>',
+    default: '2',
+    parse: (raw) => parseInteger(raw, 0, 65_535),
+    doc: 'Child processes started ahead of need, idle, to cut the time to match (at most --max-games; the default shrinks to it).',
+  },
+  drainTimeout: duration(
+    'Timeouts',
+    10_000,
+    'On SIGTERM/SIGINT: how long running games may go on before they are told to stop.',
+  ),
   shutdownGrace: duration('Timeouts', 5_000, 'How long a child told to stop has before it is killed.'),
-  readyTimeout: duration('Timeouts', 10_000, 'A child must bind its UDP port within this time, or it is killed and its players requeued.', true),
+  readyTimeout: duration(
+    'Timeouts',
+    10_000,
+    'A child must bind its UDP port within this time, or it is killed and its players requeued.',
+    true,
+  ),
   helloTimeout: duration('Timeouts', 5_000, 'A new TCP connection must say hello within this time.', true),
-  queuedIdleTimeout: duration('Timeouts', 0, 'A queued player silent (no ping) this long is dropped; 0 disables it (TCP keepalive only).'),
+  queuedIdleTimeout: duration(
+    'Timeouts',
+    0,
+    'A queued player silent (no ping) this long is dropped; 0 disables it (TCP keepalive only).',
+  ),
   keepAlive: duration('Timeouts', 15_000, 'TCP keepalive delay on player connections; 0 disables keepalive.'),
   maxGameDuration: duration('Timeouts', 3_600_000, 'A game running longer is stopped; 0 means no limit.'),
   tokenTtl: duration('Timeouts', 30_000, 'Lifetime of the connect tokens players get with their match.', true),
   quarantine: duration('Timeouts', 30_000, 'How long a UDP port that failed to bind is set aside.'),
-  maxConnections: { group: 'Limits', placeholder: '<n>', default: '10000', parse: (raw) => parseInteger(raw, 1, 1 << 24), doc: 'Most player TCP connections at once.' },
-  maxConnectionsPerIp: { group: 'Limits', placeholder: '<n>', default: '64', parse: (raw) => parseInteger(raw, 1, 1 << 24), doc: 'Most player TCP connections from one IP address.' },
-  maxFrameBytes: { group: 'Limits', placeholder: '<bytes>', default: '1024', parse: (raw) => parseInteger(raw, 256, 1 << 20), doc: 'Largest TCP frame accepted from a player (256..1048576).' },
-  adminHost: { group: 'Admin HTTP', placeholder: '<host>', default: '127.0.0.1', parse: parseHost, doc: 'Address of the admin HTTP listener (/healthz, /readyz, /metrics, /games). Keep it private.' },
-  adminPort: { group: 'Admin HTTP', placeholder: '<port>', default: '7799', parse: parseListenPort, doc: 'Port of the admin HTTP listener; 0 picks a free port.' },
-  logLevel: { group: 'Logs', placeholder: '<level>', default: 'info', parse: (raw) => parseChoice(raw, LOG_LEVELS), doc: `Log level: ${LOG_LEVELS.join(', ')}.` },
-  logFormat: { group: 'Logs', placeholder: '<format>', default: 'auto', parse: (raw) => parseChoice(raw, LOG_FORMATS), doc: 'Log format: pretty, json, or auto (pretty on a terminal, JSON otherwise).' },
-  childOutput: { group: 'Logs', placeholder: '<mode>', default: 'inherit', parse: (raw) => parseChoice(raw, CHILD_OUTPUTS), doc: "Game children's stdout/stderr: inherit (the server's) or ignore." },
+  maxConnections: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '10000',
+    parse: (raw) => parseInteger(raw, 1, 1 << 24),
+    doc: 'Most player TCP connections at once.',
+  },
+  maxConnectionsPerIp: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '64',
+    parse: (raw) => parseInteger(raw, 1, 1 << 24),
+    doc: 'Most player TCP connections from one IP address.',
+  },
+  maxFrameBytes: {
+    group: 'Limits',
+    placeholder: '<bytes>',
+    default: '1024',
+    parse: (raw) => parseInteger(raw, 256, 1 << 20),
+    doc: 'Largest TCP frame accepted from a player (256..1048576).',
+  },
+  adminHost: {
+    group: 'Admin HTTP',
+    placeholder: '<host>',
+    default: '127.0.0.1',
+    parse: parseHost,
+    doc: 'Address of the admin HTTP listener (/healthz, /readyz, /metrics, /games). Keep it private.',
+  },
+  adminPort: {
+    group: 'Admin HTTP',
+    placeholder: '<port>',
+    default: '7799',
+    parse: parseListenPort,
+    doc: 'Port of the admin HTTP listener; 0 picks a free port.',
+  },
+  logLevel: {
+    group: 'Logs',
+    placeholder: '<level>',
+    default: 'info',
+    parse: (raw) => parseChoice(raw, LOG_LEVELS),
+    doc: `Log level: ${LOG_LEVELS.join(', ')}.`,
+  },
+  logFormat: {
+    group: 'Logs',
+    placeholder: '<format>',
+    default: 'auto',
+    parse: (raw) => parseChoice(raw, LOG_FORMATS),
+    doc: 'Log format: pretty, json, or auto (pretty on a terminal, JSON otherwise).',
+  },
+  childOutput: {
+    group: 'Logs',
+    placeholder: '<mode>',
+    default: 'inherit',
+    parse: (raw) => parseChoice(raw, CHILD_OUTPUTS),
+    doc: "Game children's stdout/stderr: inherit (the server's) or ignore.",
+  },
 };
 
 function spec<K extends SettingKey>(key: K): SettingSpec<K> {

@@ -42,7 +42,11 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
   const portCount = countPorts(udpPorts);
   const maxGames = parsed.maxGames ?? portCount;
   if (maxGames > portCount) {
-    fail(label('maxGames'), `the cap is above the number of UDP ports (${portCount}, from ${label('udpPorts')})`, 'maxGames');
+    fail(
+      label('maxGames'),
+      `the cap is above the number of UDP ports (${portCount}, from ${label('udpPorts')})`,
+      'maxGames',
+    );
   }
   let warmPool = need(parsed, 'warmPool');
   if (warmPool > maxGames && origins.isDefault('warmPool')) warmPool = maxGames;
@@ -52,7 +56,11 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
   const modes = need(parsed, 'modes');
   const defaultMode = parsed.defaultMode ?? modes[0]!.name;
   if (!modes.some((m) => m.name === defaultMode)) {
-    fail(label('defaultMode'), `unknown mode '${defaultMode}' (the modes are ${modes.map((m) => m.name).join(', ')})`, 'defaultMode');
+    fail(
+      label('defaultMode'),
+      `unknown mode '${defaultMode}' (the modes are ${modes.map((m) => m.name).join(', ')})`,
+      'defaultMode',
+    );
   }
   const host = need(parsed, 'host');
   const port = need(parsed, 'port');

@@ -63,7 +63,8 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 6
 export function parseDuration(raw: unknown): number {
   const s = text(raw);
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(s);
-  if (m === null) throw new InvalidValue(`not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)`);
+  if (m === null)
+    throw new InvalidValue(`not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)`);
   const ms = Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!;
   if (!Number.isInteger(ms)) throw new InvalidValue('not a whole number of milliseconds');
   if (ms > MAX_TIMER_MS) throw new InvalidValue(`too long (at most ${MAX_TIMER_MS} ms, about 24 days)`);
@@ -73,7 +74,11 @@ export function parseDuration(raw: unknown): number {
 /** Formats milliseconds the way {@link parseDuration} reads them back ('10s', '1h', '250ms', '0'). */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -83,7 +88,8 @@ export function formatDuration(ms: number): string {
 export function parseHost(raw: unknown): string {
   const s = text(raw);
   if (s.length === 0 || s.length > 255) throw new InvalidValue('must be a host name or an IP address');
-  if (/[\s\p{Cc}/]/u.test(s)) throw new InvalidValue('must be a host name or an IP address (no spaces, slashes or control characters)');
+  if (/[\s\p{Cc}/]/u.test(s))
+    throw new InvalidValue('must be a host name or an IP address (no spaces, slashes or control characters)');
   return s;
 }
 
@@ -153,7 +159,8 @@ export function countPorts(ranges: readonly PortRange[]): number {
 const MODE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 
 function checkMode(name: string, k: unknown, gameOptions: unknown, seen: Set<string>): ModeConfig {
-  if (!MODE_NAME.test(name)) throw new InvalidValue(`mode name '${name}' must be 1..32 letters, digits, '_', '.' or '-'`);
+  if (!MODE_NAME.test(name))
+    throw new InvalidValue(`mode name '${name}' must be 1..32 letters, digits, '_', '.' or '-'`);
   if (seen.has(name)) throw new InvalidValue(`mode '${name}' is given twice`);
   seen.add(name);
   let playersPerGame: number;
@@ -162,8 +169,10 @@ function checkMode(name: string, k: unknown, gameOptions: unknown, seen: Set<str
   } catch {
     throw new InvalidValue(`players per game of mode '${name}' must be an integer, got '${String(k)}'`);
   }
-  if (playersPerGame < 1) throw new InvalidValue(`players per game of mode '${name}' must be at least 1, got ${playersPerGame}`);
-  if (playersPerGame > 255) throw new InvalidValue(`players per game of mode '${name}' must be at most 255, got ${playersPerGame}`);
+  if (playersPerGame < 1)
+    throw new InvalidValue(`players per game of mode '${name}' must be at least 1, got ${playersPerGame}`);
+  if (playersPerGame > 255)
+    throw new InvalidValue(`players per game of mode '${name}' must be at most 255, got ${playersPerGame}`);
   if (gameOptions === undefined) return { name, playersPerGame };
   if (typeof gameOptions !== 'object' || gameOptions === null || Array.isArray(gameOptions)) {
     throw new InvalidValue(`gameOptions of mode '${name}' must be an object`);
@@ -184,7 +193,10 @@ export function parseModes(raw: unknown): ModeConfig[] {
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         const v = value as Record<string, unknown>;
         const unknownKeys = Object.keys(v).filter((k) => k !== 'playersPerGame' && k !== 'gameOptions');
-        if (unknownKeys.length > 0) throw new InvalidValue(`mode '${name}' has unknown key '${unknownKeys[0]}' (expected playersPerGame, gameOptions)`);
+        if (unknownKeys.length > 0)
+          throw new InvalidValue(
+            `mode '${name}' has unknown key '${unknownKeys[0]}' (expected playersPerGame, gameOptions)`,
+          );
         modes.push(checkMode(name, v['playersPerGame'], v['gameOptions'], seen));
       } else {
         modes.push(checkMode(name, value, undefined, seen));

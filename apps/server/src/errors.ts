@@ -40,7 +40,11 @@ export class ServerConfigError extends ServerError<'E_INVALID_CONFIG' | 'E_CONFI
   /** The setting at fault (its config key, e.g. 'udpPorts'; 'config' for the file itself), when there is one. */
   readonly setting: string | undefined;
 
-  constructor(code: 'E_INVALID_CONFIG' | 'E_CONFIG_FILE' | 'E_USAGE', message: string, options?: { cause?: unknown; setting?: string }) {
+  constructor(
+    code: 'E_INVALID_CONFIG' | 'E_CONFIG_FILE' | 'E_USAGE',
+    message: string,
+    options?: { cause?: unknown; setting?: string },
+  ) {
     super(code, message, options);
     this.name = 'ServerConfigError';
     this.setting = options?.setting;

@@ -21,7 +21,14 @@ export { loadConfig, type ConfigInput, type LoadedConfig, type SettingSource } f
 export { BIN_NAME, helpText, parseCommandLine, type CommandLine } from './cli.js';
 export { createLogger, toPackageLogger, type LoggerOptions, type PackageLogger } from './logger.js';
 export { ServerMetrics, type ServerMetricsOptions, type ServerStats, type StatsSource } from './metrics.js';
-export { startAdminServer, type AdminHandlers, type AdminServer, type AdminServerOptions, type GameInfo, type Readiness } from './admin-server.js';
+export {
+  startAdminServer,
+  type AdminHandlers,
+  type AdminServer,
+  type AdminServerOptions,
+  type GameInfo,
+  type Readiness,
+} from './admin-server.js';
 export { resolveChildEntry, type ChildEntry } from './child-entry.js';
 export { botsCommand, joinCommand } from './join-hint.js';
 export { startServer, type ServerHandle, type StartServerOptions } from './server.js';

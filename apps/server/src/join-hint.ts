@@ -21,7 +21,10 @@ export function joinCommand(config: Pick<ServerConfig, 'host'>, port: number, mo
  * (`pnpm --filter @proj/cli-client start bots --host <host> --port <port> --count <K - 1>`), or undefined when the
  * default mode takes one player.
  */
-export function botsCommand(config: Pick<ServerConfig, 'host' | 'modes' | 'defaultMode'>, port: number): string | undefined {
+export function botsCommand(
+  config: Pick<ServerConfig, 'host' | 'modes' | 'defaultMode'>,
+  port: number,
+): string | undefined {
   const k = config.modes.find((m) => m.name === config.defaultMode)?.playersPerGame ?? 1;
   return k < 2 ? undefined : `pnpm --filter @proj/cli-client start bots ${target(config, port)} --count ${k - 1}`;
 }

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ProcessTable, findLaunchers, isWrapper, procTable, watchLaunchers } from './launcher-watch.js';
 
 /** A fake process table: pid -> argv, parent and start time. */
-function table(processes: Record<number, { argv: string[]; ppid: number; startTime?: string }>): ProcessTable & { kill(pid: number): void } {
+function table(
+  processes: Record<number, { argv: string[]; ppid: number; startTime?: string }>,
+): ProcessTable & { kill(pid: number): void } {
   const procs = new Map(Object.entries(processes).map(([pid, p]) => [Number(pid), p]));
   return {
     argv: (pid) => procs.get(pid)?.argv,
@@ -46,7 +48,11 @@ describe('findLaunchers', () => {
       230: { argv: ['sh', '-c', 'turbo run build && node dist/main.js'], ppid: 220 },
     });
     expect(findLaunchers(t, 230).map((l) => l.pid)).toEqual([230, 220, 210, 200]);
-    expect(findLaunchers(t, 230)[0]).toEqual({ pid: 230, startTime: 't230', command: 'sh -c turbo run build && node dist/main.js' });
+    expect(findLaunchers(t, 230)[0]).toEqual({
+      pid: 230,
+      startTime: 't230',
+      command: 'sh -c turbo run build && node dist/main.js',
+    });
   });
 
   it('leaves out the shells above the outermost package manager, and is empty without a package manager', () => {

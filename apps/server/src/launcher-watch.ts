@@ -62,7 +62,8 @@ export function isWrapper(argv: readonly string[]): boolean {
   const exe = basename(first).replace(/^-/, '');
   if (PACKAGE_MANAGERS.has(exe)) return true;
   if (SHELLS.has(exe)) return argv.slice(1).some((a) => /^-[a-z]*c[a-z]*$/.test(a));
-  if ((exe === 'node' || exe === 'nodejs') && second !== undefined) return PACKAGE_MANAGER_SCRIPTS.test(basename(second));
+  if ((exe === 'node' || exe === 'nodejs') && second !== undefined)
+    return PACKAGE_MANAGER_SCRIPTS.test(basename(second));
   return false;
 }
 
@@ -76,7 +77,7 @@ export function isWrapper(argv: readonly string[]): boolean {
 export function findLaunchers(table: ProcessTable = procTable, parentPid = process.ppid): Launcher[] {
   const chain: Launcher[] = [];
   let outermostPackageManager = -1;
-  for (let pid = parentPid; pid > 1 && chain.length < 16; ) {
+  for (let pid = parentPid; pid > 1 && chain.length < 16;) {
     const argv = table.argv(pid);
     const stat = table.stat(pid);
     if (argv === undefined || stat === undefined || !isWrapper(argv)) break;

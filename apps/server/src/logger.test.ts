@@ -28,9 +28,20 @@ describe('logger', () => {
     pkg.debug('hidden');
     pkg.info('game started', { gameId: 'g1', port: 7701, slot: 2 });
     pkg.warn('plain');
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'game started', gameId: 'g1', port: 7701, slot: 2, name: 'proj-server' });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'game started',
+      gameId: 'g1',
+      port: 7701,
+      slot: 2,
+      name: 'proj-server',
+    });
     expect(lines[1]).toMatchObject({ level: 40, msg: 'plain' });
     expect(typeof lines[0]!['time']).toBe('number');
   });
@@ -59,7 +70,10 @@ describe('logger', () => {
 
   it("renames a package's `pid` field (a child's) to childPid, keeping pino's own pid", () => {
     const out = sink();
-    toPackageLogger(createLogger({ level: 'info', format: 'json', destination: out.stream })).warn('child not ready', { pid: 4242, gameId: 'g' });
+    toPackageLogger(createLogger({ level: 'info', format: 'json', destination: out.stream })).warn('child not ready', {
+      pid: 4242,
+      gameId: 'g',
+    });
     const text = out.text();
     expect(text.match(/"pid":/g)).toHaveLength(1);
     expect(JSON.parse(text)).toMatchObject({ pid: process.pid, childPid: 4242, gameId: 'g' });

@@ -37,7 +37,11 @@ export function createLogger(options: LoggerOptions): PinoLogger {
   const isTty = options.isTty ?? process.stdout.isTTY === true;
   const format = resolveLogFormat(options.format, isTty);
   // Our packages pass errors under `error` (pino only serializes `err` by default): both keep message, code and stack.
-  const base = { level: options.level, name: 'proj-server', serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err } };
+  const base = {
+    level: options.level,
+    name: 'proj-server',
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+  };
   if (format === 'pretty') {
     const stream = prettyStream({
       colorize: isTty,

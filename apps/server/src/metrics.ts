@@ -111,7 +111,11 @@ export class ServerMetrics {
     });
     gauge('clients_connected', 'TCP clients connected to the orchestrator (before their match).', (s) => s.clients);
     gauge('games_running', 'Games being played.', (s) => s.gamesRunning);
-    gauge('games_starting', 'Games whose child process is starting (port taken, not ready yet).', (s) => s.gamesStarting);
+    gauge(
+      'games_starting',
+      'Games whose child process is starting (port taken, not ready yet).',
+      (s) => s.gamesStarting,
+    );
     gauge('games_max', 'Cap on concurrent games.', (s) => s.maxGames);
     gauge('ports_free', 'UDP game ports free in the ring.', (s) => s.portsFree);
     gauge('ports_quarantined', 'UDP game ports set aside after a failed bind.', (s) => s.portsQuarantined);
@@ -144,15 +148,41 @@ export class ServerMetrics {
     const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
       new Counter<L>({ name: p + name, help, labelNames, registers });
     this.#gamesStarted = counter('games_started_total', 'Games started (every player was sent match-found).', ['mode']);
-    this.#launchFailures = counter('game_launch_failures_total', 'Game launches that failed (players requeued), by reason.', ['reason']);
-    this.#childExits = counter('child_exits_total', 'Child process exits, by reason (GAME_OVER, NO_PLAYERS, CRASHED, SIGNAL_SIGKILL...).', ['reason']);
+    this.#launchFailures = counter(
+      'game_launch_failures_total',
+      'Game launches that failed (players requeued), by reason.',
+      ['reason'],
+    );
+    this.#childExits = counter(
+      'child_exits_total',
+      'Child process exits, by reason (GAME_OVER, NO_PLAYERS, CRASHED, SIGNAL_SIGKILL...).',
+      ['reason'],
+    );
     this.#playersQueued = counter('players_queued_total', 'Players who said hello and entered a queue.', ['mode']);
-    this.#playersLeft = counter('players_left_total', 'Queued players who left before their match, by reason.', ['reason']);
+    this.#playersLeft = counter('players_left_total', 'Queued players who left before their match, by reason.', [
+      'reason',
+    ]);
     this.#connections = counter('connections_total', 'TCP connections accepted.', []);
-    this.#connectionsRejected = counter('connections_rejected_total', 'TCP connections refused at accept time, by reason.', ['reason']);
-    this.#framesRejected = counter('frames_rejected_total', 'Clients closed for a malformed, oversized or unexpected TCP frame (or a timeout), by reason.', ['reason']);
-    this.#packetsRejected = counter('packets_rejected_total', 'UDP packets rejected by game children (malformed, bad token...), by reason.', ['reason']);
-    this.#portsQuarantined = counter('ports_quarantined_total', 'Times a UDP port was set aside after a failed bind.', []);
+    this.#connectionsRejected = counter(
+      'connections_rejected_total',
+      'TCP connections refused at accept time, by reason.',
+      ['reason'],
+    );
+    this.#framesRejected = counter(
+      'frames_rejected_total',
+      'Clients closed for a malformed, oversized or unexpected TCP frame (or a timeout), by reason.',
+      ['reason'],
+    );
+    this.#packetsRejected = counter(
+      'packets_rejected_total',
+      'UDP packets rejected by game children (malformed, bad token...), by reason.',
+      ['reason'],
+    );
+    this.#portsQuarantined = counter(
+      'ports_quarantined_total',
+      'Times a UDP port was set aside after a failed bind.',
+      [],
+    );
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
   }
 

@@ -17,9 +17,12 @@ class FakeOrchestrator implements OrchestratorEventSource {
   }
 }
 
-function recordingLogger(): PackageLogger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
+function recordingLogger(): PackageLogger & {
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -63,10 +66,29 @@ describe('toServerStats / toGameInfo', () => {
 
   it('maps a game to its /games entry', () => {
     const info = toGameInfo(
-      { gameId: 'g', mode: 'duel', port: 7701, players: ['a', 'b'], pid: 9, state: 'running', warm: true, startedAt: 1_000, ageMs: 1234.56 },
+      {
+        gameId: 'g',
+        mode: 'duel',
+        port: 7701,
+        players: ['a', 'b'],
+        pid: 9,
+        state: 'running',
+        warm: true,
+        startedAt: 1_000,
+        ageMs: 1234.56,
+      },
       10_000,
     );
-    expect(info).toEqual({ id: 'g', mode: 'duel', port: 7701, players: ['a', 'b'], pid: 9, state: 'running', launchedAt: new Date(10_000 - 1234.56).toISOString(), ageMs: 1235 });
+    expect(info).toEqual({
+      id: 'g',
+      mode: 'duel',
+      port: 7701,
+      players: ['a', 'b'],
+      pid: 9,
+      state: 'running',
+      launchedAt: new Date(10_000 - 1234.56).toISOString(),
+      ageMs: 1235,
+    });
   });
 });
 
@@ -84,14 +106,51 @@ describe('observeOrchestrator', () => {
     orch.fire('playerQueued', { clientId: 1, name: 'ann', mode: 'duel', position: 0 });
     orch.fire('frameRejected', { clientId: 2, remoteAddress: '127.0.0.1', code: 1, reason: 'BAD_FRAME' });
     orch.fire('clientRejected', { remoteAddress: '10.0.0.1', code: 8, reason: 'TOO_MANY_FROM_IP' });
-    orch.fire('gameStarted', { gameId: 'g1', mode: 'duel', port: 7701, players: ['ann', 'bob'], pid: 101, warm: false, spawnMs: 42.123, timeToMatchMs: 3.3 });
-    orch.fire('gameLaunchFailed', { gameId: 'g2', mode: 'duel', port: 7702, reason: 'bindFailed', requeued: 2, errorCode: 'EADDRINUSE' });
+    orch.fire('gameStarted', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      players: ['ann', 'bob'],
+      pid: 101,
+      warm: false,
+      spawnMs: 42.123,
+      timeToMatchMs: 3.3,
+    });
+    orch.fire('gameLaunchFailed', {
+      gameId: 'g2',
+      mode: 'duel',
+      port: 7702,
+      reason: 'bindFailed',
+      requeued: 2,
+      errorCode: 'EADDRINUSE',
+    });
     orch.fire('portQuarantined', { port: 7702, gameId: 'g2', errorCode: 'EADDRINUSE' });
-    orch.fire('gameEnded', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, reason: 'GAME_OVER', exitCode: 0, signal: null, durationMs: 61_000 });
+    orch.fire('gameEnded', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      pid: 101,
+      reason: 'GAME_OVER',
+      exitCode: 0,
+      signal: null,
+      durationMs: 61_000,
+    });
     orch.fire('childExited', { pid: 101, state: 'exited', exitCode: 0, signal: null, reason: 'GAME_OVER' });
     orch.fire('playerLeft', { clientId: 3, name: 'cat', mode: 'duel', reason: 'disconnected' });
-    orch.fire('childPacketStats', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, dropped: { malformed: 3, tokenForged: 1 } });
-    orch.fire('childPacketStats', { gameId: 'g1', mode: 'duel', port: 7701, pid: 101, dropped: { malformed: 2, madeUp: 4, alsoMadeUp: 1, stale: 0 } });
+    orch.fire('childPacketStats', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      pid: 101,
+      dropped: { malformed: 3, tokenForged: 1 },
+    });
+    orch.fire('childPacketStats', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      pid: 101,
+      dropped: { malformed: 2, madeUp: 4, alsoMadeUp: 1, stale: 0 },
+    });
 
     expect(pids.list()).toEqual([102]);
     expect(await sample(metrics, 'proj_connections_total')).toBe(1);
@@ -121,12 +180,39 @@ describe('observeOrchestrator', () => {
     expect(started).toEqual({
       level: 'info',
       message: 'game started',
-      fields: { gameId: 'g1', mode: 'duel', port: 7701, players: [{ slot: 0, name: 'ann' }, { slot: 1, name: 'bob' }], childPid: 101, warm: false, spawnMs: 42.1, timeToMatchMs: 3.3 },
+      fields: {
+        gameId: 'g1',
+        mode: 'duel',
+        port: 7701,
+        players: [
+          { slot: 0, name: 'ann' },
+          { slot: 1, name: 'bob' },
+        ],
+        childPid: 101,
+        warm: false,
+        spawnMs: 42.1,
+        timeToMatchMs: 3.3,
+      },
     });
-    expect(logger.lines.find((l) => l.message === 'game launch failed')).toMatchObject({ level: 'warn', fields: { reason: 'bindFailed', errorCode: 'EADDRINUSE' } });
-    expect(logger.lines.find((l) => l.message === 'game ended')).toMatchObject({ level: 'info', fields: { gameId: 'g1', port: 7701, reason: 'GAME_OVER' } });
+    expect(logger.lines.find((l) => l.message === 'game launch failed')).toMatchObject({
+      level: 'warn',
+      fields: { reason: 'bindFailed', errorCode: 'EADDRINUSE' },
+    });
+    expect(logger.lines.find((l) => l.message === 'game ended')).toMatchObject({
+      level: 'info',
+      fields: { gameId: 'g1', port: 7701, reason: 'GAME_OVER' },
+    });
 
-    orch.fire('gameEnded', { gameId: 'g3', mode: 'duel', port: 7703, pid: 103, reason: 'SIGNAL_SIGKILL', exitCode: null, signal: 'SIGKILL', durationMs: 10 });
+    orch.fire('gameEnded', {
+      gameId: 'g3',
+      mode: 'duel',
+      port: 7703,
+      pid: 103,
+      reason: 'SIGNAL_SIGKILL',
+      exitCode: null,
+      signal: 'SIGKILL',
+      durationMs: 10,
+    });
     expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'game ended abnormally' });
 
     off();

@@ -1,5 +1,10 @@
 import { DropReason } from '@proj/game-child';
-import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats, GameInfo as OrchestratorGame } from '@proj/orchestrator';
+import type {
+  OrchestratorEventName,
+  OrchestratorEvents,
+  OrchestratorStats,
+  GameInfo as OrchestratorGame,
+} from '@proj/orchestrator';
 import type { GameInfo } from './admin-server.js';
 import type { PackageLogger } from './logger.js';
 import type { ServerMetrics, ServerStats } from './metrics.js';
@@ -61,7 +66,12 @@ export function packetRejectReason(reason: string): string {
  * counters and histograms moved. Returns a
  * function that unsubscribes.
  */
-export function observeOrchestrator(source: OrchestratorEventSource, metrics: ServerMetrics, logger: PackageLogger, children: ChildPids): () => void {
+export function observeOrchestrator(
+  source: OrchestratorEventSource,
+  metrics: ServerMetrics,
+  logger: PackageLogger,
+  children: ChildPids,
+): () => void {
   const offs = [
     source.on('listening', ({ host, port }) => logger.info('listening for players (TCP)', { host, port })),
     source.on('clientConnected', ({ clientId, remoteAddress }) => {
@@ -90,20 +100,47 @@ export function observeOrchestrator(source: OrchestratorEventSource, metrics: Se
     source.on('gameStarted', ({ gameId, mode, port, players, pid, warm, spawnMs, timeToMatchMs }) => {
       metrics.recordSpawn(spawnMs, warm);
       metrics.recordGameStarted(mode, timeToMatchMs);
-      logger.info('game started', { gameId, mode, port, players: players.map((name, slot) => ({ slot, name })), childPid: pid, warm, spawnMs: round(spawnMs), timeToMatchMs: round(timeToMatchMs) });
+      logger.info('game started', {
+        gameId,
+        mode,
+        port,
+        players: players.map((name, slot) => ({ slot, name })),
+        childPid: pid,
+        warm,
+        spawnMs: round(spawnMs),
+        timeToMatchMs: round(timeToMatchMs),
+      });
     }),
     source.on('gameLaunchFailed', ({ gameId, mode, port, reason, requeued, errorCode }) => {
       metrics.recordLaunchFailure(reason);
-      logger.warn('game launch failed', { gameId, mode, port, reason, requeued, ...(errorCode !== undefined ? { errorCode } : {}) });
+      logger.warn('game launch failed', {
+        gameId,
+        mode,
+        port,
+        reason,
+        requeued,
+        ...(errorCode !== undefined ? { errorCode } : {}),
+      });
     }),
     source.on('gameEnded', ({ gameId, mode, port, pid, reason, exitCode, signal, durationMs, results }) => {
       metrics.recordGameEnded(mode, durationMs);
-      const fields = { gameId, mode, port, childPid: pid, reason, exitCode, signal, durationMs: Math.round(durationMs), ...(results !== undefined ? { results } : {}) };
+      const fields = {
+        gameId,
+        mode,
+        port,
+        childPid: pid,
+        reason,
+        exitCode,
+        signal,
+        durationMs: Math.round(durationMs),
+        ...(results !== undefined ? { results } : {}),
+      };
       if (reason === 'CRASHED' || reason.startsWith('SIGNAL_')) logger.warn('game ended abnormally', fields);
       else logger.info('game ended', fields);
     }),
     source.on('childPacketStats', ({ gameId, mode, port, pid, dropped }) => {
-      for (const [reason, count] of Object.entries(dropped)) metrics.recordPacketsRejected(packetRejectReason(reason), count);
+      for (const [reason, count] of Object.entries(dropped))
+        metrics.recordPacketsRejected(packetRejectReason(reason), count);
       logger.debug('UDP packets rejected by a game', { gameId, mode, port, childPid: pid, dropped });
     }),
     source.on('portAcquired', ({ port, gameId }) => logger.debug('port taken', { port, gameId })),
@@ -116,7 +153,9 @@ export function observeOrchestrator(source: OrchestratorEventSource, metrics: Se
       children.add(pid);
       logger.debug('child process started', { childPid: pid, warm });
     }),
-    source.on('warmChildReady', ({ pid, bootMs }) => logger.debug('warm child ready', { childPid: pid, bootMs: round(bootMs) })),
+    source.on('warmChildReady', ({ pid, bootMs }) =>
+      logger.debug('warm child ready', { childPid: pid, bootMs: round(bootMs) }),
+    ),
     source.on('childExited', ({ pid, state, exitCode, signal, reason }) => {
       children.delete(pid);
       metrics.recordChildExit(reason);

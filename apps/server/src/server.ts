@@ -43,7 +43,12 @@ const silent: PackageLogger = { debug() {}, info() {}, warn() {}, error() {} };
 /** The orchestrator's `modes` option from the configured modes. */
 function modesOption(config: ServerConfig): Record<string, ModeOptions> {
   return Object.fromEntries(
-    config.modes.map((m) => [m.name, m.gameOptions === undefined ? { playersPerGame: m.playersPerGame } : { playersPerGame: m.playersPerGame, gameOptions: m.gameOptions }]),
+    config.modes.map((m) => [
+      m.name,
+      m.gameOptions === undefined
+        ? { playersPerGame: m.playersPerGame }
+        : { playersPerGame: m.playersPerGame, gameOptions: m.gameOptions },
+    ]),
   );
 }
 
@@ -56,7 +61,8 @@ function modesOption(config: ServerConfig): Record<string, ModeOptions> {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<ServerHandle> {
   const pinoLogger = options.logger;
   const logger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger);
-  const orchestratorLogger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'orchestrator' }));
+  const orchestratorLogger =
+    pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'orchestrator' }));
   const entry = options.childEntry ?? resolveChildEntry();
   const spawner = new ForkSpawner({
     entry: entry.path,
@@ -66,7 +72,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   });
   const orchestrator = createOrchestrator({
     spawner,
-    ports: config.udpPorts.length === 1 ? config.udpPorts[0]! : config.udpPorts.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i)),
+    ports:
+      config.udpPorts.length === 1
+        ? config.udpPorts[0]!
+        : config.udpPorts.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i)),
     host: config.host,
     port: config.port,
     ...(config.advertisedHost !== undefined ? { advertisedHost: config.advertisedHost } : {}),
@@ -107,7 +116,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       },
     });
     await orchestrator.listen().catch((error: unknown) => {
-      throw new ServerError('E_START_FAILED', `cannot listen for players on ${config.host}:${config.port} (--host/--port): ${describeCause(error)}`, { cause: error });
+      throw new ServerError(
+        'E_START_FAILED',
+        `cannot listen for players on ${config.host}:${config.port} (--host/--port): ${describeCause(error)}`,
+        { cause: error },
+      );
     });
   } catch (error) {
     await Promise.all([orchestrator.close({ drainMs: 0 }), admin?.close()]);

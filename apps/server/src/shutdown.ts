@@ -41,24 +41,37 @@ export function handleShutdown(server: ServerHandle, options: ShutdownOptions): 
     if (stoppingSince === undefined) {
       logger.info({ signal, drainTimeoutMs }, `${signal}: draining (no new players; running games may finish)`);
       stop(drainTimeoutMs, { signal });
-      setTimeout(() => logger.info({ signal }, 'send the signal again (Ctrl-C) to stop the games at once'), SIGNAL_COALESCE_MS).unref();
+      setTimeout(
+        () => logger.info({ signal }, 'send the signal again (Ctrl-C) to stop the games at once'),
+        SIGNAL_COALESCE_MS,
+      ).unref();
       return;
     }
     if (performance.now() - stoppingSince < SIGNAL_COALESCE_MS) {
-      logger.debug({ signal }, `${signal} right after the first signal: the same stop request (a wrapper passing a signal on)`);
+      logger.debug(
+        { signal },
+        `${signal} right after the first signal: the same stop request (a wrapper passing a signal on)`,
+      );
       return;
     }
-    logger.warn({ signal, childPids: server.childPids() }, `${signal} again: killing the remaining games and exiting now`);
+    logger.warn(
+      { signal, childPids: server.childPids() },
+      `${signal} again: killing the remaining games and exiting now`,
+    );
     server.killChildren();
     exit(1);
   };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   const launchers = findLaunchers();
-  if (launchers.length > 0) logger.debug({ launchers: launchers.map((l) => l.pid) }, 'watching the wrappers this server was started by');
+  if (launchers.length > 0)
+    logger.debug({ launchers: launchers.map((l) => l.pid) }, 'watching the wrappers this server was started by');
   watchLaunchers(launchers, (launcher) => {
     if (stoppingSince !== undefined) return; // already stopping
-    logger.warn({ launcherPid: launcher.pid, launcher: launcher.command }, 'the wrapper this server was started by is gone: stopping the games now');
+    logger.warn(
+      { launcherPid: launcher.pid, launcher: launcher.command },
+      'the wrapper this server was started by is gone: stopping the games now',
+    );
     stop(0, { launcherPid: launcher.pid });
   });
 }

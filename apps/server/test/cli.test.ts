@@ -36,15 +36,60 @@ describe('a bad configuration stops the server with exit code 2 and one line nam
   });
 
   it.each<[string, string[], Record<string, string>, RegExp]>([
-    ['an inverted UDP range (flag)', ['--udp-ports', '7800-7700'], {}, /^invalid config: --udp-ports 7800-7700: range 7800-7700 is inverted \(first > last\)$/],
-    ['overlapping UDP ranges (env)', [], { PROJ_UDP_PORTS: '7701-7710,7708-7712' }, /^invalid config: PROJ_UDP_PORTS=7701-7710,7708-7712: ranges 7701-7710 and 7708-7712 overlap$/],
-    ['K < 1', ['--modes', 'arena:0'], {}, /^invalid config: --modes arena:0: players per game of mode 'arena' must be at least 1, got 0$/],
-    ['a cap above the port count', ['--udp-ports', '7701-7702', '--max-games', '3'], {}, /^invalid config: --max-games 3: the cap is above the number of UDP ports \(2, from --udp-ports 7701-7702\)$/],
-    ['an unknown mode', [], { PROJ_DEFAULT_MODE: 'ctf' }, /^invalid config: PROJ_DEFAULT_MODE=ctf: unknown mode 'ctf' \(the modes are arena, duel\)$/],
-    ['an unreadable file', ['--config', join(dir, 'missing.json')], {}, /^invalid config: --config .*missing\.json: cannot read the file \(no such file\)$/],
-    ['a file that is not JSON', [], { PROJ_CONFIG: notJson }, /^invalid config: PROJ_CONFIG=.*not\.json: not valid JSON/],
-    ['a bad value in the file', ['--config', bad], {}, /^invalid config: "maxGames": 8 in .*bad\.json: the cap is above the number of UDP ports \(4, from "udpPorts": "7701-7704" in .*bad\.json\)$/],
-    ['a bad log level', ['--log-level', 'loud'], {}, /^invalid config: --log-level loud: must be one of trace, debug, info, warn, error, fatal, silent$/],
+    [
+      'an inverted UDP range (flag)',
+      ['--udp-ports', '7800-7700'],
+      {},
+      /^invalid config: --udp-ports 7800-7700: range 7800-7700 is inverted \(first > last\)$/,
+    ],
+    [
+      'overlapping UDP ranges (env)',
+      [],
+      { PROJ_UDP_PORTS: '7701-7710,7708-7712' },
+      /^invalid config: PROJ_UDP_PORTS=7701-7710,7708-7712: ranges 7701-7710 and 7708-7712 overlap$/,
+    ],
+    [
+      'K < 1',
+      ['--modes', 'arena:0'],
+      {},
+      /^invalid config: --modes arena:0: players per game of mode 'arena' must be at least 1, got 0$/,
+    ],
+    [
+      'a cap above the port count',
+      ['--udp-ports', '7701-7702', '--max-games', '3'],
+      {},
+      /^invalid config: --max-games 3: the cap is above the number of UDP ports \(2, from --udp-ports 7701-7702\)$/,
+    ],
+    [
+      'an unknown mode',
+      [],
+      { PROJ_DEFAULT_MODE: 'ctf' },
+      /^invalid config: PROJ_DEFAULT_MODE=ctf: unknown mode 'ctf' \(the modes are arena, duel\)$/,
+    ],
+    [
+      'an unreadable file',
+      ['--config', join(dir, 'missing.json')],
+      {},
+      /^invalid config: --config .*missing\.json: cannot read the file \(no such file\)$/,
+    ],
+    [
+      'a file that is not JSON',
+      [],
+      { PROJ_CONFIG: notJson },
+      /^invalid config: PROJ_CONFIG=.*not\.json: not valid JSON/,
+    ],
+    [
+      'a bad value in the file',
+      ['--config', bad],
+      {},
+      /^invalid config: "maxGames": 8 in .*bad\.json: the cap is above the number of UDP ports \(4, from "udpPorts": "7701-7704" in .*bad\.json\)$/,
+    ],
+    [
+      'a bad log level',
+      ['--log-level', 'loud'],
+      {},
+      /^invalid config: --log-level loud: must be one of trace, debug, info, warn, error, fatal, silent$/,
+    ],
     ['an unknown flag', ['--udp-port', '7701'], {}, /^invalid command line: unknown option '--udp-port'/],
   ])('%s', async (_name, args, env, message) => {
     const { code, stdout, stderr } = await runBin(args, env);
@@ -54,7 +99,10 @@ describe('a bad configuration stops the server with exit code 2 and one line nam
   });
 
   it('a flag overrides a bad environment value, which overrides the file', async () => {
-    const { code, stdout } = await runBin(['--print-config', '--udp-ports', '9001-9002', '--config', bad], { PROJ_UDP_PORTS: '9100-9000', PROJ_MAX_GAMES: '1' });
+    const { code, stdout } = await runBin(['--print-config', '--udp-ports', '9001-9002', '--config', bad], {
+      PROJ_UDP_PORTS: '9100-9000',
+      PROJ_MAX_GAMES: '1',
+    });
     expect(code).toBe(0);
     const config = JSON.parse(stdout) as { udpPorts: unknown; maxGames: number };
     expect(config.udpPorts).toEqual([{ first: 9001, last: 9002 }]);
@@ -64,7 +112,14 @@ describe('a bad configuration stops the server with exit code 2 and one line nam
 
 describe('pnpm start -- <flags>', () => {
   it('a leading -- (which pnpm passes through) is skipped', async () => {
-    const { code, stdout, stderr } = await runBin(['--', '--print-config', '--port', '7800', '--udp-ports', '7801-7802']);
+    const { code, stdout, stderr } = await runBin([
+      '--',
+      '--print-config',
+      '--port',
+      '7800',
+      '--udp-ports',
+      '7801-7802',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ port: 7800, udpPorts: [{ first: 7801, last: 7802 }], maxGames: 2 });
@@ -81,14 +136,24 @@ describe('start failures', () => {
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
   it('a TCP port in use: exit 1 with a message naming --port', async () => {
-    const { code, stderr } = await runBin(['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--warm-pool', '0'], { PROJ_LOG_LEVEL: 'silent' });
+    const { code, stderr } = await runBin(
+      ['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--warm-pool', '0'],
+      { PROJ_LOG_LEVEL: 'silent' },
+    );
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot start: cannot listen for players on 127\.0\.0\.1:\d+ \(--host\/--port\): EADDRINUSE/);
+    expect(stderr).toMatch(
+      /cannot start: cannot listen for players on 127\.0\.0\.1:\d+ \(--host\/--port\): EADDRINUSE/,
+    );
   });
 
   it('an admin port in use: exit 1 with a message naming --admin-port', async () => {
-    const { code, stderr } = await runBin(['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002', '--warm-pool', '0'], { PROJ_LOG_LEVEL: 'silent' });
+    const { code, stderr } = await runBin(
+      ['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002', '--warm-pool', '0'],
+      { PROJ_LOG_LEVEL: 'silent' },
+    );
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot start: admin HTTP listener cannot listen on 127\.0\.0\.1:\d+ \(--admin-host\/--admin-port\): EADDRINUSE/);
+    expect(stderr).toMatch(
+      /cannot start: admin HTTP listener cannot listen on 127\.0\.0\.1:\d+ \(--admin-host\/--admin-port\): EADDRINUSE/,
+    );
   });
 });

@@ -59,10 +59,27 @@ describe('rejected UDP packets on /metrics', () => {
   it('counts the junk and forged datagrams a running game drops, by reason, and those of its last moments', async () => {
     const udp = await freeUdpPorts(1);
     const config = join(dir, 'solo.json');
-    writeFileSync(config, JSON.stringify({ modes: { solo: { playersPerGame: 1, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 0 }));
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '100ms', '--config', config], {
-      PROJ_LOG_LEVEL: 'debug',
-    });
+    writeFileSync(
+      config,
+      JSON.stringify({ modes: { solo: { playersPerGame: 1, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 0 }),
+    );
+    const server = await startBin(
+      [
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--udp-ports',
+        udp.join(','),
+        '--drain-timeout',
+        '100ms',
+        '--config',
+        config,
+      ],
+      {
+        PROJ_LOG_LEVEL: 'debug',
+      },
+    );
     expect(await server.metric('proj_packets_rejected_total{reason="malformed"}')).toBeUndefined();
     const ann = await WireClient.join(server.tcpPort, 'ann', 'solo');
     opened.push(ann);
@@ -70,8 +87,12 @@ describe('rejected UDP packets on /metrics', () => {
 
     const socket = await stranger();
     await misbehave(socket, match.port, 4, match.token);
-    const series = async (reason: string): Promise<number | undefined> => server.metric(`proj_packets_rejected_total{reason="${reason}"}`);
-    await waitUntil(async () => (await series('malformed')) === 4 && (await series('tokenForged')) === 1, 'the drops on /metrics');
+    const series = async (reason: string): Promise<number | undefined> =>
+      server.metric(`proj_packets_rejected_total{reason="${reason}"}`);
+    await waitUntil(
+      async () => (await series('malformed')) === 4 && (await series('tokenForged')) === 1,
+      'the drops on /metrics',
+    );
     expect(await series('oversize')).toBe(1);
     const logged = server.logs.find((l) => l.msg === 'UDP packets rejected by a game');
     expect(logged).toMatchObject({ gameId: match.gameId, port: match.port });
@@ -84,7 +105,8 @@ describe('rejected UDP packets on /metrics', () => {
     const reported: Record<string, number> = {};
     for (const line of server.logs.filter((l) => l.msg === 'UDP packets rejected by a game')) {
       expect(line['gameId']).toBe(match.gameId);
-      for (const [reason, n] of Object.entries(line['dropped'] as Record<string, number>)) reported[reason] = (reported[reason] ?? 0) + n;
+      for (const [reason, n] of Object.entries(line['dropped'] as Record<string, number>))
+        reported[reason] = (reported[reason] ?? 0) + n;
     }
     expect(reported).toEqual({ malformed: 6, oversize: 2, tokenForged: 2 });
     const lastReport = server.logs.findLastIndex((l) => l.msg === 'UDP packets rejected by a game');

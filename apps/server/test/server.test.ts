@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/build.js';
-import { HAS_PROC, type ServerProcess, destroyAll, freeUdpPorts, isAlive, startBin, waitUntil } from './helpers/server-process.js';
+import {
+  HAS_PROC,
+  type ServerProcess,
+  destroyAll,
+  freeUdpPorts,
+  isAlive,
+  startBin,
+  waitUntil,
+} from './helpers/server-process.js';
 import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
 
 // The built bin started as a user would (flags, environment, config file), on free ports, with real TCP and UDP
@@ -35,16 +43,23 @@ async function join2(server: ServerProcess, mode: string, names: [string, string
 describe('the built bin', () => {
   it('starts with flags and env, serves the admin endpoints and prints how to join', async () => {
     const udp = await freeUdpPorts(3);
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--warm-pool', '1'], {
-      PROJ_MODES: 'duel:2,arena:4',
-      PROJ_LOG_LEVEL: 'debug',
-    });
+    const server = await startBin(
+      ['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--warm-pool', '1'],
+      {
+        PROJ_MODES: 'duel:2,arena:4',
+        PROJ_LOG_LEVEL: 'debug',
+      },
+    );
     const join = await server.waitForLog((l) => typeof l['join'] === 'string', 'the join hint');
     expect(join['join']).toBe(`pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port ${server.tcpPort}`);
     expect(join.msg).toContain('to join, run: pnpm --filter @proj/cli-client start play');
     // The default mode is duel (the first of PROJ_MODES): one bot completes a game.
-    expect(join['bots']).toBe(`pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port ${server.tcpPort} --count 1`);
-    expect(join.msg).toContain(`duel games start with 2 players; to fill one with bots, also run: ${join['bots'] as string}`);
+    expect(join['bots']).toBe(
+      `pnpm --filter @proj/cli-client start bots --host 127.0.0.1 --port ${server.tcpPort} --count 1`,
+    );
+    expect(join.msg).toContain(
+      `duel games start with 2 players; to fill one with bots, also run: ${join['bots'] as string}`,
+    );
 
     const health = await server.get('/healthz');
     expect(health.status).toBe(200);
@@ -69,7 +84,9 @@ describe('the built bin', () => {
       warmPool: 0,
       logLevel: 'debug',
     });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(',')], { PROJ_CONFIG: config });
+    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(',')], {
+      PROJ_CONFIG: config,
+    });
 
     const ann = await WireClient.join(server.tcpPort, 'ann', 'duel');
     clients.push(ann);
@@ -84,7 +101,10 @@ describe('the built bin', () => {
     rogue.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 1]));
     await rogue.next('error');
     await rogue.whenClosed();
-    await waitUntil(async () => ((await server.metric('proj_frames_rejected_total{reason="FRAME_TOO_LARGE"}')) ?? 0) >= 1, 'a rejected frame');
+    await waitUntil(
+      async () => ((await server.metric('proj_frames_rejected_total{reason="FRAME_TOO_LARGE"}')) ?? 0) >= 1,
+      'a rejected frame',
+    );
 
     const bob = await WireClient.join(server.tcpPort, 'bob', 'duel');
     clients.push(bob);
@@ -99,7 +119,10 @@ describe('the built bin', () => {
     expect(await server.metric('proj_queue_length{mode="duel"}')).toBe(0);
     expect(await server.metric('proj_games_running')).toBe(1);
     expect(await server.metric('proj_ports_free')).toBe(1);
-    const games = (await (await server.get('/games')).json()) as { count: number; games: { id: string; port: number; players: string[]; ageMs: number; pid: number; state: string }[] };
+    const games = (await (await server.get('/games')).json()) as {
+      count: number;
+      games: { id: string; port: number; players: string[]; ageMs: number; pid: number; state: string }[];
+    };
     expect(games.count).toBe(1);
     expect(games.games[0]).toMatchObject({ id: a.gameId, port: a.port, players: ['ann', 'bob'], state: 'running' });
     expect(games.games[0]!.ageMs).toBeGreaterThanOrEqual(0);
@@ -130,12 +153,31 @@ describe('the built bin', () => {
     const holder = createSocket('udp4');
     await new Promise<void>((resolve) => holder.bind(port, '127.0.0.1', resolve));
     try {
-      const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', String(port), '--modes', 'duel:2', '--warm-pool', '0', '--quarantine', '300ms']);
+      const server = await startBin([
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--udp-ports',
+        String(port),
+        '--modes',
+        'duel:2',
+        '--warm-pool',
+        '0',
+        '--quarantine',
+        '300ms',
+      ]);
       const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
-      await server.waitForLog((l) => l.msg === 'port quarantined: the child could not bind it', 'the port to be quarantined');
+      await server.waitForLog(
+        (l) => l.msg === 'port quarantined: the child could not bind it',
+        'the port to be quarantined',
+      );
       expect(await server.metric('proj_ports_quarantined_total')).toBeGreaterThanOrEqual(1);
       expect(await server.metric('proj_game_launch_failures_total{reason="bindFailed"}')).toBeGreaterThanOrEqual(1);
-      await waitUntil(async () => ((await server.metric('proj_child_exits_total{reason="BIND_FAILED"}')) ?? 0) >= 1, 'the child exit to be counted');
+      await waitUntil(
+        async () => ((await server.metric('proj_child_exits_total{reason="BIND_FAILED"}')) ?? 0) >= 1,
+        'the child exit to be counted',
+      );
       expect(await server.metric('proj_games_started_total{mode="duel"}')).toBeUndefined();
       expect(ann!.messages.some((m) => m.type === 'matchFound')).toBe(false);
       await new Promise<void>((resolve) => holder.close(() => resolve()));
@@ -155,10 +197,26 @@ describe('the built bin', () => {
 
   it('SIGTERM with games running: queued players are told, games are stopped after the drain with a game over to their players, exit 0', async () => {
     const udp = await freeUdpPorts(2);
-    const config = configFile('drain.json', { modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } } });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '1500ms', '--config', config], {
-      PROJ_WARM_POOL: '1',
+    const config = configFile('drain.json', {
+      modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
     });
+    const server = await startBin(
+      [
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--udp-ports',
+        udp.join(','),
+        '--drain-timeout',
+        '1500ms',
+        '--config',
+        config,
+      ],
+      {
+        PROJ_WARM_POOL: '1',
+      },
+    );
     const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
     const match = await ann!.next('matchFound');
     const bobMatch = await bob!.next('matchFound');
@@ -167,23 +225,34 @@ describe('the built bin', () => {
     await waiting.next('queued');
     const gamePid = ((await (await server.get('/games')).json()) as { games: { pid: number }[] }).games[0]!.pid;
     const children = HAS_PROC ? server.children() : [];
-    const players = await Promise.all([UdpPlayer.connect(match.port, match.token), UdpPlayer.connect(bobMatch.port, bobMatch.token)]);
+    const players = await Promise.all([
+      UdpPlayer.connect(match.port, match.token),
+      UdpPlayer.connect(bobMatch.port, bobMatch.token),
+    ]);
     clients.push(...players);
-    await waitUntil(() => players.every((p) => p.received.includes(UdpType.accepted)), 'both players accepted over UDP');
+    await waitUntil(
+      () => players.every((p) => p.received.includes(UdpType.accepted)),
+      'both players accepted over UDP',
+    );
 
     server.proc.kill('SIGTERM');
     const shuttingDown = await waiting.next('error');
     expect(shuttingDown.code).toBe(9); // SHUTTING_DOWN
     await server.waitForLog((l) => l.msg === 'shutdown: draining', 'the drain to begin');
     await server.waitForLog((l) => l.msg === 'shutdown: stopping', 'the drain deadline');
-    const ended = await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === match.gameId, 'the game to be stopped');
+    const ended = await server.waitForLog(
+      (l) => l.msg === 'game ended' && l['gameId'] === match.gameId,
+      'the game to be stopped',
+    );
     expect(ended['reason']).toBe('SHUTDOWN');
     // Each player was told why the game ended, over UDP.
     await waitUntil(() => players.every((p) => p.gameOverReasons.length > 0), 'a gameOver packet for each player');
     for (const p of players) expect(new Set(p.gameOverReasons)).toEqual(new Set([GameOverReason.SERVER_SHUTDOWN]));
     const exit = await server.waitForExit();
     expect(exit).toEqual({ code: 0, signal: null });
-    const phases = server.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown: ')).map((l) => l['phase']);
+    const phases = server.logs
+      .filter((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown: '))
+      .map((l) => l['phase']);
     expect(phases).toEqual(['draining', 'stopping', 'closed']);
     expect(server.logs.some((l) => l.msg === 'server stopped')).toBe(true);
     if (HAS_PROC) {
@@ -194,8 +263,21 @@ describe('the built bin', () => {
 
   it.runIf(HAS_PROC)('SIGKILL of the server leaves no child game process running a few seconds later', async () => {
     const udp = await freeUdpPorts(3);
-    const config = configFile('kill.json', { modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } } });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--warm-pool', '2', '--config', config]);
+    const config = configFile('kill.json', {
+      modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
+    });
+    const server = await startBin([
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--udp-ports',
+      udp.join(','),
+      '--warm-pool',
+      '2',
+      '--config',
+      config,
+    ]);
     const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
     const match = await ann!.next('matchFound');
     await bob!.next('matchFound');
@@ -210,18 +292,32 @@ describe('the built bin', () => {
 
     server.proc.kill('SIGKILL');
     await server.waitForExit();
-    await waitUntil(() => children.every((pid) => !isAlive(pid)), 'every child to exit after the server was killed', 10_000);
+    await waitUntil(
+      () => children.every((pid) => !isAlive(pid)),
+      'every child to exit after the server was killed',
+      10_000,
+    );
   });
 
   it('Ctrl-C in a terminal (SIGINT to the whole process group) drains: games are not killed by the signal', async () => {
     const udp = await freeUdpPorts(2);
-    const config = configFile('ctrl-c.json', { modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 1 });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '1s', '--config', config], { PROJ_LOG_LEVEL: 'debug' }, { processGroup: true });
+    const config = configFile('ctrl-c.json', {
+      modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
+      warmPool: 1,
+    });
+    const server = await startBin(
+      ['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '1s', '--config', config],
+      { PROJ_LOG_LEVEL: 'debug' },
+      { processGroup: true },
+    );
     const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
     const match = await ann!.next('matchFound');
     await bob!.next('matchFound');
     process.kill(-server.pid, 'SIGINT');
-    const ended = await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === match.gameId, 'the game to be stopped');
+    const ended = await server.waitForLog(
+      (l) => l.msg === 'game ended' && l['gameId'] === match.gameId,
+      'the game to be stopped',
+    );
     expect(ended['reason']).toBe('SHUTDOWN');
     expect(await server.waitForExit()).toEqual({ code: 0, signal: null });
     const exits = server.logs.filter((l) => l.msg === 'child process exited');
@@ -231,8 +327,22 @@ describe('the built bin', () => {
 
   it('a second SIGINT during the drain kills the games and exits at once', async () => {
     const udp = await freeUdpPorts(2);
-    const config = configFile('twice.json', { modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 0 });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '10m', '--config', config]);
+    const config = configFile('twice.json', {
+      modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
+      warmPool: 0,
+    });
+    const server = await startBin([
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--udp-ports',
+      udp.join(','),
+      '--drain-timeout',
+      '10m',
+      '--config',
+      config,
+    ]);
     const [ann, bob] = await join2(server, 'duel', ['ann', 'bob']);
     await ann!.next('matchFound');
     await bob!.next('matchFound');

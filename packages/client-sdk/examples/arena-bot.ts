@@ -38,17 +38,25 @@ try {
     const item = state.items[0];
     if (mine === undefined || item === undefined) return;
     const direction =
-      item.x > mine.x ? ArenaDirection.RIGHT : item.x < mine.x ? ArenaDirection.LEFT
-      : item.y > mine.y ? ArenaDirection.DOWN : ArenaDirection.UP;
+      item.x > mine.x
+        ? ArenaDirection.RIGHT
+        : item.x < mine.x
+          ? ArenaDirection.LEFT
+          : item.y > mine.y
+            ? ArenaDirection.DOWN
+            : ArenaDirection.UP;
     session.sendInput(encodeArenaInput({ direction, dashCounter: 0 }));
   });
 
   // 3. The end: game over (its reason and results), or an error saying why not.
   const over = await session.waitForGameOver();
   const results = decodeArenaEvent(over.data);
-  if (results.type === ArenaEventType.GAME_OVER) console.log(`game over (${over.reasonName}), standings`, results.standings);
+  if (results.type === ArenaEventType.GAME_OVER)
+    console.log(`game over (${over.reasonName}), standings`, results.standings);
   const { rttMs, lossUp, lossDown } = session.stats();
-  console.log(`rtt ${rttMs?.toFixed(1)} ms, loss ${(lossUp * 100).toFixed(1)}% up, ${(lossDown * 100).toFixed(1)}% down`);
+  console.log(
+    `rtt ${rttMs?.toFixed(1)} ms, loss ${(lossUp * 100).toFixed(1)}% up, ${(lossDown * 100).toFixed(1)}% down`,
+  );
 } catch (error) {
   if (!(error instanceof ClientError)) throw error;
   process.exitCode = stop.signal.aborted ? 130 : 1;

@@ -17,7 +17,11 @@ function checkMatch(match: MatchFound): void {
     match.token instanceof Uint8Array &&
     match.token.length > 0 &&
     typeof match.tokenExpiresAt === 'number';
-  if (!ok) throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, 'match must be a MatchFound from findMatch (host, port, token, tokenExpiresAt)');
+  if (!ok)
+    throw new ClientError(
+      ClientErrorCode.INVALID_ARGUMENT,
+      'match must be a MatchFound from findMatch (host, port, token, tokenExpiresAt)',
+    );
 }
 
 /**

@@ -70,7 +70,9 @@ export class Conversation {
 
   /** Periodic work: judges upstream loss, releases events whose gap waited too long. */
   housekeep(now: number): InboxEvent[] {
-    this.#metrics.up.sweep(now, Math.max(1000, 4 * (this.#metrics.rtt.smoothed ?? 250)), (seq) => this.#tracker.isAcked(seq));
+    this.#metrics.up.sweep(now, Math.max(1000, 4 * (this.#metrics.rtt.smoothed ?? 250)), (seq) =>
+      this.#tracker.isAcked(seq),
+    );
     return this.#inbox.flushDue(now);
   }
 

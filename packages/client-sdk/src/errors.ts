@@ -82,7 +82,8 @@ export class ClientError<Code extends ClientErrorCode = ClientErrorCode> extends
     this.denyReason = details.denyReason;
     this.denyReasonName = details.denyReason === undefined ? undefined : denyReasonName(details.denyReason);
     this.disconnectReason = details.disconnectReason;
-    this.disconnectReasonName = details.disconnectReason === undefined ? undefined : disconnectReasonName(details.disconnectReason);
+    this.disconnectReasonName =
+      details.disconnectReason === undefined ? undefined : disconnectReasonName(details.disconnectReason);
   }
 }
 
@@ -123,12 +124,19 @@ export function serverTimeoutError(where: string, silenceMs: number, refused: nu
     refused > 0
       ? `it is gone or unreachable (${refused} packet${refused === 1 ? '' : 's'} refused: no game server listens on that port any more)`
       : 'it is gone or unreachable';
-  return new ClientError(ClientErrorCode.SERVER_TIMEOUT, `nothing heard from the game server at ${where} for ${Math.round(silenceMs)} ms: ${why}`);
+  return new ClientError(
+    ClientErrorCode.SERVER_TIMEOUT,
+    `nothing heard from the game server at ${where} for ${Math.round(silenceMs)} ms: ${why}`,
+  );
 }
 
 /** The E_DISCONNECTED error for a `disconnect` packet from the game child with `reason` (a DisconnectReason). */
 export function disconnectedError(reason: number): ClientError<'E_DISCONNECTED'> {
-  return new ClientError(ClientErrorCode.DISCONNECTED, `the game server disconnected this player: ${disconnectReasonName(reason)}`, {
-    disconnectReason: reason,
-  });
+  return new ClientError(
+    ClientErrorCode.DISCONNECTED,
+    `the game server disconnected this player: ${disconnectReasonName(reason)}`,
+    {
+      disconnectReason: reason,
+    },
+  );
 }

@@ -44,12 +44,14 @@ describe('EventInbox', () => {
   it('property: any arrival order with duplicates delivers each id exactly once; in order when nothing times out', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 60 }).chain((n) =>
-          fc.tuple(
-            fc.constant(n),
-            fc.shuffledSubarray([...Array(n).keys(), ...Array(n).keys()], { minLength: 2 * n, maxLength: 2 * n }),
+        fc
+          .integer({ min: 1, max: 60 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.shuffledSubarray([...Array(n).keys(), ...Array(n).keys()], { minLength: 2 * n, maxLength: 2 * n }),
+            ),
           ),
-        ),
         ([n, arrivals]) => {
           const inbox = new EventInbox(1_000_000);
           const delivered = arrivals.flatMap((id) => inbox.push(id, data(id), 0)).map((e) => e.eventId);
@@ -61,24 +63,27 @@ describe('EventInbox', () => {
 
   it('property: with hold timeouts and losses, no id is ever delivered twice', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 50 })), { maxLength: 200 }), (arrivals) => {
-        const inbox = new EventInbox(20);
-        const seen = new Set<number>();
-        let now = 0;
-        const take = (ids: number[]): void => {
-          for (const id of ids) {
-            expect(seen.has(id)).toBe(false);
-            seen.add(id);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 50 })), { maxLength: 200 }),
+        (arrivals) => {
+          const inbox = new EventInbox(20);
+          const seen = new Set<number>();
+          let now = 0;
+          const take = (ids: number[]): void => {
+            for (const id of ids) {
+              expect(seen.has(id)).toBe(false);
+              seen.add(id);
+            }
+          };
+          for (const [id, dt] of arrivals) {
+            now += dt;
+            take(inbox.flushDue(now).map((e) => e.eventId));
+            take(inbox.push(id, data(id), now).map((e) => e.eventId));
           }
-        };
-        for (const [id, dt] of arrivals) {
-          now += dt;
-          take(inbox.flushDue(now).map((e) => e.eventId));
-          take(inbox.push(id, data(id), now).map((e) => e.eventId));
-        }
-        take(inbox.drain().map((e) => e.eventId));
-        expect(seen).toEqual(new Set(arrivals.map(([id]) => id)));
-      }),
+          take(inbox.drain().map((e) => e.eventId));
+          expect(seen).toEqual(new Set(arrivals.map(([id]) => id)));
+        },
+      ),
     );
   });
 });

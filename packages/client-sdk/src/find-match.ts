@@ -79,7 +79,12 @@ export async function findMatch(options: FindMatchOptions): Promise<MatchFound> 
     let pingTimer: NodeJS.Timeout | undefined;
     const connectTimer = setTimeout(() => {
       socket.destroy();
-      fail(new ClientError(ClientErrorCode.CONNECT_FAILED, `timed out connecting to ${host}:${port} after ${connectTimeoutMs} ms`));
+      fail(
+        new ClientError(
+          ClientErrorCode.CONNECT_FAILED,
+          `timed out connecting to ${host}:${port} after ${connectTimeoutMs} ms`,
+        ),
+      );
     }, connectTimeoutMs);
 
     const cleanup = (): void => {
@@ -160,7 +165,12 @@ export async function findMatch(options: FindMatchOptions): Promise<MatchFound> 
         pingTimer = setInterval(() => {
           if (performance.now() - lastHeardAt > silenceTimeoutMs) {
             socket.destroy();
-            fail(new ClientError(ClientErrorCode.CONNECTION_CLOSED, `the server at ${host}:${port} went silent for ${silenceTimeoutMs} ms`));
+            fail(
+              new ClientError(
+                ClientErrorCode.CONNECTION_CLOSED,
+                `the server at ${host}:${port} went silent for ${silenceTimeoutMs} ms`,
+              ),
+            );
             return;
           }
           nonce = (nonce + 1) >>> 0;
@@ -187,15 +197,26 @@ export async function findMatch(options: FindMatchOptions): Promise<MatchFound> 
     });
     socket.on('error', (cause) => {
       if (!connected) {
-        fail(new ClientError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${host}:${port}: ${cause.message}`, { cause }));
+        fail(
+          new ClientError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${host}:${port}: ${cause.message}`, {
+            cause,
+          }),
+        );
       } else {
-        fail(new ClientError(ClientErrorCode.CONNECTION_CLOSED, `connection to ${host}:${port} failed: ${cause.message}`, { cause }));
+        fail(
+          new ClientError(ClientErrorCode.CONNECTION_CLOSED, `connection to ${host}:${port} failed: ${cause.message}`, {
+            cause,
+          }),
+        );
       }
     });
     socket.on('close', () => {
       fail(
         connected
-          ? new ClientError(ClientErrorCode.CONNECTION_CLOSED, `the server at ${host}:${port} closed the connection before a match`)
+          ? new ClientError(
+              ClientErrorCode.CONNECTION_CLOSED,
+              `the server at ${host}:${port} closed the connection before a match`,
+            )
           : new ClientError(ClientErrorCode.CONNECT_FAILED, `cannot connect to ${host}:${port}`),
       );
     });

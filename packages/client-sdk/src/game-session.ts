@@ -90,7 +90,10 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
    */
   sendInput(data: Uint8Array): boolean {
     if (!(data instanceof Uint8Array) || data.length > MAX_INPUT_BYTES) {
-      throw new ClientError(ClientErrorCode.INVALID_ARGUMENT, `input must be a Uint8Array of at most ${MAX_INPUT_BYTES} bytes`);
+      throw new ClientError(
+        ClientErrorCode.INVALID_ARGUMENT,
+        `input must be a Uint8Array of at most ${MAX_INPUT_BYTES} bytes`,
+      );
     }
     if (this.#state !== 'open') return false;
     this.#inputSeq = (this.#inputSeq + 1) >>> 0;
@@ -194,7 +197,10 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     if (this.#state !== 'open') return;
     // This packet's header acks the gameOver, so the child stops resending it.
     this.#conv.send({ type: 'disconnect', reason: DisconnectReason.CLIENT_QUIT });
-    this.#finish({ kind: 'gameOver', gameOver: { reason, reasonName: gameOverReasonName(reason), data: data.slice() } });
+    this.#finish({
+      kind: 'gameOver',
+      gameOver: { reason, reasonName: gameOverReasonName(reason), data: data.slice() },
+    });
   }
 
   #onDisconnect(reason: number): void {
@@ -244,7 +250,10 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
     void this.#conv.link.close();
     const combined = signal === undefined ? this.#lifetime.signal : AbortSignal.any([this.#lifetime.signal, signal]);
     try {
-      const { link, result } = await reclaimSlot({ target: this.#target, token: this.match.token, deadline, signal: combined }, this.#options);
+      const { link, result } = await reclaimSlot(
+        { target: this.#target, token: this.match.token, deadline, signal: combined },
+        this.#options,
+      );
       if (this.#isEnded()) {
         void link.close();
         throw this.#closedError('reconnect');
@@ -255,7 +264,11 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
       const failure = error as ClientError;
       this.#fail(
         auto
-          ? new ClientError(ClientErrorCode.SERVER_TIMEOUT, `the game server went silent and reconnecting failed: ${failure.message}`, { cause: failure })
+          ? new ClientError(
+              ClientErrorCode.SERVER_TIMEOUT,
+              `the game server went silent and reconnecting failed: ${failure.message}`,
+              { cause: failure },
+            )
           : failure,
       );
       throw failure;
@@ -280,7 +293,10 @@ export class GameSession extends EventEmitter<GameSessionEvents> {
   }
 
   #closedError(what: string): ClientError {
-    return new ClientError(ClientErrorCode.SESSION_CLOSED, `${what}: the session has ended (${this.#latch.value?.kind ?? 'closed'})`);
+    return new ClientError(
+      ClientErrorCode.SESSION_CLOSED,
+      `${what}: the session has ended (${this.#latch.value?.kind ?? 'closed'})`,
+    );
   }
 
   #fail(error: ClientError): void {

@@ -1,5 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { AckTracker, DenyReason, denyReasonName, encodePacket, tryDecodePacket, type AcceptedPacket } from '@proj/protocol';
+import {
+  AckTracker,
+  DenyReason,
+  denyReasonName,
+  encodePacket,
+  tryDecodePacket,
+  type AcceptedPacket,
+} from '@proj/protocol';
 import { ClientError, ClientErrorCode, abortError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { UdpLink } from './udp-link.js';
@@ -80,7 +87,11 @@ export function handshake(link: UdpLink, options: HandshakeOptions): Promise<Han
     }
     const timeoutError = (): ClientError => {
       const requests = `${attempts} connect request${attempts === 1 ? '' : 's'}`;
-      if (challenges === 0) return new ClientError(ClientErrorCode.CONNECT_TIMEOUT, `no answer from the game server at ${target} after ${requests}`);
+      if (challenges === 0)
+        return new ClientError(
+          ClientErrorCode.CONNECT_TIMEOUT,
+          `no answer from the game server at ${target} after ${requests}`,
+        );
       return new ClientError(
         ClientErrorCode.CONNECT_TIMEOUT,
         `the game server at ${target} sent ${challenges} address challenge${challenges === 1 ? '' : 's'} but accepted none of ${responses} ` +
@@ -136,10 +147,15 @@ export function handshake(link: UdpLink, options: HandshakeOptions): Promise<Han
       } else if (packet.type === 'challenge') {
         onChallenge(packet.cookie);
       } else if (packet.type === 'denied') {
-        const code = packet.reason === DenyReason.TOKEN_EXPIRED ? ClientErrorCode.TOKEN_EXPIRED : ClientErrorCode.DENIED;
-        const denied = new ClientError(code, `the game server at ${target} refused the connection: ${denyReasonName(packet.reason)}`, {
-          denyReason: packet.reason,
-        });
+        const code =
+          packet.reason === DenyReason.TOKEN_EXPIRED ? ClientErrorCode.TOKEN_EXPIRED : ClientErrorCode.DENIED;
+        const denied = new ClientError(
+          code,
+          `the game server at ${target} refused the connection: ${denyReasonName(packet.reason)}`,
+          {
+            denyReason: packet.reason,
+          },
+        );
         logger.debug('connect denied', { target, reason: denied.denyReasonName });
         if (options.retryDenied?.(packet.reason) === true) {
           lastDenial = denied;

@@ -48,13 +48,17 @@ describe('DownstreamLoss', () => {
 
   it('property: with packets dropped at random, the ratio equals dropped / sent', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 65535 }), fc.array(fc.boolean(), { minLength: 2, maxLength: 300 }), (start, kept) => {
-        const flags = [true, ...kept.slice(1, -1), true];
-        const down = new DownstreamLoss();
-        flags.forEach((k, i) => k && down.receive((start + i) & 0xffff));
-        expect(down.expected).toBe(flags.length);
-        expect(down.received).toBe(flags.filter(Boolean).length);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 65535 }),
+        fc.array(fc.boolean(), { minLength: 2, maxLength: 300 }),
+        (start, kept) => {
+          const flags = [true, ...kept.slice(1, -1), true];
+          const down = new DownstreamLoss();
+          flags.forEach((k, i) => k && down.receive((start + i) & 0xffff));
+          expect(down.expected).toBe(flags.length);
+          expect(down.received).toBe(flags.filter(Boolean).length);
+        },
+      ),
     );
   });
 });

@@ -59,12 +59,20 @@ export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectO
     host: options.host === undefined || options.host === '' ? undefined : options.host,
     connectTimeoutMs: intOption('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1, MAX_TIMER_MS),
     resendInitialMs,
-    resendMaxMs: intOption('resendMaxMs', options.resendMaxMs, Math.max(2000, resendInitialMs), resendInitialMs, MAX_TIMER_MS),
+    resendMaxMs: intOption(
+      'resendMaxMs',
+      options.resendMaxMs,
+      Math.max(2000, resendInitialMs),
+      resendInitialMs,
+      MAX_TIMER_MS,
+    ),
     timeoutMs,
     refusedTimeoutMs: intOption('refusedTimeoutMs', options.refusedTimeoutMs, Math.min(1000, timeoutMs), 1, timeoutMs),
     pingIntervalMs: intOption('pingIntervalMs', options.pingIntervalMs, 500, 1, MAX_TIMER_MS),
     autoReconnectAfterMs:
-      options.autoReconnectAfterMs === undefined ? undefined : intOption('autoReconnectAfterMs', options.autoReconnectAfterMs, 0, 1, timeoutMs - 1),
+      options.autoReconnectAfterMs === undefined
+        ? undefined
+        : intOption('autoReconnectAfterMs', options.autoReconnectAfterMs, 0, 1, timeoutMs - 1),
     eventHoldMs: intOption('eventHoldMs', options.eventHoldMs, 1000, 0, MAX_TIMER_MS),
     logger: options.logger ?? silentLogger,
   };

@@ -85,7 +85,13 @@ export class UdpLink {
       const onError = (cause: Error): void => {
         signal?.removeEventListener('abort', onAbort);
         socket.close();
-        reject(new ClientError(ClientErrorCode.SOCKET, `cannot open a UDP socket to ${target.address}:${target.port}: ${cause.message}`, { cause }));
+        reject(
+          new ClientError(
+            ClientErrorCode.SOCKET,
+            `cannot open a UDP socket to ${target.address}:${target.port}: ${cause.message}`,
+            { cause },
+          ),
+        );
       };
       const onAbort = (): void => {
         socket.off('error', onError);

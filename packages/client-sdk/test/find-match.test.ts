@@ -27,16 +27,38 @@ describe('findMatch against a fake orchestrator', () => {
       void c.waitFor('hello').then(() => {
         c.send({ type: 'queued', position: 3, mode: 'arena' });
         c.send({ type: 'queued', position: 1, mode: 'arena' });
-        c.sendAndClose({ type: 'matchFound', gameId: 'g-1', host: '', port: 40001, slot: 2, token, tokenExpiresAt: 1234 });
+        c.sendAndClose({
+          type: 'matchFound',
+          gameId: 'g-1',
+          host: '',
+          port: 40001,
+          slot: 2,
+          token,
+          tokenExpiresAt: 1234,
+        });
       });
     });
     const positions: QueueStatus[] = [];
-    const match = await findMatch({ host: 'localhost', port: fake.port, name: 'ada', mode: 'arena', onQueued: (q) => positions.push(q) });
+    const match = await findMatch({
+      host: 'localhost',
+      port: fake.port,
+      name: 'ada',
+      mode: 'arena',
+      onQueued: (q) => positions.push(q),
+    });
     expect(positions).toEqual([
       { position: 3, mode: 'arena' },
       { position: 1, mode: 'arena' },
     ]);
-    expect(match).toMatchObject({ gameId: 'g-1', host: '127.0.0.1', port: 40001, slot: 2, tokenExpiresAt: 1234, name: 'ada', mode: 'arena' });
+    expect(match).toMatchObject({
+      gameId: 'g-1',
+      host: '127.0.0.1',
+      port: 40001,
+      slot: 2,
+      tokenExpiresAt: 1234,
+      name: 'ada',
+      mode: 'arena',
+    });
     expect(Array.from(match.token)).toEqual(Array.from(token));
     expect(match.timeToMatchMs).toBeGreaterThanOrEqual(0);
     const c = await fake.connection();
@@ -46,9 +68,19 @@ describe('findMatch against a fake orchestrator', () => {
 
   it('keeps a non-empty match host as given', async () => {
     fake = await FakeOrchestrator.start((c) => {
-      void c.waitFor('hello').then(() =>
-        c.sendAndClose({ type: 'matchFound', gameId: 'g', host: 'games.example.com', port: 7701, slot: 0, token, tokenExpiresAt: 1 }),
-      );
+      void c
+        .waitFor('hello')
+        .then(() =>
+          c.sendAndClose({
+            type: 'matchFound',
+            gameId: 'g',
+            host: 'games.example.com',
+            port: 7701,
+            slot: 0,
+            token,
+            tokenExpiresAt: 1,
+          }),
+        );
     });
     const match = await findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' });
     expect(match.host).toBe('games.example.com');
@@ -56,7 +88,9 @@ describe('findMatch against a fake orchestrator', () => {
   });
 
   it('maps a SERVER_FULL error frame (sent at accept, before hello) to E_SERVER_FULL with the wire code', async () => {
-    fake = await FakeOrchestrator.start((c) => c.sendAndClose({ type: 'error', code: WireErrorCode.SERVER_FULL, message: 'full' }));
+    fake = await FakeOrchestrator.start((c) =>
+      c.sendAndClose({ type: 'error', code: WireErrorCode.SERVER_FULL, message: 'full' }),
+    );
     const error = await rejection(findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' }));
     expect(error.code).toBe('E_SERVER_FULL');
     expect(error.wireCode).toBe(7);
@@ -67,7 +101,8 @@ describe('findMatch against a fake orchestrator', () => {
   it('maps SHUTTING_DOWN while queued to E_SHUTTING_DOWN, other codes to E_REFUSED', async () => {
     fake = await FakeOrchestrator.start((c) => {
       void c.waitFor('hello').then((hello) => {
-        if (hello.name === 'bob') return c.sendAndClose({ type: 'error', code: WireErrorCode.BAD_NAME, message: 'reserved' });
+        if (hello.name === 'bob')
+          return c.sendAndClose({ type: 'error', code: WireErrorCode.BAD_NAME, message: 'reserved' });
         c.send({ type: 'queued', position: 1 });
         setTimeout(() => c.sendAndClose({ type: 'error', code: WireErrorCode.SHUTTING_DOWN, message: '' }), 20);
       });
@@ -94,9 +129,17 @@ describe('findMatch against a fake orchestrator', () => {
   });
 
   it('cancels while queued: sends cancel, closes the connection, rejects with E_ABORTED', async () => {
-    fake = await FakeOrchestrator.start((c) => void c.waitFor('hello').then(() => c.send({ type: 'queued', position: 1 })));
+    fake = await FakeOrchestrator.start(
+      (c) => void c.waitFor('hello').then(() => c.send({ type: 'queued', position: 1 })),
+    );
     const controller = new AbortController();
-    const promise = findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada', signal: controller.signal, onQueued: () => controller.abort('bored') });
+    const promise = findMatch({
+      host: '127.0.0.1',
+      port: fake.port,
+      name: 'ada',
+      signal: controller.signal,
+      onQueued: () => controller.abort('bored'),
+    });
     const error = await rejection(promise);
     expect(error.code).toBe('E_ABORTED');
     expect(error.cause).toBe('bored');
@@ -106,17 +149,32 @@ describe('findMatch against a fake orchestrator', () => {
   });
 
   it('rejects at once with E_ABORTED for an already aborted signal, and E_INVALID_ARGUMENT before connecting', async () => {
-    expect((await rejection(findMatch({ host: '127.0.0.1', port: 1, name: 'ada', signal: AbortSignal.abort() }))).code).toBe('E_ABORTED');
-    await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'a\u0000b' })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
-    await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'x'.repeat(33) })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
-    await expect(findMatch({ host: '127.0.0.1', port: 70000, name: 'ada' })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    expect(
+      (await rejection(findMatch({ host: '127.0.0.1', port: 1, name: 'ada', signal: AbortSignal.abort() }))).code,
+    ).toBe('E_ABORTED');
+    await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'a\u0000b' })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
+    await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'x'.repeat(33) })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
+    await expect(findMatch({ host: '127.0.0.1', port: 70000, name: 'ada' })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
     await expect(findMatch({ host: '', port: 1, name: 'ada' })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
   });
 
   it('pings while queued and answers the server pings', async () => {
     fake = await FakeOrchestrator.start((c) => void c.waitFor('hello').then(() => c.send({ type: 'ping', nonce: 77 })));
     const controller = new AbortController();
-    const promise = findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada', pingIntervalMs: 20, silenceTimeoutMs: 60_000, signal: controller.signal });
+    const promise = findMatch({
+      host: '127.0.0.1',
+      port: fake.port,
+      name: 'ada',
+      pingIntervalMs: 20,
+      silenceTimeoutMs: 60_000,
+      signal: controller.signal,
+    });
     const c = await fake.connection();
     expect(await c.waitFor('pong')).toEqual({ type: 'pong', nonce: 77 });
     await c.waitFor('ping');
@@ -126,11 +184,15 @@ describe('findMatch against a fake orchestrator', () => {
 
   it('fails with E_CONNECTION_CLOSED when the server closes without a match, or goes silent', async () => {
     fake = await FakeOrchestrator.start((c) => void c.waitFor('hello').then(() => c.socket.end()));
-    expect((await rejection(findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' }))).code).toBe('E_CONNECTION_CLOSED');
+    expect((await rejection(findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' }))).code).toBe(
+      'E_CONNECTION_CLOSED',
+    );
     await fake.close();
     // A server that reads but never answers anything, not even pings.
     fake = await FakeOrchestrator.start();
-    const silent = await rejection(findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada', pingIntervalMs: 20, silenceTimeoutMs: 100 }));
+    const silent = await rejection(
+      findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada', pingIntervalMs: 20, silenceTimeoutMs: 100 }),
+    );
     expect(silent.code).toBe('E_CONNECTION_CLOSED');
     expect(silent.message).toContain('silent');
   });

@@ -1,7 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { DenyReason, DisconnectReason, GameOverReason } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
-import { ClientError, connect, type GameSession, type ReliableEvent, type SessionEnd, type Snapshot } from '../src/index.js';
+import {
+  ClientError,
+  connect,
+  type GameSession,
+  type ReliableEvent,
+  type SessionEnd,
+  type Snapshot,
+} from '../src/index.js';
 import { closedAfterEach } from './helpers/closed-after-each.js';
 import type { FakeChild } from './helpers/fake-child.js';
 import { waitUntil } from './helpers/wait.js';
@@ -132,7 +139,9 @@ describe('connect and play against a fake child', () => {
     await child.close();
     const error = await failure(session.waitForGameOver());
     expect(error.code).toBe('E_SERVER_TIMEOUT');
-    expect(error.message).toMatch(/nothing heard from the game server at 127\.0\.0\.1:\d+ for \d+ ms: it is gone or unreachable/);
+    expect(error.message).toMatch(
+      /nothing heard from the game server at 127\.0\.0\.1:\d+ for \d+ ms: it is gone or unreachable/,
+    );
     // Its port is closed: the pings since were answered with ICMP "port unreachable", and the message says so.
     expect(error.message).toMatch(/\(\d+ packets? refused: no game server listens on that port any more\)/);
     expect(ends).toHaveLength(1);
@@ -169,7 +178,11 @@ describe('connect and play against a fake child', () => {
     await waitUntil(() => session.state === 'ended', 'the session to end');
     await child.close();
     const over = await session.waitForGameOver();
-    expect(over).toEqual({ reason: GameOverReason.SERVER_SHUTDOWN, reasonName: 'SERVER_SHUTDOWN', data: Uint8Array.of(7) });
+    expect(over).toEqual({
+      reason: GameOverReason.SERVER_SHUTDOWN,
+      reasonName: 'SERVER_SHUTDOWN',
+      data: Uint8Array.of(7),
+    });
     expect(session.ended?.kind).toBe('gameOver');
   });
 

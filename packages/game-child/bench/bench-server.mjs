@@ -19,7 +19,12 @@ let server;
 process.on('message', async (msg) => {
   switch (msg.type) {
     case 'start':
-      server = await lib.startGame({ assignment: msg.assignment, tickRateHz: msg.tickRateHz, joinTimeoutMs: 60_000, disconnectTimeoutMs: 30_000 });
+      server = await lib.startGame({
+        assignment: msg.assignment,
+        tickRateHz: msg.tickRateHz,
+        joinTimeoutMs: 60_000,
+        disconnectTimeoutMs: 30_000,
+      });
       process.send({ type: 'started', port: server.port });
       break;
     case 'reset':

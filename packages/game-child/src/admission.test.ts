@@ -19,7 +19,8 @@ function setup() {
     guard: new TokenReplayGuard(),
     ended: false,
   };
-  const token = (slot: number, expiresAt = NOW + 10_000, gameId = 'g1') => signConnectToken({ gameId, slot, expiresAt }, secret);
+  const token = (slot: number, expiresAt = NOW + 10_000, gameId = 'g1') =>
+    signConnectToken({ gameId, slot, expiresAt }, secret);
   /** Applies an admission the way the server does. */
   const admit = (t: Uint8Array, key: string, now = NOW) => {
     const d = decideAdmission(t, key, now, ctx);

@@ -55,14 +55,21 @@ function denyFor(error: unknown): AdmissionDecision {
  * yet verified) nothing is claimed at all: 'admit' then only says a challenge may be sent, and the decision is
  * made again, claiming, when the sender echoes it. Never throws.
  */
-export function decideAdmission(token: Uint8Array, key: string, nowEpochMs: number, ctx: AdmissionContext, claim = true): AdmissionDecision {
+export function decideAdmission(
+  token: Uint8Array,
+  key: string,
+  nowEpochMs: number,
+  ctx: AdmissionContext,
+  claim = true,
+): AdmissionDecision {
   let claims;
   try {
     claims = verifyConnectToken(token, ctx.secret, { now: nowEpochMs, gameId: ctx.gameId });
   } catch (error) {
     return denyFor(error);
   }
-  if (nowEpochMs > ctx.tokenExpiresAt) return { kind: 'deny', reason: DenyReason.TOKEN_EXPIRED, drop: DropReason.TOKEN_EXPIRED };
+  if (nowEpochMs > ctx.tokenExpiresAt)
+    return { kind: 'deny', reason: DenyReason.TOKEN_EXPIRED, drop: DropReason.TOKEN_EXPIRED };
   const session = ctx.sessions.get(claims.slot);
   if (session === undefined) return { kind: 'deny', reason: DenyReason.GAME_FULL, drop: DropReason.UNKNOWN_SLOT };
   if (ctx.ended) return { kind: 'deny', reason: DenyReason.GAME_OVER, drop: DropReason.GAME_OVER };

@@ -72,11 +72,24 @@ describe('ArenaGame setup and connection', () => {
     const welcome = sent.find((e) => e.event.type === ArenaEventType.WELCOME);
     expect(welcome?.to).toBe(7);
     expect(welcome?.event).toMatchObject({ yourSlot: 7, width: 8, height: 4 });
-    if (welcome?.event.type === ArenaEventType.WELCOME) expect(welcome.event.walls.filter(Boolean)).toHaveLength(8 * 4 - 12);
+    if (welcome?.event.type === ArenaEventType.WELCOME)
+      expect(welcome.event.walls.filter(Boolean)).toHaveLength(8 * 4 - 12);
     expect(sent.filter((e) => e.event.type === ArenaEventType.ROSTER).map((e) => [e.to, e.event])).toEqual([
-      [7, { type: ArenaEventType.ROSTER, players: [{ slot: 3, name: 'ann' }, { slot: 7, name: 'bob' }] }],
+      [
+        7,
+        {
+          type: ArenaEventType.ROSTER,
+          players: [
+            { slot: 3, name: 'ann' },
+            { slot: 7, name: 'bob' },
+          ],
+        },
+      ],
     ]);
-    expect(sent.at(-1)).toEqual({ to: undefined, event: { type: ArenaEventType.PLAYER_STATUS, slot: 7, connected: true } });
+    expect(sent.at(-1)).toEqual({
+      to: undefined,
+      event: { type: ArenaEventType.PLAYER_STATUS, slot: 7, connected: true },
+    });
     expect(playerOf(game, 7).connected).toBe(true);
     game.playerDisconnected(7);
     expect(sent.at(-1)?.event).toEqual({ type: ArenaEventType.PLAYER_STATUS, slot: 7, connected: false });
@@ -203,7 +216,10 @@ describe('ArenaGame rules', () => {
 
   it('steals a point when the victim has one', () => {
     const map = ['########', '#P.gP..#', '########'];
-    const { game, sent } = setupGame({ map, moveIntervalMs: 100, dashLength: 4, itemCount: 1, seed: 3, starChance: 0 }, seats(2));
+    const { game, sent } = setupGame(
+      { map, moveIntervalMs: 100, dashLength: 4, itemCount: 1, seed: 3, starChance: 0 },
+      seats(2),
+    );
     game.playerConnected(0, false);
     game.playerConnected(1, false);
     game.start();
@@ -216,7 +232,10 @@ describe('ArenaGame rules', () => {
     game.tick(10);
     // The respawned gem may lie on the dash path: count what the attacker picked up on the way.
     const picked = sent.filter((e) => e.event.type === ArenaEventType.ITEM_COLLECTED && e.event.slot === 0).length;
-    expect(sent.find((e) => e.event.type === ArenaEventType.BUMP)?.event).toMatchObject({ attackerScore: picked + 1, victimScore: 0 });
+    expect(sent.find((e) => e.event.type === ArenaEventType.BUMP)?.event).toMatchObject({
+      attackerScore: picked + 1,
+      victimScore: 0,
+    });
     expect(playerOf(game, 0).score).toBe(picked + 1);
     expect(playerOf(game, 1).score).toBe(0);
   });
@@ -228,12 +247,21 @@ describe('ArenaGame rules', () => {
     game.input(0, input(ArenaDirection.RIGHT));
     for (let i = 0; i < 3 && game.result() === undefined; i++) game.tick(100);
     const result = game.result();
-    expect(result).toMatchObject({ reason: 'scoreReached', standings: [{ slot: 0, score: 1 }, { slot: 1, score: 0 }] });
+    expect(result).toMatchObject({
+      reason: 'scoreReached',
+      standings: [
+        { slot: 0, score: 1 },
+        { slot: 1, score: 0 },
+      ],
+    });
     expect(game.phase).toBe(ArenaPhase.OVER);
     expect(decodeArenaEvent(result!.data!)).toEqual({
       type: ArenaEventType.GAME_OVER,
       reason: ArenaEndReason.SCORE_REACHED,
-      standings: [{ slot: 0, score: 1, connected: true }, { slot: 1, score: 0, connected: false }],
+      standings: [
+        { slot: 0, score: 1, connected: true },
+        { slot: 1, score: 0, connected: false },
+      ],
     });
     const frozen = snap(game);
     game.tick(100);
@@ -246,7 +274,9 @@ describe('ArenaGame rules', () => {
     const { game, sent } = setupGame({ seed: 1 }, seats(40));
     game.playerConnected(39, false);
     const rosters = sent.filter((e) => e.event.type === ArenaEventType.ROSTER);
-    expect(rosters.map((e) => (e.event.type === ArenaEventType.ROSTER ? e.event.players.length : 0))).toEqual([15, 15, 10]);
+    expect(rosters.map((e) => (e.event.type === ArenaEventType.ROSTER ? e.event.players.length : 0))).toEqual([
+      15, 15, 10,
+    ]);
     expect(rosters.every((e) => e.to === 39)).toBe(true);
   });
 
@@ -266,11 +296,17 @@ describe('ArenaGame rules', () => {
     game.start();
     const r = game.stop('allLeft');
     expect(r.reason).toBe('allLeft');
-    expect(decodeArenaEvent(r.data!)).toMatchObject({ type: ArenaEventType.GAME_OVER, reason: ArenaEndReason.ALL_LEFT });
+    expect(decodeArenaEvent(r.data!)).toMatchObject({
+      type: ArenaEventType.GAME_OVER,
+      reason: ArenaEndReason.ALL_LEFT,
+    });
     const other = setupGame({ map: corridor }, seats(2));
     const r2 = other.game.stop('parentGone');
     expect(r2.reason).toBe('parentGone');
-    expect(decodeArenaEvent(r2.data!)).toMatchObject({ type: ArenaEventType.GAME_OVER, reason: ArenaEndReason.STOPPED });
+    expect(decodeArenaEvent(r2.data!)).toMatchObject({
+      type: ArenaEventType.GAME_OVER,
+      reason: ArenaEndReason.STOPPED,
+    });
   });
 });
 
@@ -394,39 +430,51 @@ describe('ArenaGame invariants', () => {
       connect: fc.integer({ min: 0, max: 20 }),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 2, max: 6 }), fc.array(step, { maxLength: 150 }), (seed, n, steps) => {
-        const sent: ArenaEvent[] = [];
-        const game = createArenaGame({ seed, width: 12, height: 8, moveIntervalMs: 40, dashCooldownMs: 100, scoreToWin: 500 });
-        let welcomeWalls: readonly boolean[] = [];
-        game.setup(seats(n), {
-          sendReliable: (payload) => {
-            const e = decodeArenaEvent(payload);
-            if (e.type === ArenaEventType.WELCOME) welcomeWalls = e.walls;
-            sent.push(e);
-          },
-          logger: silentLogger,
-        });
-        for (let s = 0; s < n; s++) game.playerConnected(s, false);
-        game.start();
-        const counters = new Array<number>(n).fill(0);
-        for (const st of steps) {
-          const slot = st.slot % n;
-          if (st.connect === 0) game.playerDisconnected(slot);
-          else if (st.connect === 1) game.playerConnected(slot, true);
-          counters[slot] = (counters[slot]! + st.dash) & 0xff;
-          game.input(slot, input(st.direction, counters[slot]));
-          game.tick(33);
-          const s = snap(game);
-          const cells = new Set(s.players.map((p) => p.y * 12 + p.x));
-          expect(cells.size).toBe(n);
-          for (const c of cells) expect(welcomeWalls[c]).toBe(false);
-          expect(s.items).toHaveLength(game.options.itemCount);
-          for (const it of s.items) {
-            expect(welcomeWalls[it.y * 12 + it.x]).toBe(false);
-            expect(cells.has(it.y * 12 + it.x)).toBe(false);
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(step, { maxLength: 150 }),
+        (seed, n, steps) => {
+          const sent: ArenaEvent[] = [];
+          const game = createArenaGame({
+            seed,
+            width: 12,
+            height: 8,
+            moveIntervalMs: 40,
+            dashCooldownMs: 100,
+            scoreToWin: 500,
+          });
+          let welcomeWalls: readonly boolean[] = [];
+          game.setup(seats(n), {
+            sendReliable: (payload) => {
+              const e = decodeArenaEvent(payload);
+              if (e.type === ArenaEventType.WELCOME) welcomeWalls = e.walls;
+              sent.push(e);
+            },
+            logger: silentLogger,
+          });
+          for (let s = 0; s < n; s++) game.playerConnected(s, false);
+          game.start();
+          const counters = new Array<number>(n).fill(0);
+          for (const st of steps) {
+            const slot = st.slot % n;
+            if (st.connect === 0) game.playerDisconnected(slot);
+            else if (st.connect === 1) game.playerConnected(slot, true);
+            counters[slot] = (counters[slot]! + st.dash) & 0xff;
+            game.input(slot, input(st.direction, counters[slot]));
+            game.tick(33);
+            const s = snap(game);
+            const cells = new Set(s.players.map((p) => p.y * 12 + p.x));
+            expect(cells.size).toBe(n);
+            for (const c of cells) expect(welcomeWalls[c]).toBe(false);
+            expect(s.items).toHaveLength(game.options.itemCount);
+            for (const it of s.items) {
+              expect(welcomeWalls[it.y * 12 + it.x]).toBe(false);
+              expect(cells.has(it.y * 12 + it.x)).toBe(false);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -15,7 +15,14 @@ import { resolveArenaOptions, type ArenaOptions, type ResolvedArenaOptions } fro
 import { advancePlayer, type ArenaPlayer, type ArenaRules } from './arena-moves.js';
 import { ArenaSnapshotEncoder } from './arena-snapshot.js';
 import { GameChildError } from './errors.js';
-import { GameStopCause, type Game, type GameContext, type GamePlayer, type GameResult, type GameStanding } from './game.js';
+import {
+  GameStopCause,
+  type Game,
+  type GameContext,
+  type GamePlayer,
+  type GameResult,
+  type GameStanding,
+} from './game.js';
 import { SeededRandom } from './random.js';
 
 /** Sums of fractional steps (1000/30 ms) drift by ulps; compare times with this slack. */
@@ -56,7 +63,8 @@ export class ArenaGame implements Game {
 
   /** The resolved rules (defaults filled in); throws GameChildError 'E_INVALID_ARGUMENT' before `setup`. */
   get options(): ResolvedArenaOptions {
-    if (this.#options === undefined) throw new GameChildError('E_INVALID_ARGUMENT', 'arena options are resolved in setup()');
+    if (this.#options === undefined)
+      throw new GameChildError('E_INVALID_ARGUMENT', 'arena options are resolved in setup()');
     return this.#options;
   }
 
@@ -104,7 +112,8 @@ export class ArenaGame implements Game {
       this.#bySlot.set(p.slot, p);
     });
     for (const it of o.map?.items ?? []) {
-      if (board.items.length < o.itemCount && board.isFree(it.cell)) board.addItem(it.cell, it.star ? ArenaItemKind.STAR : ArenaItemKind.GEM);
+      if (board.items.length < o.itemCount && board.isFree(it.cell))
+        board.addItem(it.cell, it.star ? ArenaItemKind.STAR : ArenaItemKind.GEM);
     }
     while (board.items.length < o.itemCount) board.spawnItem();
     this.#encoder = new ArenaSnapshotEncoder(this.#players, o.width);
@@ -162,7 +171,11 @@ export class ArenaGame implements Game {
     }
     p.direction = input.direction;
     if (input.direction !== ArenaDirection.NONE) p.facing = input.direction;
-    if (p.lastDashCounter !== undefined && p.lastDashCounter !== input.dashCounter && this.#phase === ArenaPhase.PLAYING) {
+    if (
+      p.lastDashCounter !== undefined &&
+      p.lastDashCounter !== input.dashCounter &&
+      this.#phase === ArenaPhase.PLAYING
+    ) {
       p.pendingDash = true;
     }
     p.lastDashCounter = input.dashCounter;

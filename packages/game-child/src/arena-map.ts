@@ -64,7 +64,12 @@ function keepLargestRegion(walls: Uint8Array, width: number, height: number): nu
       size++;
       const x = c % width;
       const y = (c - x) / width;
-      const neighbours = [x > 0 ? c - 1 : -1, x < width - 1 ? c + 1 : -1, y > 0 ? c - width : -1, y < height - 1 ? c + width : -1];
+      const neighbours = [
+        x > 0 ? c - 1 : -1,
+        x < width - 1 ? c + 1 : -1,
+        y > 0 ? c - width : -1,
+        y < height - 1 ? c + width : -1,
+      ];
       for (const n of neighbours) {
         if (n >= 0 && walls[n] === 0 && region[n] === -1) {
           region[n] = id;

@@ -5,7 +5,15 @@ import { GameChildError } from './errors.js';
 describe('resolveArenaOptions', () => {
   it('fills defaults and grows the grid with the player count within the cell limit', () => {
     const two = resolveArenaOptions({ seed: 1 }, 2);
-    expect(two).toMatchObject({ scoreToWin: 20, timeLimitMs: 120_000, moveIntervalMs: 150, width: 40, height: 20, itemCount: 3, seed: 1 });
+    expect(two).toMatchObject({
+      scoreToWin: 20,
+      timeLimitMs: 120_000,
+      moveIntervalMs: 150,
+      width: 40,
+      height: 20,
+      itemCount: 3,
+      seed: 1,
+    });
     for (const n of [1, 8, 33, 64, 128, 200, 254]) {
       const o = resolveArenaOptions({}, n);
       expect(o.width * o.height).toBeLessThanOrEqual(6400);
@@ -38,7 +46,9 @@ describe('resolveArenaOptions', () => {
       } catch (e) {
         expect(e).toBeInstanceOf(GameChildError);
         expect((e as GameChildError).code).toBe('E_INVALID_ARGUMENT');
-        expect((e as Error).message).toMatch(key === 'width' && 'height' in o ? /height|grid/ : new RegExp(`${key}|grid`));
+        expect((e as Error).message).toMatch(
+          key === 'width' && 'height' in o ? /height|grid/ : new RegExp(`${key}|grid`),
+        );
       }
     }
   });
@@ -47,6 +57,9 @@ describe('resolveArenaOptions', () => {
     const o = resolveArenaOptions({ map: ['#####', '#P.g#', '#*.P#', '#####'] }, 2);
     expect(o).toMatchObject({ width: 5, height: 4, itemCount: 2 });
     expect(o.map?.spawns).toEqual([6, 13]);
-    expect(o.map?.items).toEqual([{ cell: 8, star: false }, { cell: 11, star: true }]);
+    expect(o.map?.items).toEqual([
+      { cell: 8, star: false },
+      { cell: 11, star: true },
+    ]);
   });
 });

@@ -37,7 +37,9 @@ export interface ArenaOptions {
 }
 
 /** Arena options with every default filled in. */
-export type ResolvedArenaOptions = { readonly [K in Exclude<keyof ArenaOptions, 'map'>]-?: NonNullable<ArenaOptions[K]> } & {
+export type ResolvedArenaOptions = {
+  readonly [K in Exclude<keyof ArenaOptions, 'map'>]-?: NonNullable<ArenaOptions[K]>;
+} & {
   readonly map: ParsedArenaMap | undefined;
 };
 
@@ -61,7 +63,8 @@ function parseMap(raw: unknown): ParsedArenaMap | undefined {
   if (!Array.isArray(raw) || raw.length < 3 || raw.length > 64) bad('must be 3..64 rows');
   const rows = raw as unknown[];
   const width = typeof rows[0] === 'string' ? rows[0].length : 0;
-  if (width < 3 || width > 100 || width * rows.length > ARENA_MAX_CELLS) bad('rows must be 3..100 characters, 6,400 cells at most');
+  if (width < 3 || width > 100 || width * rows.length > ARENA_MAX_CELLS)
+    bad('rows must be 3..100 characters, 6,400 cells at most');
   const walls = new Uint8Array(width * rows.length);
   const spawns: number[] = [];
   const items: { cell: number; star: boolean }[] = [];
@@ -92,11 +95,21 @@ function parseMap(raw: unknown): ParsedArenaMap | undefined {
   return { width, height: rows.length, walls, spawns, items };
 }
 
-function num(options: Readonly<Record<string, unknown>>, key: string, min: number, max: number, fallback: number, integer = true): number {
+function num(
+  options: Readonly<Record<string, unknown>>,
+  key: string,
+  min: number,
+  max: number,
+  fallback: number,
+  integer = true,
+): number {
   const v = options[key];
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-    throw new GameChildError('E_INVALID_ARGUMENT', `arena option ${key} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${String(v)}`);
+    throw new GameChildError(
+      'E_INVALID_ARGUMENT',
+      `arena option ${key} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${String(v)}`,
+    );
   }
   return v;
 }
@@ -106,13 +119,17 @@ function num(options: Readonly<Record<string, unknown>>, key: string, min: numbe
  * and fills in defaults for `playerCount` players. Throws GameChildError 'E_INVALID_ARGUMENT' naming the first
  * bad field, or when the grid is larger than 6,400 cells or too small for the players and items.
  */
-export function resolveArenaOptions(options: ArenaOptions | Readonly<Record<string, unknown>>, playerCount: number): ResolvedArenaOptions {
+export function resolveArenaOptions(
+  options: ArenaOptions | Readonly<Record<string, unknown>>,
+  playerCount: number,
+): ResolvedArenaOptions {
   const o = options as Readonly<Record<string, unknown>>;
   const map = parseMap(o['map']);
   if (map !== undefined) {
     const itemCount = num(o, 'itemCount', 1, 64, map.items.length > 0 ? Math.min(64, map.items.length) : 3);
     const floor = map.walls.reduce((n, w) => n + (w === 0 ? 1 : 0), 0);
-    if (floor < playerCount + itemCount + 1) throw new GameChildError('E_INVALID_ARGUMENT', 'arena option map: too few floor cells');
+    if (floor < playerCount + itemCount + 1)
+      throw new GameChildError('E_INVALID_ARGUMENT', 'arena option map: too few floor cells');
     return { ...common(o), width: map.width, height: map.height, itemCount, wallDensity: 0, map };
   }
   const autoArea = Math.max(800, playerCount * 24);
@@ -127,12 +144,17 @@ export function resolveArenaOptions(options: ArenaOptions | Readonly<Record<stri
   const wallDensity = num(o, 'wallDensity', 0, 0.3, 0.06, false);
   const interior = (width - 2) * (height - 2);
   if (interior * (1 - wallDensity) < (playerCount + itemCount) * 2) {
-    throw new GameChildError('E_INVALID_ARGUMENT', `arena grid ${width}x${height} is too small for ${playerCount} players and ${itemCount} items`);
+    throw new GameChildError(
+      'E_INVALID_ARGUMENT',
+      `arena grid ${width}x${height} is too small for ${playerCount} players and ${itemCount} items`,
+    );
   }
   return { ...common(o), width, height, itemCount, wallDensity, map: undefined };
 }
 
-function common(o: Readonly<Record<string, unknown>>): Omit<ResolvedArenaOptions, 'width' | 'height' | 'itemCount' | 'wallDensity' | 'map'> {
+function common(
+  o: Readonly<Record<string, unknown>>,
+): Omit<ResolvedArenaOptions, 'width' | 'height' | 'itemCount' | 'wallDensity' | 'map'> {
   return {
     scoreToWin: num(o, 'scoreToWin', 1, 0xffff, 20),
     timeLimitMs: num(o, 'timeLimitMs', 1000, 3_600_000, 120_000),

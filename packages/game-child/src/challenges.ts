@@ -24,7 +24,12 @@ export type ChallengeCheck =
 
 /** True when `a` and `b` are both cookies with the same bytes (constant time in the contents). @internal */
 export function sameCookie(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && a.length === CHALLENGE_COOKIE_BYTES && b.length === CHALLENGE_COOKIE_BYTES && nodeCrypto().timingSafeEqual(a, b);
+  return (
+    a !== undefined &&
+    a.length === CHALLENGE_COOKIE_BYTES &&
+    b.length === CHALLENGE_COOKIE_BYTES &&
+    nodeCrypto().timingSafeEqual(a, b)
+  );
 }
 
 /**
@@ -54,7 +59,12 @@ export class ChallengeTable {
     if (current !== undefined && current.key === key) return current.cookie;
     this.clearSlot(slot);
     this.clearKey(key);
-    const pending: PendingChallenge = { slot, key, cookie: new Uint8Array(nodeCrypto().randomBytes(CHALLENGE_COOKIE_BYTES)), token: token.slice() };
+    const pending: PendingChallenge = {
+      slot,
+      key,
+      cookie: new Uint8Array(nodeCrypto().randomBytes(CHALLENGE_COOKIE_BYTES)),
+      token: token.slice(),
+    };
     this.#bySlot.set(slot, pending);
     this.#byKey.set(key, pending);
     return pending.cookie;

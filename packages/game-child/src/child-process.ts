@@ -121,18 +121,28 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
         assignment,
         game,
         logger,
-        ...(s.joinTimeoutMs === undefined && optionNumber(assignment, 'joinTimeoutMs') !== undefined ? { joinTimeoutMs: optionNumber(assignment, 'joinTimeoutMs') } : {}),
+        ...(s.joinTimeoutMs === undefined && optionNumber(assignment, 'joinTimeoutMs') !== undefined
+          ? { joinTimeoutMs: optionNumber(assignment, 'joinTimeoutMs') }
+          : {}),
         ...(s.disconnectTimeoutMs === undefined && optionNumber(assignment, 'disconnectTimeoutMs') !== undefined
           ? { disconnectTimeoutMs: optionNumber(assignment, 'disconnectTimeoutMs') }
           : {}),
-        ...(s.lingerMs === undefined && optionNumber(assignment, 'lingerMs') !== undefined ? { lingerMs: optionNumber(assignment, 'lingerMs') } : {}),
+        ...(s.lingerMs === undefined && optionNumber(assignment, 'lingerMs') !== undefined
+          ? { lingerMs: optionNumber(assignment, 'lingerMs') }
+          : {}),
       });
     } catch (error) {
       if (error instanceof GameChildError && error.code === 'E_BIND_FAILED') {
         const cause = error.cause as NodeJS.ErrnoException | undefined;
         const errorCode = (cause?.code ?? 'UNKNOWN').slice(0, 64);
         send(
-          { type: 'bindFailed', gameId: assignment.gameId, port: assignment.port, errorCode, message: error.message.slice(0, 1024) },
+          {
+            type: 'bindFailed',
+            gameId: assignment.gameId,
+            port: assignment.port,
+            errorCode,
+            message: error.message.slice(0, 1024),
+          },
           () => exit(GameExitCode.BIND_FAILED),
         );
         return;
@@ -157,7 +167,15 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       (end) =>
         new Promise<void>((resolve) => {
           reportDrops();
-          send({ type: 'gameOver', gameId: assignment.gameId, reason: (end.result?.reason || end.reason).slice(0, 64), results: end.results }, resolve);
+          send(
+            {
+              type: 'gameOver',
+              gameId: assignment.gameId,
+              reason: (end.result?.reason || end.reason).slice(0, 64),
+              results: end.results,
+            },
+            resolve,
+          );
         }),
     );
     void Promise.all([running.closed, reported]).then(([end]) => {
@@ -217,7 +235,9 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   const warmedUp =
     options.prewarm === false || host.send === undefined
       ? undefined
-      : new Promise<void>((resolve) => setImmediate(resolve)).then(() => (state === 'idle' ? prewarmChild() : undefined));
+      : new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+          state === 'idle' ? prewarmChild() : undefined,
+        );
   host.on('message', onMessage);
   host.on('disconnect', onDisconnect);
   if (host.send === undefined) {

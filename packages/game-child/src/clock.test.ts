@@ -14,7 +14,12 @@ describe('ManualClock', () => {
     const late = clock.setTimeout(() => seen.push(['never', clock.now()]), 50);
     clock.clearTimeout(late);
     clock.advance(30);
-    expect(seen).toEqual([['a', 10], ['a2', 10], ['c', 15], ['b', 20]]);
+    expect(seen).toEqual([
+      ['a', 10],
+      ['a2', 10],
+      ['c', 15],
+      ['b', 20],
+    ]);
     expect(clock.now()).toBe(30);
     expect(clock.epochNow()).toBe(1_000_030);
     expect(clock.pendingTimers).toBe(0);

@@ -13,9 +13,11 @@ const srcDir = new URL('.', import.meta.url);
 const here = (name: string): URL => new URL(name, srcDir);
 
 /** Value imports of node:crypto that run when a module loads (static import, export-from, require). */
-const EAGER_CRYPTO = /^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+['"](?:node:)?crypto['"]|\brequire\(\s*['"](?:node:)?crypto['"]\s*\)/m;
+const EAGER_CRYPTO =
+  /^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+['"](?:node:)?crypto['"]|\brequire\(\s*['"](?:node:)?crypto['"]\s*\)/m;
 
-const cryptoRequests = (spy: { mock: { calls: unknown[][] } }): number => spy.mock.calls.filter(([id]) => id === 'node:crypto').length;
+const cryptoRequests = (spy: { mock: { calls: unknown[][] } }): number =>
+  spy.mock.calls.filter(([id]) => id === 'node:crypto').length;
 
 function host() {
   const sent: { type?: string }[] = [];
@@ -30,14 +32,19 @@ function host() {
       if (waiting !== undefined && (message as { type?: string }).type === waiting.type) waiting.resolve();
       return true;
     },
-    on: (event: 'message' | 'disconnect', listener: (m: unknown) => void) => (event === 'message' ? onMessage.push(listener) : onDisconnect.push(listener as () => void)),
+    on: (event: 'message' | 'disconnect', listener: (m: unknown) => void) =>
+      event === 'message' ? onMessage.push(listener) : onDisconnect.push(listener as () => void),
     exit: () => undefined,
   };
   const next = (type: string): Promise<void> =>
     sent.some((m) => m.type === type) ? Promise.resolve() : new Promise((resolve) => (waiting = { type, resolve }));
-  return { h, next, deliver: (m: unknown) => onMessage.forEach((l) => l(m)), disconnect: () => onDisconnect.forEach((l) => l()) };
+  return {
+    h,
+    next,
+    deliver: (m: unknown) => onMessage.forEach((l) => l(m)),
+    disconnect: () => onDisconnect.forEach((l) => l()),
+  };
 }
-
 
 afterEach(() => {
   vi.restoreAllMocks();

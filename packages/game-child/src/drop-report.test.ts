@@ -24,7 +24,11 @@ describe('DropReport', () => {
     expect(Object.keys(first.dropped)).toHaveLength(IPC_MAX_STATS_REASONS);
     expect(first.dropped['r0']).toBe(IPC_MAX_STATS_COUNT);
     expect(parseChildToParentMessage(first)).toEqual(first);
-    expect(report.next()!.dropped).toEqual({ r0: 5, [`r${IPC_MAX_STATS_REASONS}`]: 1, [`r${IPC_MAX_STATS_REASONS + 1}`]: 1 });
+    expect(report.next()!.dropped).toEqual({
+      r0: 5,
+      [`r${IPC_MAX_STATS_REASONS}`]: 1,
+      [`r${IPC_MAX_STATS_REASONS + 1}`]: 1,
+    });
     expect(report.next()).toBeUndefined();
   });
 

@@ -122,7 +122,10 @@ export function concludeGame(
       failure = e;
     }
   }
-  if (result?.data !== undefined && !(result.data instanceof Uint8Array && result.data.length <= packetDataCapacity('gameOver'))) {
+  if (
+    result?.data !== undefined &&
+    !(result.data instanceof Uint8Array && result.data.length <= packetDataCapacity('gameOver'))
+  ) {
     logger.warn('game result data dropped: not a Uint8Array that fits the gameOver packet', { gameId });
     result = { ...result, data: new Uint8Array(0) };
   }

@@ -93,7 +93,9 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   /** @internal */
   [kBegin](): void {
     this.#socket.on('message', this.#inbound.onMessage);
-    this.#socket.on('error', (error) => this.#logger.warn('game socket error', { gameId: this.gameId, error: String(error) }));
+    this.#socket.on('error', (error) =>
+      this.#logger.warn('game socket error', { gameId: this.gameId, error: String(error) }),
+    );
     this.#startedAt = this.#clock.now();
     this.#loop.start();
   }
@@ -195,7 +197,8 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     }
     if (!this.#running()) return; // the game crashed in a callback above
     const maxDuration = o.assignment.maxDurationMs;
-    if (maxDuration !== undefined && now - this.#startedAt >= maxDuration) return this.#finish('maxDuration', undefined, o.lingerMs);
+    if (maxDuration !== undefined && now - this.#startedAt >= maxDuration)
+      return this.#finish('maxDuration', undefined, o.lingerMs);
     const connected = countConnected(this.#sessions);
     if (this.#state === 'waiting') {
       if (connected === this.#sessions.size) this.#beginPlay();
@@ -283,7 +286,14 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   #finish(reason: GameEndReason, error: unknown, lingerMs: number, tellPlayers = true, gameResult?: GameResult): void {
     if (!this.#running()) return;
     this.#state = 'ending';
-    const end = concludeGame(reason, this.#game, this.#sessions, { error, result: gameResult }, this.#logger, this.gameId);
+    const end = concludeGame(
+      reason,
+      this.#game,
+      this.#sessions,
+      { error, result: gameResult },
+      this.#logger,
+      this.gameId,
+    );
     this.#end = end;
     this.#lingerUntil = this.#clock.now() + lingerMs;
     this.#logger.info('game over', { gameId: this.gameId, reason, exitCode: end.exitCode });

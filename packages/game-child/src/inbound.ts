@@ -1,5 +1,12 @@
 import type { RemoteInfo } from 'node:dgram';
-import { DisconnectReason, MAX_DATAGRAM_BYTES, TokenReplayGuard, encodePacket, tryDecodePacket, type UdpPacket } from '@proj/protocol';
+import {
+  DisconnectReason,
+  MAX_DATAGRAM_BYTES,
+  TokenReplayGuard,
+  encodePacket,
+  tryDecodePacket,
+  type UdpPacket,
+} from '@proj/protocol';
 import { decideAdmission, type AdmissionContext, type AdmissionDecision } from './admission.js';
 import { ChallengeTable, sameCookie } from './challenges.js';
 import type { Clock } from './clock.js';
@@ -86,13 +93,17 @@ export class Inbound {
       }
       const packet = decoded.value;
       if (packet.type === 'connectRequest') this.#onConnect(packet.token, packet.sequence, key, rinfo, msg.length);
-      else if (packet.type === 'challengeResponse') this.#onChallengeResponse(packet.cookie, packet.sequence, key, rinfo, now);
+      else if (packet.type === 'challengeResponse')
+        this.#onChallengeResponse(packet.cookie, packet.sequence, key, rinfo, now);
       else if (session?.connected !== true && this.#challenges.has(key)) stats.dropped.unverified++;
       else if (session === undefined) stats.dropped.unknownSender++;
       else this.#onPlayerPacket(session, packet, now, msg.length);
     } catch (error) {
       stats.dropped.internalError++;
-      this.#h.logger.error('datagram handling failed', { gameId: this.#h.options.assignment.gameId, error: String(error) });
+      this.#h.logger.error('datagram handling failed', {
+        gameId: this.#h.options.assignment.gameId,
+        error: String(error),
+      });
     }
   };
 
@@ -130,7 +141,8 @@ export class Inbound {
     if (check.kind !== 'passed') {
       const holder = this.#byAddress.get(key);
       // A resend after a lost `accepted`: the address already proved itself with this cookie.
-      if (check.kind === 'none' && holder?.connected === true && sameCookie(holder.cookie, cookie)) return this.#accept(holder, sequence);
+      if (check.kind === 'none' && holder?.connected === true && sameCookie(holder.cookie, cookie))
+        return this.#accept(holder, sequence);
       stats.dropped.challengeFailed++;
       return;
     }
@@ -157,13 +169,24 @@ export class Inbound {
     this.#h.admitted(s, reconnect);
   }
 
-  #deny(decision: Extract<AdmissionDecision, { kind: 'deny' }>, sequence: number, rinfo: RemoteInfo, size: number): void {
+  #deny(
+    decision: Extract<AdmissionDecision, { kind: 'deny' }>,
+    sequence: number,
+    rinfo: RemoteInfo,
+    size: number,
+  ): void {
     const { stats, outbound } = this.#h;
     stats.dropped[decision.drop]++;
     stats.denied++;
     // Never answer a stranger with more bytes than it sent (no amplification): denied is the header plus
     // one byte, as is the smallest connect request (a one-byte token).
-    const denied = encodePacket({ type: 'denied', sequence: 0, ack: sequence & 0xffff, ackBits: 0, reason: decision.reason });
+    const denied = encodePacket({
+      type: 'denied',
+      sequence: 0,
+      ack: sequence & 0xffff,
+      ackBits: 0,
+      reason: decision.reason,
+    });
     if (denied.length <= size) outbound.sendTo(rinfo.address, rinfo.port, denied);
   }
 
@@ -172,7 +195,13 @@ export class Inbound {
     const now = this.#h.clock.now();
     s.lastHeardAt = now;
     s.tracker.receive(sequence);
-    this.#h.outbound.send(s, { type: 'accepted', ...s.nextHeader(now), slot: s.slot, tickRate: this.#h.options.tickRateHz, data: new Uint8Array(0) });
+    this.#h.outbound.send(s, {
+      type: 'accepted',
+      ...s.nextHeader(now),
+      slot: s.slot,
+      tickRate: this.#h.options.tickRateHz,
+      data: new Uint8Array(0),
+    });
     this.#h.stats.accepted++;
   }
 
@@ -183,7 +212,13 @@ export class Inbound {
       // The slot timed out or left; tell the client (at most every 500 ms, never more bytes than it sent).
       stats.dropped.unexpected++;
       if (running && now - s.lastNoticeAt >= NOTICE_INTERVAL_MS) {
-        const notice = encodePacket({ type: 'disconnect', sequence: 0, ack: packet.sequence, ackBits: 0, reason: DisconnectReason.TIMEOUT });
+        const notice = encodePacket({
+          type: 'disconnect',
+          sequence: 0,
+          ack: packet.sequence,
+          ackBits: 0,
+          reason: DisconnectReason.TIMEOUT,
+        });
         if (notice.length <= size) {
           s.lastNoticeAt = now;
           outbound.sendTo(s.address, s.port, notice);

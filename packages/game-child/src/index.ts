@@ -22,7 +22,12 @@ export {
 
 // The default game
 export { ArenaGame, createArenaGame } from './arena-game.js';
-export { resolveArenaOptions, type ArenaOptions, type ParsedArenaMap, type ResolvedArenaOptions } from './arena-options.js';
+export {
+  resolveArenaOptions,
+  type ArenaOptions,
+  type ParsedArenaMap,
+  type ResolvedArenaOptions,
+} from './arena-options.js';
 
 // Running a game
 export { startGame } from './start-game.js';

@@ -36,7 +36,14 @@ function fakeHost() {
       };
       check();
     });
-  return { host, sent, exits, next, deliver: (m: unknown) => listeners.message.forEach((l) => l(m)), disconnect: () => listeners.disconnect.forEach((l) => l()) };
+  return {
+    host,
+    sent,
+    exits,
+    next,
+    deliver: (m: unknown) => listeners.message.forEach((l) => l(m)),
+    disconnect: () => listeners.disconnect.forEach((l) => l()),
+  };
 }
 
 describe('prewarmChild', () => {
@@ -95,7 +102,6 @@ describe('runChildProcess warm-up', () => {
     });
   }
 });
-
 
 /** A `start` for a one-seat arena game on `port` that ends 200 ms after nobody joined. */
 function startMessage(gameId: string, port: number) {

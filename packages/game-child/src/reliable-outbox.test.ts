@@ -8,13 +8,19 @@ describe('ReliableOutbox', () => {
     const box = new ReliableOutbox(10, 2, 64);
     for (let i = 0; i < 3; i++) expect(box.push(bytes(i))).toBe(true);
     const first = box.due(0, 100, 10);
-    expect(first.map((e) => [e.id, e.resend])).toEqual([[0, false], [1, false]]); // in-flight window of 2
+    expect(first.map((e) => [e.id, e.resend])).toEqual([
+      [0, false],
+      [1, false],
+    ]); // in-flight window of 2
     first.forEach((e, i) => box.carried(i, e.id));
     expect(box.due(50, 100, 10)).toEqual([]);
     expect(box.acked(1)).toBe(true); // event 1
     expect(box.acked(1)).toBe(false);
     const next = box.due(100, 100, 10);
-    expect(next.map((e) => [e.id, e.resend])).toEqual([[0, true], [2, false]]);
+    expect(next.map((e) => [e.id, e.resend])).toEqual([
+      [0, true],
+      [2, false],
+    ]);
     box.carried(2, 0);
     box.carried(3, 2);
     expect(box.acked(0)).toBe(true); // the first copy of event 0 arrived after all

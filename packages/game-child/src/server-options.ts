@@ -59,14 +59,17 @@ function bad(message: string): never {
 }
 
 function intIn(name: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    bad(`${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
   return v;
 }
 
 function rate(name: string, v: RateLimit | undefined, fallback: RateLimit): RateLimit {
   if (v === undefined) return fallback;
-  if (typeof v.perSecond !== 'number' || !(v.perSecond > 0) || !Number.isFinite(v.perSecond)) bad(`${name}.perSecond must be a positive number`);
-  if (typeof v.burst !== 'number' || !(v.burst >= 1) || !Number.isFinite(v.burst)) bad(`${name}.burst must be a number >= 1`);
+  if (typeof v.perSecond !== 'number' || !(v.perSecond > 0) || !Number.isFinite(v.perSecond))
+    bad(`${name}.perSecond must be a positive number`);
+  if (typeof v.burst !== 'number' || !(v.burst >= 1) || !Number.isFinite(v.burst))
+    bad(`${name}.burst must be a number >= 1`);
   return v;
 }
 
@@ -77,7 +80,8 @@ export function resolveServerOptions(options: GameServerOptions): ResolvedServer
   if (typeof a.gameId !== 'string' || a.gameId.length === 0) bad('assignment.gameId must be a non-empty string');
   if (typeof a.bindHost !== 'string' || a.bindHost.length === 0) bad('assignment.bindHost must be a non-empty string');
   intIn('assignment.port', a.port, 0, 65535);
-  if (!Array.isArray(a.players) || a.players.length === 0 || a.players.length > 255) bad('assignment.players must hold 1..255 seats');
+  if (!Array.isArray(a.players) || a.players.length === 0 || a.players.length > 255)
+    bad('assignment.players must hold 1..255 seats');
   const slots = new Set<number>();
   for (const p of a.players) {
     intIn('assignment.players[].slot', p.slot, 0, 254);
@@ -85,9 +89,12 @@ export function resolveServerOptions(options: GameServerOptions): ResolvedServer
     slots.add(p.slot);
     if (typeof p.name !== 'string') bad('assignment.players[].name must be a string');
   }
-  const secret = typeof a.secretBase64 === 'string' ? new Uint8Array(Buffer.from(a.secretBase64, 'base64')) : new Uint8Array();
-  if (secret.length < GAME_SECRET_BYTES) bad(`assignment.secretBase64 must decode to at least ${GAME_SECRET_BYTES} bytes`);
-  if (typeof a.tokenExpiresAt !== 'number' || !Number.isFinite(a.tokenExpiresAt)) bad('assignment.tokenExpiresAt must be a number');
+  const secret =
+    typeof a.secretBase64 === 'string' ? new Uint8Array(Buffer.from(a.secretBase64, 'base64')) : new Uint8Array();
+  if (secret.length < GAME_SECRET_BYTES)
+    bad(`assignment.secretBase64 must decode to at least ${GAME_SECRET_BYTES} bytes`);
+  if (typeof a.tokenExpiresAt !== 'number' || !Number.isFinite(a.tokenExpiresAt))
+    bad('assignment.tokenExpiresAt must be a number');
   if (a.maxDurationMs !== undefined) intIn('assignment.maxDurationMs', a.maxDurationMs, 1, 2 ** 31 - 1);
   const optionRate = a.options?.['tickRateHz'];
   const tickRateHz = intIn('tickRateHz', options.tickRateHz ?? optionRate ?? 30, 1, 240);
@@ -102,7 +109,10 @@ export function resolveServerOptions(options: GameServerOptions): ResolvedServer
     lingerMs: intIn('lingerMs', options.lingerMs ?? 1500, 0, 60_000),
     playerRateLimit: rate('playerRateLimit', options.playerRateLimit, { perSecond: perTickRate, burst: perTickRate }),
     strangerRateLimit: rate('strangerRateLimit', options.strangerRateLimit, { perSecond: 10, burst: 20 }),
-    strangerGlobalRateLimit: rate('strangerGlobalRateLimit', options.strangerGlobalRateLimit, { perSecond: 2000, burst: 500 }),
+    strangerGlobalRateLimit: rate('strangerGlobalRateLimit', options.strangerGlobalRateLimit, {
+      perSecond: 2000,
+      burst: 500,
+    }),
     maxTrackedAddresses,
     socketBufferBytes: intIn('socketBufferBytes', options.socketBufferBytes ?? 4 * 1024 * 1024, 0, 256 * 1024 * 1024),
   };

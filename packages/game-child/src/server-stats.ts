@@ -82,7 +82,9 @@ export interface GameServerStats {
 }
 
 /** The mutable counters behind {@link GameServerStats}. @internal */
-export type MutableStats = { -readonly [K in Exclude<keyof GameServerStats, 'dropped' | 'droppedTotal' | 'ticks' | 'skippedTicks'>]: number } & {
+export type MutableStats = {
+  -readonly [K in Exclude<keyof GameServerStats, 'dropped' | 'droppedTotal' | 'ticks' | 'skippedTicks'>]: number;
+} & {
   dropped: Record<DropReason, number>;
 };
 

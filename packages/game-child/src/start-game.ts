@@ -56,7 +56,9 @@ export async function startGame(options: GameServerOptions): Promise<GameServer>
       // never bound: nothing to close
     }
     const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-    throw new GameChildError('E_BIND_FAILED', `cannot bind UDP ${host}:${o.assignment.port}: ${code}`, { cause: error });
+    throw new GameChildError('E_BIND_FAILED', `cannot bind UDP ${host}:${o.assignment.port}: ${code}`, {
+      cause: error,
+    });
   }
   if (o.socketBufferBytes > 0) {
     try {

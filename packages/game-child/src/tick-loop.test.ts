@@ -108,7 +108,13 @@ describe('TickLoop', () => {
 
   it('rethrows from onTick when there is no onError', () => {
     const clock = new ManualClock(0);
-    const loop = new TickLoop({ tickRateHz: 10, clock, onTick: () => { throw new Error('x'); } });
+    const loop = new TickLoop({
+      tickRateHz: 10,
+      clock,
+      onTick: () => {
+        throw new Error('x');
+      },
+    });
     loop.start();
     expect(() => clock.advance(100)).toThrow('x');
     expect(loop.running).toBe(false);
@@ -134,7 +140,14 @@ describe('TickLoop', () => {
     const clock = new ManualClock(0);
     let loop!: TickLoop;
     let count = 0;
-    loop = new TickLoop({ tickRateHz: 10, clock, maxCatchUpTicks: 5, onTick: () => { if (++count === 2) loop.stop(); } });
+    loop = new TickLoop({
+      tickRateHz: 10,
+      clock,
+      maxCatchUpTicks: 5,
+      onTick: () => {
+        if (++count === 2) loop.stop();
+      },
+    });
     loop.start();
     loop.start();
     clock.advance(1000);

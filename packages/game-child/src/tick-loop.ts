@@ -73,7 +73,8 @@ export class TickLoop {
     if (!Number.isInteger(window) || window < 1 || window > 1_000_000) {
       throw new GameChildError('E_INVALID_ARGUMENT', 'statsWindow must be an integer in 1..1000000');
     }
-    if (typeof options.onTick !== 'function') throw new GameChildError('E_INVALID_ARGUMENT', 'onTick must be a function');
+    if (typeof options.onTick !== 'function')
+      throw new GameChildError('E_INVALID_ARGUMENT', 'onTick must be a function');
     this.tickRateHz = rate;
     this.dtMs = 1000 / rate;
     this.#clock = options.clock ?? systemClock;

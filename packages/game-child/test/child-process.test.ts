@@ -64,7 +64,11 @@ describe('game child process', () => {
     await c.next('idle');
     const g = testGame(1, { port: holder.address().port });
     c.start(g.assignment);
-    expect(await c.next('bindFailed')).toMatchObject({ gameId: g.assignment.gameId, port: g.assignment.port, errorCode: 'EADDRINUSE' });
+    expect(await c.next('bindFailed')).toMatchObject({
+      gameId: g.assignment.gameId,
+      port: g.assignment.port,
+      errorCode: 'EADDRINUSE',
+    });
     expect((await c.exited).code).toBe(GameExitCode.BIND_FAILED);
   });
 
@@ -165,14 +169,20 @@ describe('game child process', () => {
 });
 
 /** Forks test/fixtures/parent.ts, which forks a game child sharing its stdout pipe. */
-function forkParent(): { parent: ChildProcess; messages: unknown[]; next: (match: (m: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>; bothGone: Promise<void> } {
+function forkParent(): {
+  parent: ChildProcess;
+  messages: unknown[];
+  next: (match: (m: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
+  bothGone: Promise<void>;
+} {
   const parent = fork(fileURLToPath(new URL('./fixtures/parent.ts', import.meta.url)), [], {
     cwd: repoRoot,
     execArgv: ['--import', 'tsx', '--conditions=@proj/source'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const messages: unknown[] = [];
-  const waiters: { match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] =
+    [];
   parent.on('message', (m) => {
     messages.push(m);
     for (const w of [...waiters]) {
@@ -186,7 +196,9 @@ function forkParent(): { parent: ChildProcess; messages: unknown[]; next: (match
   // The pipe closes when every process holding it (the parent and the game child) has exited.
   const bothGone = new Promise<void>((resolve) => parent.stdout!.once('close', () => resolve()));
   cleanups.push(async () => {
-    const childPid = (messages.find((m) => (m as { childPid?: number }).childPid !== undefined) as { childPid?: number } | undefined)?.childPid;
+    const childPid = (
+      messages.find((m) => (m as { childPid?: number }).childPid !== undefined) as { childPid?: number } | undefined
+    )?.childPid;
     if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
     if (childPid !== undefined) {
       try {

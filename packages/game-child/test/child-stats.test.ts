@@ -1,6 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { GameExitCode, ShutdownReason, UDP_PROTOCOL_ID, encodePacket, generateGameSecret, signConnectToken, type ChildToParentMessage } from '@proj/protocol';
+import {
+  GameExitCode,
+  ShutdownReason,
+  UDP_PROTOCOL_ID,
+  encodePacket,
+  generateGameSecret,
+  signConnectToken,
+  type ChildToParentMessage,
+} from '@proj/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForkedChild, TestClient, WAIT_MS, freePort, testGame } from './helpers.js';
 
@@ -34,8 +42,15 @@ async function misbehave(port: number, junk: number): Promise<void> {
     });
   });
   for (let i = 0; i < junk; i++) socket.send(Buffer.from(`junk ${i}`), port, '127.0.0.1');
-  const forged = signConnectToken({ gameId: 'whatever', slot: 0, expiresAt: Date.now() + 30_000 }, generateGameSecret());
-  socket.send(encodePacket({ type: 'connectRequest', sequence: 1, ack: 0, ackBits: 0, token: forged }), port, '127.0.0.1');
+  const forged = signConnectToken(
+    { gameId: 'whatever', slot: 0, expiresAt: Date.now() + 30_000 },
+    generateGameSecret(),
+  );
+  socket.send(
+    encodePacket({ type: 'connectRequest', sequence: 1, ack: 0, ackBits: 0, token: forged }),
+    port,
+    '127.0.0.1',
+  );
   await denied;
 }
 
@@ -70,7 +85,8 @@ function join(player: TestClient, token: Uint8Array): Promise<void> {
 /** The sum of the `dropped` deltas of the `stats` messages among `messages`. */
 function summed(messages: readonly ChildToParentMessage[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of messages) if (m.type === 'stats') for (const [r, n] of Object.entries(m.dropped)) out[r] = (out[r] ?? 0) + n;
+  for (const m of messages)
+    if (m.type === 'stats') for (const [r, n] of Object.entries(m.dropped)) out[r] = (out[r] ?? 0) + n;
   return out;
 }
 
@@ -85,7 +101,9 @@ function statsReach(c: ForkedChild, expected: Record<string, number>): Promise<v
     };
     // The helper's own listener runs first (registered in its constructor), so c.messages is up to date here.
     c.process.on('message', check);
-    void c.exited.then(() => (reached() ? resolve() : reject(new Error(`exited with stats ${JSON.stringify(summed(c.messages))}`))));
+    void c.exited.then(() =>
+      reached() ? resolve() : reject(new Error(`exited with stats ${JSON.stringify(summed(c.messages))}`)),
+    );
     check();
   });
 }
@@ -125,7 +143,11 @@ describe('game child stats', () => {
     expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
     const types = c.messages.map((m) => m.type);
     expect(types).toEqual(['idle', 'ready', 'stats', 'gameOver']);
-    expect(c.messages[2]).toEqual({ type: 'stats', gameId: g.assignment.gameId, dropped: { malformed: 3, tokenForged: 1 } });
+    expect(c.messages[2]).toEqual({
+      type: 'stats',
+      gameId: g.assignment.gameId,
+      dropped: { malformed: 3, tokenForged: 1 },
+    });
   });
 
   it('reports the datagrams dropped while it lingers after gameOver, before it exits', async () => {

@@ -18,7 +18,11 @@ import { closedAfterEach, testGame, WAIT_MS } from './helpers.js';
 
 const { start, client, keepSeat, closeLater } = closedAfterEach();
 
-function once<T extends unknown[]>(server: GameServer, event: 'playerConnected' | 'playerDisconnected' | 'started', match: (...args: T) => boolean = () => true): Promise<T> {
+function once<T extends unknown[]>(
+  server: GameServer,
+  event: 'playerConnected' | 'playerDisconnected' | 'started',
+  match: (...args: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve) => {
     const listener = (...args: unknown[]): void => {
       if (!match(...(args as T))) return;
@@ -71,7 +75,9 @@ describe('joining', () => {
     // Every answer was a denied (header + 1 byte), smaller than the smallest request here (a 3-byte token).
     const deniedSize = encodePacket({ type: 'denied', sequence: 0, ack: 0, ackBits: 0, reason: 1 }).length;
     expect(c.sizes.every((n) => n === deniedSize)).toBe(true);
-    expect(deniedSize).toBeLessThan(encodePacket({ type: 'connectRequest', sequence: 0, ack: 0, ackBits: 0, token: Uint8Array.of(1, 2, 3) }).length);
+    expect(deniedSize).toBeLessThan(
+      encodePacket({ type: 'connectRequest', sequence: 0, ack: 0, ackBits: 0, token: Uint8Array.of(1, 2, 3) }).length,
+    );
     expect(server.players().every((p) => !p.connected)).toBe(true);
   });
 
@@ -357,7 +363,12 @@ describe('lifecycle', () => {
     expect(failure).toBeInstanceOf(GameChildError);
     expect((failure as GameChildError).code).toBe('E_BIND_FAILED');
     expect(((failure as GameChildError).cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
-    for (const bad of [{ options: { tickRateHz: 0 } }, { options: { scoreToWin: -1 } }, { players: [] }, { secretBase64: 'c2hvcnQ=' }]) {
+    for (const bad of [
+      { options: { tickRateHz: 0 } },
+      { options: { scoreToWin: -1 } },
+      { players: [] },
+      { secretBase64: 'c2hvcnQ=' },
+    ]) {
       const e = await startGame({ assignment: { ...testGame(1).assignment, ...bad } }).catch((x: unknown) => x);
       expect((e as GameChildError).code).toBe('E_INVALID_ARGUMENT');
     }
@@ -393,7 +404,13 @@ describe('hostile input', () => {
     const player = await client(server);
     expect(await player.connect(g.token(0))).toMatchObject({ type: 'accepted' });
     // All of 127/8 is loopback: 64 distinct source addresses, each sending 5 forged connect requests.
-    const request = encodePacket({ type: 'connectRequest', sequence: 0, ack: 0, ackBits: 0, token: testGame(1).token(0) });
+    const request = encodePacket({
+      type: 'connectRequest',
+      sequence: 0,
+      ack: 0,
+      ackBits: 0,
+      token: testGame(1).token(0),
+    });
     const sockets = await Promise.all(
       Array.from({ length: 64 }, async (_, i) => {
         const socket = createSocket('udp4');

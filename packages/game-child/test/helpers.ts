@@ -29,7 +29,10 @@ export const WAIT_MS = 10_000;
 export interface TestGame {
   readonly assignment: GameAssignment;
   readonly secret: Uint8Array;
-  token(slot: number, opts?: { expiresAt?: number; gameId?: string; secret?: Uint8Array; nonce?: Uint8Array }): Uint8Array;
+  token(
+    slot: number,
+    opts?: { expiresAt?: number; gameId?: string; secret?: Uint8Array; nonce?: Uint8Array },
+  ): Uint8Array;
 }
 
 let gameCounter = 0;
@@ -128,7 +131,12 @@ export class TestClient {
   }
 
   /** Resolves with the first packet (already received, or next) matching; rejects after `timeoutMs`. */
-  waitFor<T extends UdpPacketType>(type: T, match: (p: UdpPacketOf<T>) => boolean = () => true, timeoutMs = WAIT_MS, since = 0): Promise<UdpPacketOf<T>> {
+  waitFor<T extends UdpPacketType>(
+    type: T,
+    match: (p: UdpPacketOf<T>) => boolean = () => true,
+    timeoutMs = WAIT_MS,
+    since = 0,
+  ): Promise<UdpPacketOf<T>> {
     const test = (p: UdpPacket): boolean => p.type === type && match(p as UdpPacketOf<T>);
     const seen = this.received.slice(since).find(test);
     if (seen !== undefined) return Promise.resolve(seen as UdpPacketOf<T>);
@@ -230,7 +238,10 @@ export class ForkedChild {
   }
 
   /** The first message of `type` (already received or next); rejects if the child exits first or after a timeout. */
-  next<T extends ChildToParentMessage['type']>(type: T, timeoutMs = 30_000): Promise<Extract<ChildToParentMessage, { type: T }>> {
+  next<T extends ChildToParentMessage['type']>(
+    type: T,
+    timeoutMs = 30_000,
+  ): Promise<Extract<ChildToParentMessage, { type: T }>> {
     const seen = this.messages.find((m) => m.type === type);
     if (seen !== undefined) return Promise.resolve(seen as Extract<ChildToParentMessage, { type: T }>);
     return new Promise((resolve, reject) => {

@@ -11,7 +11,8 @@ import { closedAfterEach, ForkedChild, freePort, TestClient, testGame, WAIT_MS }
 
 const { closeLater } = closedAfterEach();
 
-const scoreOf = (snapshot: Uint8Array, seat: number): number => ((snapshot[seat * 2] ?? 0) << 8) | (snapshot[seat * 2 + 1] ?? 0);
+const scoreOf = (snapshot: Uint8Array, seat: number): number =>
+  ((snapshot[seat * 2] ?? 0) << 8) | (snapshot[seat * 2 + 1] ?? 0);
 
 /** Presses `times` times, each once the previous press shows in a snapshot (newest input wins: never two per tick). */
 async function press(c: TestClient, seat: number, times: number): Promise<void> {

@@ -34,7 +34,13 @@ describe('return-routability check', () => {
     expect(victim.received.map((p) => p.type)).toEqual(['challenge', 'challenge']);
     expect(victim.sizes.every((n) => n === 29 && n <= requestSize)).toBe(true);
     const stats = server.stats();
-    expect(stats).toMatchObject({ challengesSent: 2, challengesPassed: 0, accepted: 0, snapshotsSent: 0, reliableSent: 0 });
+    expect(stats).toMatchObject({
+      challengesSent: 2,
+      challengesPassed: 0,
+      accepted: 0,
+      snapshotsSent: 0,
+      reliableSent: 0,
+    });
     expect(stats.dropped.unverified).toBe(6);
     expect(stats.bytesOut).toBeLessThan(stats.bytesIn);
     expect(server.players()[0]).toMatchObject({ connected: false, joined: false, port: undefined });

@@ -139,8 +139,7 @@ function run(ks: number[], ops: Op[], fullCheckEachStep: boolean): void {
       }
       case 'take':
       case 'takeNext': {
-        const mode =
-          op.kind === 'take' ? (modeNames[op.mode % modeNames.length] as string) : model.readyModeForNext();
+        const mode = op.kind === 'take' ? (modeNames[op.mode % modeNames.length] as string) : model.readyModeForNext();
         const group = op.kind === 'take' ? mm.takeGroup(mode as string) : mm.takeNextGroup();
         const queue = mode === undefined ? undefined : (model.queues.get(mode) as ModelEntry[]);
         const size = mode === undefined ? 0 : (k.get(mode) as number);
@@ -217,107 +216,123 @@ function checkChanges(changes: WaitingPlayer<number, Payload>[], model: Model, t
 const PROPERTY_TIMEOUT_MS = 60_000;
 
 describe('Matchmaker against a reference model', () => {
-  it('matches the model after every step (FIFO, positions, groups, requeues, changes)', () => {
-    fc.assert(
-      fc.property(modesArb, fc.array(opArb, { maxLength: 150, size: 'max' }), (ks, ops) => run(ks, ops, true)),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'matches the model after every step (FIFO, positions, groups, requeues, changes)',
+    () => {
+      fc.assert(
+        fc.property(modesArb, fc.array(opArb, { maxLength: 150, size: 'max' }), (ks, ops) => run(ks, ops, true)),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('matches the model with positions read only now and then (lazy renumbering)', () => {
-    fc.assert(
-      fc.property(modesArb, fc.array(opArb, { maxLength: 400, size: 'max' }), (ks, ops) => run(ks, ops, false)),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'matches the model with positions read only now and then (lazy renumbering)',
+    () => {
+      fc.assert(
+        fc.property(modesArb, fc.array(opArb, { maxLength: 400, size: 'max' }), (ks, ops) => run(ks, ops, false)),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('conservation and order', () => {
-  it('no player is lost or duplicated: each joined player is waiting, in one live group, or left', () => {
-    const opsArb = fc.array(
-      fc.oneof(
-        fc.constant({ kind: 'join' as const }),
-        fc.record({ kind: fc.constant('leave' as const), pick: fc.nat() }),
-        fc.constant({ kind: 'takeNext' as const }),
-        fc.record({ kind: fc.constant('requeue' as const), pick: fc.nat(), drop: fc.nat(7) }),
-      ),
-      { maxLength: 300, size: 'max' },
-    );
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), opsArb, (k1, k2, ops) => {
-        const mm = new Matchmaker<string>({ modes: { a: { playersPerGame: k1 }, b: { playersPerGame: k2 } } });
-        const joined: string[] = [];
-        const left: string[] = [];
-        let groups: Group<string, undefined>[] = [];
-        let next = 0;
-        for (const op of ops) {
-          if (op.kind === 'join') {
-            const id = `p${next++}`;
-            mm.join(id, next % 2 === 0 ? 'a' : 'b');
-            joined.push(id);
-          } else if (op.kind === 'leave') {
-            const waiting = [...mm.waiting()];
-            const victim = waiting[op.pick % Math.max(1, waiting.length)];
-            if (victim !== undefined) {
-              expect(mm.leave(victim.id)).toBe(true);
-              left.push(victim.id);
-            }
-          } else if (op.kind === 'takeNext') {
-            const group = mm.takeNextGroup();
-            if (group !== undefined) {
-              expect(group.members).toHaveLength(mm.playersPerGame(group.mode));
-              groups.push(group);
-            }
-          } else if (groups.length > 0) {
-            const group = groups[op.pick % groups.length] as Group<string, undefined>;
-            groups = groups.filter((g) => g !== group);
-            const members = group.members.filter((m, i) => {
-              const gone = (op.drop & (1 << i)) !== 0;
-              if (gone) left.push(m.id);
-              return !gone;
-            });
-            mm.requeueFront({ mode: group.mode, members });
-          }
-        }
-        const everyone = [
-          ...[...mm.waiting()].map((p) => p.id),
-          ...groups.flatMap((g) => g.members.map((m) => m.id)),
-          ...left,
-        ];
-        expect(everyone.toSorted()).toEqual(joined.toSorted());
-      }),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
-
-  it('FIFO: with joins and takes only, groups then the waiting list replay each mode in join order', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.nat(1), fc.constant('take' as const)), { maxLength: 300, size: 'max' }),
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 1, max: 5 }),
-        (ops, k1, k2) => {
-          const mm = new Matchmaker<number>({ modes: { a: { playersPerGame: k1 }, b: { playersPerGame: k2 } } });
-          const joinedBy = { a: [] as number[], b: [] as number[] };
-          const seenBy = { a: [] as number[], b: [] as number[] };
-          let id = 0;
+  it(
+    'no player is lost or duplicated: each joined player is waiting, in one live group, or left',
+    () => {
+      const opsArb = fc.array(
+        fc.oneof(
+          fc.constant({ kind: 'join' as const }),
+          fc.record({ kind: fc.constant('leave' as const), pick: fc.nat() }),
+          fc.constant({ kind: 'takeNext' as const }),
+          fc.record({ kind: fc.constant('requeue' as const), pick: fc.nat(), drop: fc.nat(7) }),
+        ),
+        { maxLength: 300, size: 'max' },
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), opsArb, (k1, k2, ops) => {
+          const mm = new Matchmaker<string>({ modes: { a: { playersPerGame: k1 }, b: { playersPerGame: k2 } } });
+          const joined: string[] = [];
+          const left: string[] = [];
+          let groups: Group<string, undefined>[] = [];
+          let next = 0;
           for (const op of ops) {
-            if (op === 'take') {
+            if (op.kind === 'join') {
+              const id = `p${next++}`;
+              mm.join(id, next % 2 === 0 ? 'a' : 'b');
+              joined.push(id);
+            } else if (op.kind === 'leave') {
+              const waiting = [...mm.waiting()];
+              const victim = waiting[op.pick % Math.max(1, waiting.length)];
+              if (victim !== undefined) {
+                expect(mm.leave(victim.id)).toBe(true);
+                left.push(victim.id);
+              }
+            } else if (op.kind === 'takeNext') {
               const group = mm.takeNextGroup();
-              if (group !== undefined) seenBy[group.mode as 'a' | 'b'].push(...group.members.map((m) => m.id));
-            } else {
-              const mode = op === 0 ? 'a' : 'b';
-              mm.join(id, mode);
-              joinedBy[mode].push(id++);
+              if (group !== undefined) {
+                expect(group.members).toHaveLength(mm.playersPerGame(group.mode));
+                groups.push(group);
+              }
+            } else if (groups.length > 0) {
+              const group = groups[op.pick % groups.length] as Group<string, undefined>;
+              groups = groups.filter((g) => g !== group);
+              const members = group.members.filter((m, i) => {
+                const gone = (op.drop & (1 << i)) !== 0;
+                if (gone) left.push(m.id);
+                return !gone;
+              });
+              mm.requeueFront({ mode: group.mode, members });
             }
           }
-          for (const mode of ['a', 'b'] as const) {
-            seenBy[mode].push(...[...mm.waiting(mode)].map((p) => p.id));
-            expect(seenBy[mode]).toEqual(joinedBy[mode]);
-          }
-        },
-      ),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+          const everyone = [
+            ...[...mm.waiting()].map((p) => p.id),
+            ...groups.flatMap((g) => g.members.map((m) => m.id)),
+            ...left,
+          ];
+          expect(everyone.toSorted()).toEqual(joined.toSorted());
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'FIFO: with joins and takes only, groups then the waiting list replay each mode in join order',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.nat(1), fc.constant('take' as const)), { maxLength: 300, size: 'max' }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 5 }),
+          (ops, k1, k2) => {
+            const mm = new Matchmaker<number>({ modes: { a: { playersPerGame: k1 }, b: { playersPerGame: k2 } } });
+            const joinedBy = { a: [] as number[], b: [] as number[] };
+            const seenBy = { a: [] as number[], b: [] as number[] };
+            let id = 0;
+            for (const op of ops) {
+              if (op === 'take') {
+                const group = mm.takeNextGroup();
+                if (group !== undefined) seenBy[group.mode as 'a' | 'b'].push(...group.members.map((m) => m.id));
+              } else {
+                const mode = op === 0 ? 'a' : 'b';
+                mm.join(id, mode);
+                joinedBy[mode].push(id++);
+              }
+            }
+            for (const mode of ['a', 'b'] as const) {
+              seenBy[mode].push(...[...mm.waiting(mode)].map((p) => p.id));
+              expect(seenBy[mode]).toEqual(joinedBy[mode]);
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

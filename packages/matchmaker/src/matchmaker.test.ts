@@ -27,7 +27,9 @@ describe('constructor', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN, Infinity, 2 ** 53, '2', undefined])('rejects playersPerGame %s', (k) => {
-    const options = { modes: { duel: { playersPerGame: k } } } as unknown as ConstructorParameters<typeof Matchmaker>[0];
+    const options = { modes: { duel: { playersPerGame: k } } } as unknown as ConstructorParameters<
+      typeof Matchmaker
+    >[0];
     expect(codeOf(() => new Matchmaker(options))).toBe('E_INVALID_GROUP_SIZE');
   });
 
@@ -53,7 +55,12 @@ describe('join, leave, has, modeOf, size', () => {
     expect(mm.join('c', 'duel')).toBe(1);
     expect(mm.size()).toBe(3);
     expect(mm.size('duel')).toBe(2);
-    expect(mm.sizes()).toEqual(new Map([['duel', 2], ['arena', 1]]));
+    expect(mm.sizes()).toEqual(
+      new Map([
+        ['duel', 2],
+        ['arena', 1],
+      ]),
+    );
     expect(mm.has('a')).toBe(true);
     expect(mm.modeOf('b')).toBe('arena');
     expect(mm.modeOf('z')).toBeUndefined();

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
 
   // The load process inherits this process's tsx loader flags, so it can import @proj/protocol's source.
-  const load = fork(fileURLToPath(new URL('./load-clients.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const load = fork(fileURLToPath(new URL('./load-clients.ts', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = await new Promise<LoadResult>((resolve, reject) => {
     load.once('message', (m) => resolve(m as LoadResult));
     load.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
 
   const burst = summary(result.burst);
   const probes = summary(result.probes);
-  note(`connect ${CLIENTS}: ${result.connectMs.toFixed(0)} ms; burst ${JSON.stringify(burst)}; probes ${JSON.stringify(probes)}`);
+  note(
+    `connect ${CLIENTS}: ${result.connectMs.toFixed(0)} ms; burst ${JSON.stringify(burst)}; probes ${JSON.stringify(probes)}`,
+  );
   report({
     bench: 'orchestrator/hello-queued',
     unit: 'ms',
@@ -71,7 +75,8 @@ async function main(): Promise<void> {
     connectAllMs: Math.round(result.connectMs),
     serverRssBytesPerClient: Math.round(rssPerClient),
   });
-  if (!smoke && (stats.queued !== CLIENTS || result.errors > 0)) throw new Error(`expected ${CLIENTS} queued without errors, got ${stats.queued} and ${result.errors} errors`);
+  if (!smoke && (stats.queued !== CLIENTS || result.errors > 0))
+    throw new Error(`expected ${CLIENTS} queued without errors, got ${stats.queued} and ${result.errors} errors`);
 }
 
 await main();

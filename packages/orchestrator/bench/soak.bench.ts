@@ -21,7 +21,12 @@ const KILL_AFTER_READY = 0.1;
 const LEAVE_WHILE_QUEUED = 0.02;
 const LEAVE_WHILE_MATCHED = 0.03;
 
-function until(o: Orchestrator, names: (keyof OrchestratorEvents)[], check: () => boolean, timeoutMs = 60_000): Promise<void> {
+function until(
+  o: Orchestrator,
+  names: (keyof OrchestratorEvents)[],
+  check: () => boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     const timer = setInterval(() => tryIt(), 100);
@@ -118,7 +123,8 @@ async function main(): Promise<void> {
         const client = await BenchClient.connect(port);
         clients.set(name, client);
         client.onMessage((message) => {
-          if (message.type === 'error') problems.push(`run ${run}: ${name} got error ${message.code}: ${message.message}`);
+          if (message.type === 'error')
+            problems.push(`run ${run}: ${name} got error ${message.code}: ${message.message}`);
           if (message.type === 'matchFound') {
             const list = found.get(name) ?? [];
             list.push({ gameId: message.gameId, slot: message.slot });
@@ -161,15 +167,19 @@ async function main(): Promise<void> {
       return s.gamesRunning === 0 && s.gamesStarting === 0 && s.ports.inUse === 0 && s.processes <= WARM;
     });
     const stats = orchestrator.stats();
-    if (stats.ports.free + stats.ports.quarantined !== N || stats.ports.quarantined !== 0) problems.push(`run ${run}: ports not all back: ${JSON.stringify(stats.ports)}`);
-    if (stats.queued !== 0 || stats.matched !== 0 || stats.connectedClients !== 0) problems.push(`run ${run}: clients left over: ${JSON.stringify(stats)}`);
+    if (stats.ports.free + stats.ports.quarantined !== N || stats.ports.quarantined !== 0)
+      problems.push(`run ${run}: ports not all back: ${JSON.stringify(stats.ports)}`);
+    if (stats.queued !== 0 || stats.matched !== 0 || stats.connectedClients !== 0)
+      problems.push(`run ${run}: clients left over: ${JSON.stringify(stats)}`);
     // Players: at most one match-found each, only for a started game, with the slot the game gave them.
     for (const [name, list] of found) {
       if (list.length !== 1) problems.push(`run ${run}: ${name} got ${list.length} match-found`);
       for (const { gameId, slot } of list) {
         const names = started.get(gameId);
-        if (names === undefined) problems.push(`run ${run}: ${name} got a match-found for ${gameId}, which never started`);
-        else if (names[slot] !== name) problems.push(`run ${run}: ${name} got slot ${slot} of ${gameId}, which is ${String(names[slot])}'s`);
+        if (names === undefined)
+          problems.push(`run ${run}: ${name} got a match-found for ${gameId}, which never started`);
+        else if (names[slot] !== name)
+          problems.push(`run ${run}: ${name} got slot ${slot} of ${gameId}, which is ${String(names[slot])}'s`);
       }
     }
     // Games: K players each; every one of them got its match-found, unless it had hung up itself by then (a client
@@ -181,17 +191,22 @@ async function main(): Promise<void> {
       if (names.length !== K) problems.push(`run ${run}: game ${gameId} has ${names.length} players`);
       names.forEach((name, slot) => {
         const got = found.get(name)?.some((f) => f.gameId === gameId && f.slot === slot) ?? false;
-        if (!got && !left.has(name)) problems.push(`run ${run}: ${name} (slot ${slot} of ${gameId}) never got its match-found`);
+        if (!got && !left.has(name))
+          problems.push(`run ${run}: ${name} (slot ${slot} of ${gameId}) never got its match-found`);
       });
     }
     // Nobody lost: every player got a match-found or was hung up by the soak itself.
-    for (const name of left) if (!hungUp.has(name)) problems.push(`run ${run}: ${name} was closed without a match-found`);
-    if (found.size + left.size !== players) problems.push(`run ${run}: ${players - found.size - left.size} players unaccounted for`);
+    for (const name of left)
+      if (!hungUp.has(name)) problems.push(`run ${run}: ${name} was closed without a match-found`);
+    if (found.size + left.size !== players)
+      problems.push(`run ${run}: ${players - found.size - left.size} players unaccounted for`);
     totalGames += gamesThisRun;
     totalPlayers += players;
     totalLeft += leftQueued;
     totalLeftover += leftover;
-    note(`run ${run}: ${gamesThisRun} games, ${found.size} players matched, ${left.size - leftover} left, ${leftover} leftover, problems so far ${problems.length}`);
+    note(
+      `run ${run}: ${gamesThisRun} games, ${found.size} players matched, ${left.size - leftover} left, ${leftover} leftover, problems so far ${problems.length}`,
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
   await orchestrator.close({ drainMs: 1_000 });

@@ -33,7 +33,12 @@ export function percentile(values: readonly number[], q: number): number {
 /** p50, p99 and max of `values`, rounded to 0.01 ms. */
 export function summary(values: readonly number[]): { n: number; p50: number; p99: number; max: number } {
   const round = (v: number): number => Math.round(v * 100) / 100;
-  return { n: values.length, p50: round(percentile(values, 0.5)), p99: round(percentile(values, 0.99)), max: round(percentile(values, 1)) };
+  return {
+    n: values.length,
+    p50: round(percentile(values, 0.5)),
+    p99: round(percentile(values, 0.99)),
+    max: round(percentile(values, 1)),
+  };
 }
 
 /** a / b rounded to 0.001. */
@@ -52,7 +57,11 @@ export function bareForkToReady(port: number, lingerMs = 0): Promise<{ ms: numbe
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // execArgv: [] as ForkSpawner does (fork would otherwise pass on this process's tsx loader flags).
-    const child = fork(FIXTURE, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    const child = fork(FIXTURE, [], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
     const gameId = `bare-${++bareGame}`;
     child.on('message', (message: { type?: string }) => {
       if (message.type === 'ready') resolve({ ms: performance.now() - started, child });
@@ -135,7 +144,13 @@ export class BenchClient {
   }
 
   hello(name: string, mode?: string): void {
-    this.socket.write(encodeFrame(mode === undefined ? { type: 'hello', protocolVersion: PROTOCOL_VERSION, name } : { type: 'hello', protocolVersion: PROTOCOL_VERSION, name, mode }));
+    this.socket.write(
+      encodeFrame(
+        mode === undefined
+          ? { type: 'hello', protocolVersion: PROTOCOL_VERSION, name }
+          : { type: 'hello', protocolVersion: PROTOCOL_VERSION, name, mode },
+      ),
+    );
   }
 
   /** Resolves with the first message of `type`; rejects if the connection closes first. */

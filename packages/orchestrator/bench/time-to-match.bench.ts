@@ -7,7 +7,18 @@
 // pool is full again (a longer one lets the replacement child finish settling after its boot).
 import { performance } from 'node:perf_hooks';
 import { ForkSpawner, type Orchestrator, type OrchestratorEvents, createOrchestrator } from '../src/index.js';
-import { BenchClient, FIXTURE, bareForkToReady, exited, freeUdpPorts, note, ratio, report, smoke, summary } from './support.js';
+import {
+  BenchClient,
+  FIXTURE,
+  bareForkToReady,
+  exited,
+  freeUdpPorts,
+  note,
+  ratio,
+  report,
+  smoke,
+  summary,
+} from './support.js';
 
 const COLD_ROUNDS = smoke ? 4 : 60;
 const WARM_ROUNDS = smoke ? 8 : 400;

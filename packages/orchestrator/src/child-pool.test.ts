@@ -117,7 +117,8 @@ describe('WarmPool', () => {
     await turn();
     pool.close();
     expect(pool.size).toBe(0);
-    for (const h of spawner.handles) expect(h.sent.at(-1)).toEqual({ type: 'shutdown', reason: 'poolShrink', graceMs: 800 });
+    for (const h of spawner.handles)
+      expect(h.sent.at(-1)).toEqual({ type: 'shutdown', reason: 'poolShrink', graceMs: 800 });
     await vi.waitFor(() => expect(processes()).toBe(0));
     pool.scheduleRefill();
     await turn();

@@ -72,7 +72,10 @@ export class ForkSpawner implements ChildSpawner {
   constructor(options: ForkSpawnerOptions) {
     const entry: unknown = options?.entry;
     if (!(typeof entry === 'string' && entry.length > 0) && !(entry instanceof URL)) {
-      throw new OrchestratorError('E_INVALID_OPTIONS', 'ForkSpawner: options.entry must be a non-empty path or a file URL');
+      throw new OrchestratorError(
+        'E_INVALID_OPTIONS',
+        'ForkSpawner: options.entry must be a non-empty path or a file URL',
+      );
     }
     const strings = (v: unknown, name: string): string[] => {
       if (v === undefined) return [];
@@ -99,7 +102,8 @@ export class ForkSpawner implements ChildSpawner {
       execArgv: this.#execArgv,
       ...(this.#env !== undefined ? { env: this.#env } : {}),
       ...(this.#cwd !== undefined ? { cwd: this.#cwd } : {}),
-      stdio: this.#stdio === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'ignore', 'ipc'],
+      stdio:
+        this.#stdio === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'json',
       detached: false,
     });

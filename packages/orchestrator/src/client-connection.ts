@@ -62,7 +62,8 @@ export class ClientConnections {
     const remoteAddress = socket.remoteAddress ?? '?';
     socket.on('error', ignoreError);
     if (!this.#accepting) return this.#refuse(socket, remoteAddress, WireErrorCode.SHUTTING_DOWN);
-    if (this.table.size >= this.#options.maxConnections) return this.#refuse(socket, remoteAddress, WireErrorCode.SERVER_FULL);
+    if (this.table.size >= this.#options.maxConnections)
+      return this.#refuse(socket, remoteAddress, WireErrorCode.SERVER_FULL);
     if (this.table.countFrom(remoteAddress) >= this.#options.maxConnectionsPerIp) {
       return this.#refuse(socket, remoteAddress, WireErrorCode.TOO_MANY_FROM_IP);
     }
@@ -131,7 +132,12 @@ export class ClientConnections {
   closeWithError(client: Client, code: number, reason: PlayerLeftReason, message = describeWireError(code)): void {
     if (client.state === 'closing') return;
     if (reason === 'protocolError' || reason === 'idleTimeout') {
-      this.#emit('frameRejected', { clientId: client.id, remoteAddress: client.remoteAddress, code, reason: wireErrorName(code) });
+      this.#emit('frameRejected', {
+        clientId: client.id,
+        remoteAddress: client.remoteAddress,
+        code,
+        reason: wireErrorName(code),
+      });
     }
     this.#lose(client, reason);
     this.#end(client, encodeFrame({ type: 'error', code, message }));
@@ -243,7 +249,11 @@ export class ClientConnections {
           client.queuedAt = performance.now();
           this.#hooks.hello(client, message);
         } else {
-          this.closeWithError(client, client.state === 'queued' ? WireErrorCode.ALREADY_QUEUED : WireErrorCode.UNEXPECTED_MESSAGE, 'protocolError');
+          this.closeWithError(
+            client,
+            client.state === 'queued' ? WireErrorCode.ALREADY_QUEUED : WireErrorCode.UNEXPECTED_MESSAGE,
+            'protocolError',
+          );
         }
         return;
       case 'cancel':

@@ -55,7 +55,8 @@ describe('ClientTable', () => {
             }
           }
           expect(table.size).toBe(model.length);
-          for (const address of ['a', 'b', 'c']) expect(table.countFrom(address)).toBe(model.filter((c) => c.remoteAddress === address).length);
+          for (const address of ['a', 'b', 'c'])
+            expect(table.countFrom(address)).toBe(model.filter((c) => c.remoteAddress === address).length);
           for (const state of STATES) expect(table.countIn(state)).toBe(model.filter((c) => c.state === state).length);
           for (const c of model) expect(table.get(c.socket)).toBe(c);
           expect([...table.values()]).toEqual(model);

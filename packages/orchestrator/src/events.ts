@@ -51,11 +51,21 @@ export interface OrchestratorEvents {
    * frame, since it does not read: it is destroyed, and a queued or matched one is reported by `playerLeft` with
    * reason `slowReader`.)
    */
-  frameRejected: { readonly clientId: number; readonly remoteAddress: string; readonly code: number; readonly reason: string };
+  frameRejected: {
+    readonly clientId: number;
+    readonly remoteAddress: string;
+    readonly code: number;
+    readonly reason: string;
+  };
   /** A player said hello and entered its mode's queue at `position` (0-based). */
   playerQueued: { readonly clientId: number; readonly name: string; readonly mode: string; readonly position: number };
   /** A queued or matched player left without a match-found. */
-  playerLeft: { readonly clientId: number; readonly name: string; readonly mode: string; readonly reason: PlayerLeftReason };
+  playerLeft: {
+    readonly clientId: number;
+    readonly name: string;
+    readonly mode: string;
+    readonly reason: PlayerLeftReason;
+  };
   /** K players were matched, a port taken and a child chosen; the orchestrator waits for the child's ready. */
   gameStarting: {
     readonly gameId: string;

@@ -8,7 +8,9 @@ import { silentLogger } from './logger.js';
 
 type Recorded = { [E in keyof OrchestratorEvents]: [E, OrchestratorEvents[E]] }[keyof OrchestratorEvents];
 
-function setup(opts: { ports?: number; maxGames?: number; warm?: number; readyTimeoutMs?: number; maxGameDurationMs?: number } = {}) {
+function setup(
+  opts: { ports?: number; maxGames?: number; warm?: number; readyTimeoutMs?: number; maxGameDurationMs?: number } = {},
+) {
   const spawner = new FakeSpawner();
   const ring = PortRing.fromRange(41000, 41000 + (opts.ports ?? 2) - 1, { quarantineMs: 60_000 });
   const events: Recorded[] = [];
@@ -29,7 +31,15 @@ function setup(opts: { ports?: number; maxGames?: number; warm?: number; readyTi
   });
   const launch = () =>
     new Promise<{ game: LaunchedGame; outcome: LaunchOutcome }>((resolve) => {
-      launcher.launch('duel', [{ slot: 0, name: 'ann' }, { slot: 1, name: 'bob' }], undefined, (game, outcome) => resolve({ game, outcome }));
+      launcher.launch(
+        'duel',
+        [
+          { slot: 0, name: 'ann' },
+          { slot: 1, name: 'bob' },
+        ],
+        undefined,
+        (game, outcome) => resolve({ game, outcome }),
+      );
     });
   const names = () => events.map(([e]) => e);
   return { spawner, ring, launcher, events, names, launch, capacity: () => capacityCalls };
@@ -104,7 +114,11 @@ describe('GameLauncher', () => {
     expect(ring.stateOf(game.port)).toBe('quarantined');
     expect(ring.inUse).toBe(0);
     expect(events.filter(([e]) => e === 'portReleased')).toHaveLength(0);
-    expect(events.find(([e]) => e === 'portQuarantined')?.[1]).toEqual({ port: game.port, gameId: game.gameId, errorCode: 'EADDRINUSE' });
+    expect(events.find(([e]) => e === 'portQuarantined')?.[1]).toEqual({
+      port: game.port,
+      gameId: game.gameId,
+      errorCode: 'EADDRINUSE',
+    });
     expect(events.some(([e]) => e === 'gameEnded')).toBe(false);
   });
 

@@ -156,7 +156,14 @@ export class GameLauncher {
     }
     this.#games.set(child, game);
     const assignment = gameAssignment(game, this.#options.bindHost, this.#options.maxGameDurationMs, gameOptions);
-    this.#options.emit('gameStarting', { gameId, mode, port, players: players.map((p) => p.name), pid: child.pid, warm: game.warm });
+    this.#options.emit('gameStarting', {
+      gameId,
+      mode,
+      port,
+      players: players.map((p) => p.name),
+      pid: child.pid,
+      warm: game.warm,
+    });
     child.start(assignment, this.#options.readyTimeoutMs, (outcome) => this.#settle(game, outcome, onOutcome));
     return game;
   }
@@ -223,7 +230,8 @@ export class GameLauncher {
   readonly #observer: ChildObserver = {
     idle: (child) => {
       this.#pool.childIdle(child);
-      if (this.#pool.has(child)) this.#options.emit('warmChildReady', { pid: child.pid, bootMs: performance.now() - child.spawnedAt });
+      if (this.#pool.has(child))
+        this.#options.emit('warmChildReady', { pid: child.pid, bootMs: performance.now() - child.spawnedAt });
     },
     gameOver: (child, message) => {
       const game = this.#games.get(child);
@@ -231,12 +239,23 @@ export class GameLauncher {
     },
     stats: (child, { dropped }) => {
       const game = this.#games.get(child);
-      if (game !== undefined) this.#options.emit('childPacketStats', { gameId: game.gameId, mode: game.mode, port: game.port, pid: child.pid, dropped });
+      if (game !== undefined)
+        this.#options.emit('childPacketStats', {
+          gameId: game.gameId,
+          mode: game.mode,
+          port: game.port,
+          pid: child.pid,
+          dropped,
+        });
     },
     exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
   };
 
-  #settle(game: LaunchedGame, outcome: LaunchOutcome, onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void): void {
+  #settle(
+    game: LaunchedGame,
+    outcome: LaunchOutcome,
+    onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
+  ): void {
     this.#starting--;
     // A little later: forking is a synchronous call of a millisecond or two, and the new process competes for the
     // CPU while it starts; neither should delay the match-found frames of the game that just started.
@@ -250,7 +269,10 @@ export class GameLauncher {
       this.#backoff.succeeded();
       // The child ends the game itself at maxDurationMs; the orchestrator enforces it a little later.
       if (this.#options.maxGameDurationMs > 0) {
-        game.child?.armMaxDuration(this.#options.maxGameDurationMs + MAX_DURATION_SLACK_MS, this.#options.shutdownGraceMs);
+        game.child?.armMaxDuration(
+          this.#options.maxGameDurationMs + MAX_DURATION_SLACK_MS,
+          this.#options.shutdownGraceMs,
+        );
       }
     } else {
       game.state = 'ended';
@@ -299,4 +321,3 @@ export class GameLauncher {
     if (!this.#pool.childExited(child)) this.#pool.scheduleRefill();
   }
 }
-

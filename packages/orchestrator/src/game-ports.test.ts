@@ -88,17 +88,25 @@ describe('GamePorts', () => {
     const ring = PortRing.fromRange(42100, 42100, { quarantineMs: 5 });
     let portBack = 0;
     const back = new Promise<void>((resolve) => {
-      const ports = new GamePorts(ring, () => {}, () => {
-        portBack++;
-        resolve();
-      });
+      const ports = new GamePorts(
+        ring,
+        () => {},
+        () => {
+          portBack++;
+          resolve();
+        },
+      );
       ports.take('a');
       ports.quarantine('a', 'EADDRINUSE');
       expect(ports.hasFree()).toBe(false);
     });
     await back;
     expect(portBack).toBe(1);
-    expect({ available: ring.available, inUse: ring.inUse, quarantined: ring.quarantined }).toEqual({ available: 1, inUse: 0, quarantined: 0 });
+    expect({ available: ring.available, inUse: ring.inUse, quarantined: ring.quarantined }).toEqual({
+      available: 1,
+      inUse: 0,
+      quarantined: 0,
+    });
   });
 
   it('after close, watches no more', () => {

@@ -3,7 +3,13 @@ export { OrchestratorError, OrchestratorErrorCode } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
 export { type EventMap, type Listener, TypedEmitter } from './typed-emitter.js';
 export type { LaunchFailureReason, OrchestratorEventName, OrchestratorEvents, PlayerLeftReason } from './events.js';
-export { type ChildExit, type ChildProcessHandle, type ChildSpawner, ForkSpawner, type ForkSpawnerOptions } from './child-process.js';
+export {
+  type ChildExit,
+  type ChildProcessHandle,
+  type ChildSpawner,
+  ForkSpawner,
+  type ForkSpawnerOptions,
+} from './child-process.js';
 export type { ChildState } from './managed-child.js';
 export type { ClientState } from './client-table.js';
 export { ORCHESTRATOR_DEFAULTS, type ModeOptions, type OrchestratorOptions } from './options.js';

@@ -210,7 +210,12 @@ describe('ManagedChild', () => {
     const calls: string[] = [];
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
-    const observer: ChildObserver = { idle: () => {}, gameOver: () => {}, exit: () => {}, stats: (_c, m) => void calls.push(JSON.stringify(m.dropped)) };
+    const observer: ChildObserver = {
+      idle: () => {},
+      gameOver: () => {},
+      exit: () => {},
+      stats: (_c, m) => void calls.push(JSON.stringify(m.dropped)),
+    };
     const child = new ManagedChild(handle, observer, logger);
     const stats = (dropped: unknown, gameId = 'g1'): void => handle.message({ type: 'stats', gameId, dropped });
     stats({ malformed: 1 }); // booting: no game yet

@@ -122,7 +122,11 @@ export class ManagedChild {
       return;
     }
     this.#readyTimer = setTimeout(() => {
-      this.#logger.warn('child not ready before the deadline; killing it', { pid: this.pid, gameId: assignment.gameId, readyTimeoutMs });
+      this.#logger.warn('child not ready before the deadline; killing it', {
+        pid: this.pid,
+        gameId: assignment.gameId,
+        readyTimeoutMs,
+      });
       this.#fail({ ok: false, reason: 'readyTimeout' });
     }, readyTimeoutMs);
   }
@@ -141,7 +145,10 @@ export class ManagedChild {
     clearTimeout(this.#durationTimer);
     this.#durationTimer = setTimeout(() => {
       this.#durationTimer = undefined;
-      this.#logger.info('game reached its maximum duration; stopping its child', { pid: this.pid, gameId: this.#assignment?.gameId });
+      this.#logger.info('game reached its maximum duration; stopping its child', {
+        pid: this.pid,
+        gameId: this.#assignment?.gameId,
+      });
       this.stop('maxDuration', graceMs);
     }, maxDurationMs);
   }
@@ -179,7 +186,11 @@ export class ManagedChild {
     this.#killTimer = setTimeout(() => {
       this.#killTimer = undefined;
       if (this.#state === 'exited') return;
-      this.#logger.warn('child still alive after its grace period; SIGKILL', { pid: this.pid, gameId: this.#assignment?.gameId, graceMs });
+      this.#logger.warn('child still alive after its grace period; SIGKILL', {
+        pid: this.pid,
+        gameId: this.#assignment?.gameId,
+        graceMs,
+      });
       this.handle.kill('SIGKILL');
     }, graceMs);
   }
@@ -204,8 +215,17 @@ export class ManagedChild {
         return;
       case 'ready': {
         const game = this.#assignment;
-        if (this.#state !== 'starting' || game === undefined || message.gameId !== game.gameId || message.port !== game.port) {
-          this.#logger.warn('ignoring an unexpected ready from a child', { pid: this.pid, state: this.#state, message });
+        if (
+          this.#state !== 'starting' ||
+          game === undefined ||
+          message.gameId !== game.gameId ||
+          message.port !== game.port
+        ) {
+          this.#logger.warn('ignoring an unexpected ready from a child', {
+            pid: this.pid,
+            state: this.#state,
+            message,
+          });
           return;
         }
         this.#state = 'running';
@@ -215,11 +235,20 @@ export class ManagedChild {
       case 'bindFailed': {
         const game = this.#assignment;
         if (this.#state !== 'starting' || game === undefined || message.gameId !== game.gameId) {
-          this.#logger.warn('ignoring an unexpected bindFailed from a child', { pid: this.pid, state: this.#state, message });
+          this.#logger.warn('ignoring an unexpected bindFailed from a child', {
+            pid: this.pid,
+            state: this.#state,
+            message,
+          });
           return;
         }
         this.#state = 'stopping';
-        this.#settleStart?.({ ok: false, reason: 'bindFailed', errorCode: message.errorCode, message: message.message });
+        this.#settleStart?.({
+          ok: false,
+          reason: 'bindFailed',
+          errorCode: message.errorCode,
+          message: message.message,
+        });
         // The child exits by itself after bindFailed; make sure of it.
         this.#armKill(BIND_FAILED_EXIT_GRACE_MS);
         return;
@@ -229,8 +258,14 @@ export class ManagedChild {
         return;
       case 'stats':
         // Only a child that has its game reports drops for it; anything else is a confused or hostile child.
-        if ((this.#state === 'running' || this.#state === 'stopping') && message.gameId === this.#assignment?.gameId) this.#observer.stats(this, message);
-        else this.#logger.warn('ignoring unexpected stats from a child', { pid: this.pid, state: this.#state, gameId: message.gameId });
+        if ((this.#state === 'running' || this.#state === 'stopping') && message.gameId === this.#assignment?.gameId)
+          this.#observer.stats(this, message);
+        else
+          this.#logger.warn('ignoring unexpected stats from a child', {
+            pid: this.pid,
+            state: this.#state,
+            gameId: message.gameId,
+          });
         return;
     }
   }

@@ -128,11 +128,15 @@ export class MatchFlow {
     const pending: PendingMatch = { group, lastHelloAt, game: undefined, tokens: undefined };
     for (const member of group.members) member.id.pending = pending;
     const mode = this.#options.modes.get(group.mode);
-    const game = launcher.launch(group.mode, players, mode?.gameOptions, (g, outcome) => this.#onOutcome(pending, g, outcome));
+    const game = launcher.launch(group.mode, players, mode?.gameOptions, (g, outcome) =>
+      this.#onOutcome(pending, g, outcome),
+    );
     pending.game = game;
     // Sign while the child starts: off the path from ready to match-found.
     if (game.child !== undefined) {
-      pending.tokens = players.map(({ slot }) => signConnectToken({ gameId: game.gameId, slot, expiresAt: game.tokenExpiresAt }, game.secret));
+      pending.tokens = players.map(({ slot }) =>
+        signConnectToken({ gameId: game.gameId, slot, expiresAt: game.tokenExpiresAt }, game.secret),
+      );
     }
   }
 
@@ -174,7 +178,8 @@ export class MatchFlow {
     }
     for (const member of stillHere) member.id.pending = undefined;
     if (this.#stopped) {
-      for (const member of stillHere) this.#connections.closeWithError(member.id, WireErrorCode.SHUTTING_DOWN, 'shutdown');
+      for (const member of stillHere)
+        this.#connections.closeWithError(member.id, WireErrorCode.SHUTTING_DOWN, 'shutdown');
     } else if (stillHere.length > 0) {
       this.matchmaker.requeueFront({ mode: pending.group.mode, members: stillHere });
       for (const member of stillHere) {

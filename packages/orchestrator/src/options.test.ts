@@ -41,7 +41,10 @@ describe('resolveOptions', () => {
   });
 
   it('picks the first mode as default and keeps game options', () => {
-    const o = resolveOptions({ ...base, modes: { duel: { playersPerGame: 2, gameOptions: { tick: 30 } }, ffa: { playersPerGame: 8 } } });
+    const o = resolveOptions({
+      ...base,
+      modes: { duel: { playersPerGame: 2, gameOptions: { tick: 30 } }, ffa: { playersPerGame: 8 } },
+    });
     expect(o.defaultMode).toBe('duel');
     expect(o.modes.get('duel')).toEqual({ playersPerGame: 2, gameOptions: { tick: 30 } });
   });
@@ -72,7 +75,9 @@ describe('resolveOptions', () => {
     [{ maxConnections: 0 }],
     [{ logger: { info() {} } }],
   ])('refuses %j with E_INVALID_OPTIONS', (patch) => {
-    expect(code(() => resolveOptions({ ...base, ...(patch as object) } as OrchestratorOptions))).toBe('E_INVALID_OPTIONS');
+    expect(code(() => resolveOptions({ ...base, ...(patch as object) } as OrchestratorOptions))).toBe(
+      'E_INVALID_OPTIONS',
+    );
   });
 
   it('refuses a non-object', () => {

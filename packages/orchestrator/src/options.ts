@@ -133,12 +133,17 @@ const MAX_TIMER_MS = 2_147_483_647;
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 function invalid(message: string, cause?: unknown): never {
-  throw new OrchestratorError('E_INVALID_OPTIONS', `invalid orchestrator options: ${message}`, cause === undefined ? undefined : { cause });
+  throw new OrchestratorError(
+    'E_INVALID_OPTIONS',
+    `invalid orchestrator options: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function int(value: unknown, name: string, fallback: number, min: number, max: number): number {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) invalid(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    invalid(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
   return v;
 }
 
@@ -147,7 +152,12 @@ const NOT_IDENTIFIER = /[\p{Cc}\p{Surrogate}]/u;
 
 function host(value: unknown, name: string, fallback: string, allowEmpty = false): string {
   const v = value ?? fallback;
-  if (typeof v !== 'string' || Buffer.byteLength(v) > 255 || NOT_IDENTIFIER.test(v) || (v.length === 0 && !allowEmpty)) {
+  if (
+    typeof v !== 'string' ||
+    Buffer.byteLength(v) > 255 ||
+    NOT_IDENTIFIER.test(v) ||
+    (v.length === 0 && !allowEmpty)
+  ) {
     invalid(`${name} must be a host name or IP address (at most 255 bytes, no control characters)`);
   }
   return v;
@@ -190,10 +200,18 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     const m = mode as Record<string, unknown>;
     const playersPerGame = int(m['playersPerGame'], `modes.${name}.playersPerGame`, 0, 1, 255);
     const gameOptions = m['gameOptions'];
-    if (gameOptions !== undefined && (typeof gameOptions !== 'object' || gameOptions === null || Array.isArray(gameOptions))) {
+    if (
+      gameOptions !== undefined &&
+      (typeof gameOptions !== 'object' || gameOptions === null || Array.isArray(gameOptions))
+    ) {
       invalid(`modes.${name}.gameOptions must be an object`);
     }
-    modes.set(name, gameOptions === undefined ? { playersPerGame } : { playersPerGame, gameOptions: gameOptions as Record<string, unknown> });
+    modes.set(
+      name,
+      gameOptions === undefined
+        ? { playersPerGame }
+        : { playersPerGame, gameOptions: gameOptions as Record<string, unknown> },
+    );
   }
   if (modes.size === 0) invalid('modes must configure at least one mode');
   const defaultMode = o.defaultMode ?? modes.keys().next().value!;
@@ -201,7 +219,11 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
 
   const maxGames = Math.min(int(o.maxConcurrentGames, 'maxConcurrentGames', ring.capacity, 1, 65_535), ring.capacity);
   const logger = o.logger ?? silentLogger;
-  if (['debug', 'info', 'warn', 'error'].some((level) => typeof (logger as unknown as Record<string, unknown>)[level] !== 'function')) {
+  if (
+    ['debug', 'info', 'warn', 'error'].some(
+      (level) => typeof (logger as unknown as Record<string, unknown>)[level] !== 'function',
+    )
+  ) {
     invalid('logger must have debug, info, warn and error methods');
   }
   return {
@@ -226,7 +248,13 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     maxConnections: int(o.maxConnections, 'maxConnections', d.maxConnections, 1, 1 << 24),
     maxConnectionsPerIp: int(o.maxConnectionsPerIp, 'maxConnectionsPerIp', d.maxConnectionsPerIp, 1, 1 << 24),
     maxWriteBufferBytes: int(o.maxWriteBufferBytes, 'maxWriteBufferBytes', d.maxWriteBufferBytes, 1_024, 1 << 30),
-    queueUpdateIntervalMs: int(o.queueUpdateIntervalMs, 'queueUpdateIntervalMs', d.queueUpdateIntervalMs, 0, MAX_TIMER_MS),
+    queueUpdateIntervalMs: int(
+      o.queueUpdateIntervalMs,
+      'queueUpdateIntervalMs',
+      d.queueUpdateIntervalMs,
+      0,
+      MAX_TIMER_MS,
+    ),
     backlog: int(o.backlog, 'backlog', d.backlog, 1, 1 << 20),
     logger,
   };

@@ -41,7 +41,12 @@ export interface OrchestratorStats {
   /** Warm children still starting. */
   readonly warmBooting: number;
   /** The port ring. */
-  readonly ports: { readonly total: number; readonly free: number; readonly inUse: number; readonly quarantined: number };
+  readonly ports: {
+    readonly total: number;
+    readonly free: number;
+    readonly inUse: number;
+    readonly quarantined: number;
+  };
   /** True once `close()` was called. */
   readonly closing: boolean;
 }
@@ -130,23 +135,37 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
    * retried), `E_ALREADY_LISTENING` on a second call, `E_CLOSED` after `close()`.
    */
   listen(): Promise<ListenAddress> {
-    if (this.#closing !== undefined) return Promise.reject(new OrchestratorError('E_CLOSED', 'the orchestrator is closed'));
-    if (this.#listening !== undefined) return Promise.reject(new OrchestratorError('E_ALREADY_LISTENING', 'listen() was already called'));
+    if (this.#closing !== undefined)
+      return Promise.reject(new OrchestratorError('E_CLOSED', 'the orchestrator is closed'));
+    if (this.#listening !== undefined)
+      return Promise.reject(new OrchestratorError('E_ALREADY_LISTENING', 'listen() was already called'));
     this.#listening = new Promise<ListenAddress>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.#listening = undefined; // a failed listen() may be retried
-        reject(new OrchestratorError('E_LISTEN_FAILED', `cannot listen on ${this.#options.host}:${this.#options.port}: ${error.message}`, { cause: error }));
+        reject(
+          new OrchestratorError(
+            'E_LISTEN_FAILED',
+            `cannot listen on ${this.#options.host}:${this.#options.port}: ${error.message}`,
+            { cause: error },
+          ),
+        );
       };
       this.#server.once('error', onError);
-      this.#server.listen({ host: this.#options.host, port: this.#options.port, backlog: this.#options.backlog }, () => {
-        this.#server.off('error', onError);
-        const info = this.#server.address();
-        const address = { host: this.#options.host, port: typeof info === 'object' && info !== null ? info.port : this.#options.port };
-        this.#address = address;
-        this.#launcher.start();
-        this.emit('listening', address);
-        resolve(address);
-      });
+      this.#server.listen(
+        { host: this.#options.host, port: this.#options.port, backlog: this.#options.backlog },
+        () => {
+          this.#server.off('error', onError);
+          const info = this.#server.address();
+          const address = {
+            host: this.#options.host,
+            port: typeof info === 'object' && info !== null ? info.port : this.#options.port,
+          };
+          this.#address = address;
+          this.#launcher.start();
+          this.emit('listening', address);
+          resolve(address);
+        },
+      );
     });
     return this.#listening;
   }

@@ -23,7 +23,12 @@ describe('the cap: N ports, N concurrent games', () => {
     // Positions moved as the first groups left the queue.
     await p4.waitForPosition(1);
     await p5.waitForPosition(2);
-    expect(h.orchestrator.stats()).toMatchObject({ queued: 2, gamesRunning: 2, gamesStarting: 0, ports: { free: 0, inUse: 2 } });
+    expect(h.orchestrator.stats()).toMatchObject({
+      queued: 2,
+      gamesRunning: 2,
+      gamesStarting: 0,
+      ports: { free: 0, inUse: 2 },
+    });
     // No third launch was even attempted while both ports were taken.
     expect(h.all('gameStarting')).toHaveLength(2);
     expect(h.all('gameLaunchFailed')).toHaveLength(0);
@@ -36,9 +41,14 @@ describe('the cap: N ports, N concurrent games', () => {
     expect(m5.port).toBe(ended.port);
     expect([m4.slot, m5.slot]).toEqual([0, 1]);
     // The port changed hands only after the ended game's child gave it back.
-    const order = h.events.map((e) => e.name === 'portReleased' || e.name === 'portAcquired' ? `${e.name}:${e.payload.port}` : '').filter(Boolean);
+    const order = h.events
+      .map((e) => (e.name === 'portReleased' || e.name === 'portAcquired' ? `${e.name}:${e.payload.port}` : ''))
+      .filter(Boolean);
     expect(order.slice(-2)).toEqual([`portReleased:${ended.port}`, `portAcquired:${ended.port}`]);
-    expect(await h.waitFor('gameEnded', (e) => e.gameId === ended.gameId)).toMatchObject({ reason: 'SHUTDOWN', exitCode: 16 });
+    expect(await h.waitFor('gameEnded', (e) => e.gameId === ended.gameId)).toMatchObject({
+      reason: 'SHUTDOWN',
+      exitCode: 16,
+    });
   });
 
   it('a killed child returns its port, exactly once', async () => {
@@ -49,10 +59,19 @@ describe('the cap: N ports, N concurrent games', () => {
     expect(h.orchestrator.stats().ports.inUse).toBe(1);
     process.kill(started.pid!, 'SIGKILL');
     const ended = await h.waitFor('gameEnded');
-    expect(ended).toMatchObject({ gameId: started.gameId, reason: 'SIGNAL_SIGKILL', signal: 'SIGKILL', exitCode: null });
+    expect(ended).toMatchObject({
+      gameId: started.gameId,
+      reason: 'SIGNAL_SIGKILL',
+      signal: 'SIGKILL',
+      exitCode: null,
+    });
     expect(h.all('portReleased').filter((e) => e.port === started.port)).toHaveLength(1);
     expect(h.portProblems()).toEqual([]);
-    expect(h.orchestrator.stats()).toMatchObject({ gamesRunning: 0, processes: 0, ports: { free: 2, inUse: 0, quarantined: 0 } });
+    expect(h.orchestrator.stats()).toMatchObject({
+      gamesRunning: 0,
+      processes: 0,
+      ports: { free: 2, inUse: 0, quarantined: 0 },
+    });
     expect(isAlive(started.pid)).toBe(false);
   });
 
@@ -70,17 +89,29 @@ describe('the cap: N ports, N concurrent games', () => {
   });
 
   it('a game that ends by itself gives its port back and reports its results', async () => {
-    const h = await startHarness({ modes: { solo: { playersPerGame: 1, gameOptions: { fake: { lingerMs: 50 } } } }, portCount: 1 });
+    const h = await startHarness({
+      modes: { solo: { playersPerGame: 1, gameOptions: { fake: { lingerMs: 50 } } } },
+      portCount: 1,
+    });
     const a = await h.queued('a');
     await a.next('matchFound');
     const ended = await h.waitFor('gameEnded');
-    expect(ended).toMatchObject({ reason: 'GAME_OVER', exitCode: 0, results: [{ slot: 0, name: 'a', score: 0, connected: false }] });
+    expect(ended).toMatchObject({
+      reason: 'GAME_OVER',
+      exitCode: 0,
+      results: [{ slot: 0, name: 'a', score: 0, connected: false }],
+    });
     expect(h.orchestrator.stats().ports.free).toBe(1);
     expect(h.portProblems()).toEqual([]);
   });
 
   it('stops a game at its maximum duration, and kills a child that ignores it', async () => {
-    const h = await startHarness({ modes: { solo: { playersPerGame: 1 } }, portCount: 2, maxGameDurationMs: 300, shutdownGraceMs: 300 });
+    const h = await startHarness({
+      modes: { solo: { playersPerGame: 1 } },
+      portCount: 2,
+      maxGameDurationMs: 300,
+      shutdownGraceMs: 300,
+    });
     h.spawner.script.push({}, { ignoreShutdown: true });
     const a = await h.queued('a');
     await a.next('matchFound');

@@ -30,7 +30,11 @@ describe('child failures', () => {
     expect(ma.port).toBe(h.ports.last);
     expect([ma.slot, mb.slot]).toEqual([0, 1]);
     expect(await h.waitFor('portQuarantined')).toMatchObject({ port: h.ports.first, errorCode: 'EADDRINUSE' });
-    expect(await h.waitFor('gameLaunchFailed')).toMatchObject({ reason: 'bindFailed', requeued: 2, errorCode: 'EADDRINUSE' });
+    expect(await h.waitFor('gameLaunchFailed')).toMatchObject({
+      reason: 'bindFailed',
+      requeued: 2,
+      errorCode: 'EADDRINUSE',
+    });
     await h.waitForCount('childExited', 1);
     expect(h.orchestrator.stats().ports).toEqual({ total: 2, free: 0, inUse: 1, quarantined: 1 });
     expect(h.all('portReleased')).toHaveLength(0);

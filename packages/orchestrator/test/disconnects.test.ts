@@ -57,6 +57,8 @@ describe('players who leave', () => {
     const a = await h.queued('a');
     await a.next('matchFound');
     await a.closed;
-    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, matched: 0 }));
+    await vi.waitFor(() =>
+      expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, matched: 0 }),
+    );
   });
 });

@@ -96,7 +96,9 @@ describe('ForkSpawner', () => {
       handle.send({ type: 'start', ipcVersion: 1, game });
       const e = await exit;
       expect(e.code).toBe(13);
-      expect(messages).toContainEqual(expect.objectContaining({ type: 'bindFailed', gameId: 'g', port: game.port, errorCode: 'EADDRINUSE' }));
+      expect(messages).toContainEqual(
+        expect.objectContaining({ type: 'bindFailed', gameId: 'g', port: game.port, errorCode: 'EADDRINUSE' }),
+      );
     } finally {
       holder.close();
     }

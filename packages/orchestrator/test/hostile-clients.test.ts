@@ -7,7 +7,15 @@ afterEach(cleanup);
 
 function frame(version: number, type: number, payload: number[]): Uint8Array {
   const length = 2 + payload.length;
-  return Uint8Array.from([length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff, version, type, ...payload]);
+  return Uint8Array.from([
+    length >>> 24,
+    (length >>> 16) & 0xff,
+    (length >>> 8) & 0xff,
+    length & 0xff,
+    version,
+    type,
+    ...payload,
+  ]);
 }
 
 describe('hostile clients', () => {
@@ -33,7 +41,9 @@ describe('hostile clients', () => {
       clearInterval(trickle);
     }
     expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['HELLO_TIMEOUT', 'HELLO_TIMEOUT', 'HELLO_TIMEOUT']);
-    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0 }), { timeout: 10_000 });
+    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0 }), {
+      timeout: 10_000,
+    });
   });
 
   it('answers malformed, oversized, wrong-version and unexpected frames with an error and closes', async () => {
@@ -43,7 +53,10 @@ describe('hostile clients', () => {
       [Uint8Array.from([0, 0x10, 0, 0, PROTOCOL_VERSION, 1]), WireErrorCode.FRAME_TOO_LARGE],
       [frame(99, 1, [3, 97, 98, 99, 0]), WireErrorCode.UNSUPPORTED_VERSION],
       [encodeFrame({ type: 'queued', position: 1 }), WireErrorCode.UNEXPECTED_MESSAGE],
-      [encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'x', mode: 'nope' }), WireErrorCode.UNKNOWN_MODE],
+      [
+        encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'x', mode: 'nope' }),
+        WireErrorCode.UNKNOWN_MODE,
+      ],
       [frame(PROTOCOL_VERSION, 1, [2, 0x41, 0x07, 0]), WireErrorCode.BAD_NAME],
       [encodeFrame({ type: 'hello', protocolVersion: PROTOCOL_VERSION, name: '   ' }), WireErrorCode.BAD_NAME],
       [Uint8Array.from([0, 0, 0, 0]), WireErrorCode.BAD_FRAME],
@@ -54,7 +67,14 @@ describe('hostile clients', () => {
       expect((await client.expectError()).code, `frame ${Buffer.from(bytes).toString('hex')}`).toBe(code);
     }
     expect(h.all('frameRejected')).toHaveLength(cases.length);
-    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, processes: 0, ports: { inUse: 0 } }));
+    await vi.waitFor(() =>
+      expect(h.orchestrator.stats()).toMatchObject({
+        connectedClients: 0,
+        queued: 0,
+        processes: 0,
+        ports: { inUse: 0 },
+      }),
+    );
   });
 
   it('refuses a second hello, and takes a queued player that sends garbage out of the queue', async () => {
@@ -132,7 +152,9 @@ describe('hostile clients', () => {
     await h.connect();
     const third = await h.connect();
     expect((await third.expectError()).code).toBe(WireErrorCode.TOO_MANY_FROM_IP);
-    expect(h.all('clientRejected')).toEqual([{ remoteAddress: '127.0.0.1', code: WireErrorCode.TOO_MANY_FROM_IP, reason: 'TOO_MANY_FROM_IP' }]);
+    expect(h.all('clientRejected')).toEqual([
+      { remoteAddress: '127.0.0.1', code: WireErrorCode.TOO_MANY_FROM_IP, reason: 'TOO_MANY_FROM_IP' },
+    ]);
     a.destroy();
     await vi.waitFor(() => expect(h.orchestrator.stats().connectedClients).toBe(1), { timeout: 10_000 });
     await h.connect();
@@ -165,7 +187,14 @@ describe('hostile clients', () => {
     await Promise.all(clients.map((c) => c.closed));
     // Whatever got as far as a launch was cancelled: no queue entry, no port, no process is left.
     await vi.waitFor(
-      () => expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, queued: 0, matched: 0, processes: 0, ports: { inUse: 0 } }),
+      () =>
+        expect(h.orchestrator.stats()).toMatchObject({
+          connectedClients: 0,
+          queued: 0,
+          matched: 0,
+          processes: 0,
+          ports: { inUse: 0 },
+        }),
       { timeout: 15_000 },
     );
   });

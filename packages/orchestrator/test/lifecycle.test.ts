@@ -9,16 +9,25 @@ afterEach(cleanup);
 
 describe('listen and close', () => {
   it('refuses bad options at construction', () => {
-    expect(() => createOrchestrator({ spawner: new FixtureSpawner(), ports: { first: 9, last: 1 } })).toThrow(OrchestratorError);
+    expect(() => createOrchestrator({ spawner: new FixtureSpawner(), ports: { first: 9, last: 1 } })).toThrow(
+      OrchestratorError,
+    );
   });
 
   it('reports a taken TCP port as E_LISTEN_FAILED, and a second listen() as E_ALREADY_LISTENING', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
-    const orchestrator = createOrchestrator({ spawner: new FixtureSpawner(), ports: await freeUdpPorts(1), port: taken });
+    const orchestrator = createOrchestrator({
+      spawner: new FixtureSpawner(),
+      ports: await freeUdpPorts(1),
+      port: taken,
+    });
     try {
-      await expect(orchestrator.listen()).rejects.toMatchObject({ code: 'E_LISTEN_FAILED', cause: expect.objectContaining({ code: 'EADDRINUSE' }) });
+      await expect(orchestrator.listen()).rejects.toMatchObject({
+        code: 'E_LISTEN_FAILED',
+        cause: expect.objectContaining({ code: 'EADDRINUSE' }),
+      });
     } finally {
       blocker.close();
       await orchestrator.close({ drainMs: 0 });

@@ -71,10 +71,17 @@ describe('a match of K players', () => {
     expect(cmdline).not.toContain(assignment.secretBase64);
     expect(environ).not.toContain(assignment.secretBase64);
 
-    await vi.waitFor(() => expect(h.orchestrator.stats()).toMatchObject({ queued: 0, gamesRunning: 1, processes: 1, connectedClients: 0 }));
+    await vi.waitFor(() =>
+      expect(h.orchestrator.stats()).toMatchObject({ queued: 0, gamesRunning: 1, processes: 1, connectedClients: 0 }),
+    );
     expect(h.orchestrator.stats().ports.inUse).toBe(1);
     expect(h.orchestrator.games()).toEqual([
-      expect.objectContaining({ gameId: assignment.gameId, port: assignment.port, players: ['ann', 'bob', 'cat'], state: 'running' }),
+      expect.objectContaining({
+        gameId: assignment.gameId,
+        port: assignment.port,
+        players: ['ann', 'bob', 'cat'],
+        state: 'running',
+      }),
     ]);
   });
 
@@ -105,10 +112,16 @@ describe('a match of K players', () => {
 
   it('keeps warm + busy processes within the cap while games keep starting and ending', async () => {
     const cap = 2;
-    const h = await startHarness({ modes: { solo: { playersPerGame: 1, gameOptions: { fake: { lingerMs: 30 } } } }, portCount: cap, warmPoolSize: cap });
+    const h = await startHarness({
+      modes: { solo: { playersPerGame: 1, gameOptions: { fake: { lingerMs: 30 } } } },
+      portCount: cap,
+      warmPoolSize: cap,
+    });
     // At each spawn, count the processes of this orchestrator the OS still has (zombies included).
     const aliveAtSpawn: number[] = [];
-    h.orchestrator.on('childSpawned', () => aliveAtSpawn.push(h.spawner.handles.filter((handle) => isAlive(handle.pid)).length));
+    h.orchestrator.on('childSpawned', () =>
+      aliveAtSpawn.push(h.spawner.handles.filter((handle) => isAlive(handle.pid)).length),
+    );
     const players = Array.from({ length: 12 }, (_, i) => `p${i}`);
     const clients = await Promise.all(players.map((name) => h.queued(name)));
     await Promise.all(clients.map((c) => c.next('matchFound')));

@@ -23,7 +23,13 @@ describe('packet stats from children', () => {
     expect(ended).toMatchObject({ gameId: match.gameId, reason: 'GAME_OVER' });
     const started = h.all('gameStarted')[0]!;
     expect(h.all('childPacketStats')).toEqual([
-      { gameId: match.gameId, mode: 'solo', port: match.port, pid: started.pid, dropped: { malformed: 3, tokenForged: 1 } },
+      {
+        gameId: match.gameId,
+        mode: 'solo',
+        port: match.port,
+        pid: started.pid,
+        dropped: { malformed: 3, tokenForged: 1 },
+      },
       { gameId: match.gameId, mode: 'solo', port: match.port, pid: started.pid, dropped: { rateLimited: 7 } },
     ]);
     // Reported before the end of the game (the IPC channel is ordered).

@@ -15,7 +15,11 @@ afterEach(async () => {
 
 describe('graceful shutdown', () => {
   it('stops accepting, tells queued players SHUTTING_DOWN, drains running games, then stops the children', async () => {
-    const h = await startHarness({ modes: { solo: { playersPerGame: 1 }, duel: { playersPerGame: 2 } }, portCount: 3, shutdownGraceMs: 500 });
+    const h = await startHarness({
+      modes: { solo: { playersPerGame: 1 }, duel: { playersPerGame: 2 } },
+      portCount: 3,
+      shutdownGraceMs: 500,
+    });
     h.spawner.script.push({ lingerMs: 100 }, {}, { ignoreShutdown: true });
     const games = [];
     for (const name of ['short', 'long', 'stubborn']) {
@@ -39,7 +43,13 @@ describe('graceful shutdown', () => {
     for (const s of started) expect(isAlive(s.pid)).toBe(false);
     expect(h.all('shutdown').map((e) => e.phase)).toEqual(['draining', 'stopping', 'closed']);
     expect(h.all('playerLeft')).toContainEqual(expect.objectContaining({ name: 'waiting', reason: 'shutdown' }));
-    expect(h.orchestrator.stats()).toMatchObject({ connectedClients: 0, processes: 0, queued: 0, closing: true, ports: { inUse: 0 } });
+    expect(h.orchestrator.stats()).toMatchObject({
+      connectedClients: 0,
+      processes: 0,
+      queued: 0,
+      closing: true,
+      ports: { inUse: 0 },
+    });
     expect(h.portProblems()).toEqual([]);
     // close() is idempotent; listen() after it fails.
     await h.orchestrator.close();
@@ -85,7 +95,10 @@ describe('graceful shutdown', () => {
     const script = fileURLToPath(new URL('./fixtures/orchestrator-process.ts', import.meta.url));
     // Node itself (not the tsx CLI, which would run the script in a grandchild) so that SIGKILL hits the orchestrator.
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@proj/source', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@proj/source', script], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     processes.push(proc);
     const lines = createInterface({ input: proc.stdout! });
     const messages: Record<string, unknown>[] = [];

@@ -161,7 +161,11 @@ async function waiting(): Promise<void> {
     op: 'acquire({signal}) that waits + release() handing the port to it + await',
     ...perOp(handoffTask!, ASYNC_BATCH),
   });
-  report({ bench: 'port-ring/acquire-async-free', op: 'await acquire() of a free port + release()', ...perOp(freeTask!, ASYNC_BATCH) });
+  report({
+    bench: 'port-ring/acquire-async-free',
+    op: 'await acquire() of a free port + release()',
+    ...perOp(freeTask!, ASYNC_BATCH),
+  });
 }
 
 /** Counts garbage collections during a long run of tryAcquire/release: zero means the hot path allocates nothing. */

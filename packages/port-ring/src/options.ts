@@ -47,10 +47,18 @@ export function checkQuarantineMs(ms: unknown, what: string): number {
  */
 export function resolveOptions(options: PortRingOptions | undefined): Required<PortRingOptions> {
   const timers = options?.timers ?? unrefTimers;
-  if (typeof timers !== 'object' || timers === null || typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function') {
+  if (
+    typeof timers !== 'object' ||
+    timers === null ||
+    typeof timers.setTimeout !== 'function' ||
+    typeof timers.clearTimeout !== 'function'
+  ) {
     throw new PortRingError('E_INVALID_ARGUMENT', 'options.timers needs setTimeout and clearTimeout functions');
   }
-  return { quarantineMs: checkQuarantineMs(options?.quarantineMs ?? DEFAULT_QUARANTINE_MS, 'options.quarantineMs'), timers };
+  return {
+    quarantineMs: checkQuarantineMs(options?.quarantineMs ?? DEFAULT_QUARANTINE_MS, 'options.quarantineMs'),
+    timers,
+  };
 }
 
 /** True when `signal` looks like an AbortSignal (what `acquire` needs from it). */

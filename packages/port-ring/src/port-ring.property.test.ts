@@ -21,10 +21,16 @@ type Op =
 const pick = fc.nat({ max: 1000 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.constant({ kind: 'tryAcquire' as const }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('acquire' as const), signal: fc.constantFrom('none', 'live', 'aborted') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('acquire' as const), signal: fc.constantFrom('none', 'live', 'aborted') }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('release' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('doubleRelease' as const), pick }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('foreignRelease' as const), port: fc.integer({ min: -5, max: 70_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('foreignRelease' as const), port: fc.integer({ min: -5, max: 70_000 }) }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -166,7 +172,10 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         break;
       }
       case 'release': {
-        const port = nth([...model.held].sort((a, b) => a - b), op.pick);
+        const port = nth(
+          [...model.held].sort((a, b) => a - b),
+          op.pick,
+        );
         if (port === undefined) break;
         ring.release(port);
         actualHeld.delete(port);
@@ -175,7 +184,10 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         break;
       }
       case 'doubleRelease': {
-        const port = nth([...model.free].sort((a, b) => a - b), op.pick);
+        const port = nth(
+          [...model.free].sort((a, b) => a - b),
+          op.pick,
+        );
         if (port !== undefined) expect(codeOf(() => ring.release(port))).toBe('E_ALREADY_FREE');
         break;
       }
@@ -184,7 +196,10 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         break;
       }
       case 'quarantine': {
-        const port = nth([...model.held].sort((a, b) => a - b), op.pick);
+        const port = nth(
+          [...model.held].sort((a, b) => a - b),
+          op.pick,
+        );
         if (port === undefined) break;
         ring.quarantine(port, { ms: op.ms });
         actualHeld.delete(port);
@@ -192,7 +207,10 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         break;
       }
       case 'releaseQuarantined': {
-        const port = nth([...model.quarantine.keys()].sort((a, b) => a - b), op.pick);
+        const port = nth(
+          [...model.quarantine.keys()].sort((a, b) => a - b),
+          op.pick,
+        );
         if (port === undefined) break;
         const expected: PortRingErrorCode = 'E_QUARANTINED';
         expect(codeOf(() => ring.release(port))).toBe(expected);
@@ -200,7 +218,10 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         break;
       }
       case 'endQuarantine': {
-        const port = nth([...model.quarantine.keys()].sort((a, b) => a - b), op.pick);
+        const port = nth(
+          [...model.quarantine.keys()].sort((a, b) => a - b),
+          op.pick,
+        );
         if (port === undefined) {
           const anyPort = nth(ports, op.pick)!;
           expect(codeOf(() => ring.endQuarantine(anyPort))).toBe('E_NOT_QUARANTINED');
@@ -272,10 +293,23 @@ describe('PortRing properties', { timeout: 60_000 }, () => {
         fc.integer({ min: 1, max: 3 }).map((n) => Array.from({ length: n }, (_, i) => 40_000 + i)),
         fc.array(
           fc.oneof(
-            { weight: 4, arbitrary: fc.record({ kind: fc.constant('acquire' as const), signal: fc.constantFrom('none', 'live') }) },
+            {
+              weight: 4,
+              arbitrary: fc.record({ kind: fc.constant('acquire' as const), signal: fc.constantFrom('none', 'live') }),
+            },
             { weight: 3, arbitrary: fc.record({ kind: fc.constant('release' as const), pick }) },
-            { weight: 1, arbitrary: fc.record({ kind: fc.constant('quarantine' as const), pick, ms: fc.integer({ min: 0, max: 10 }) }) },
-            { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 10 }) }) },
+            {
+              weight: 1,
+              arbitrary: fc.record({
+                kind: fc.constant('quarantine' as const),
+                pick,
+                ms: fc.integer({ min: 0, max: 10 }),
+              }),
+            },
+            {
+              weight: 1,
+              arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 10 }) }),
+            },
             { weight: 2, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick }) },
           ),
           { maxLength: 120, size: 'max' },

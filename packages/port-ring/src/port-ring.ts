@@ -266,7 +266,10 @@ export class PortRing {
     if (slot < 0) throw new PortRingError('E_NOT_IN_RING', `${method}(${String(port)}): not a port of this ring`);
     const state = this.#state[slot];
     if (state === FREE) {
-      throw new PortRingError('E_ALREADY_FREE', `${method}(${port}): the port is free (never acquired, or released twice)`);
+      throw new PortRingError(
+        'E_ALREADY_FREE',
+        `${method}(${port}): the port is free (never acquired, or released twice)`,
+      );
     }
     if (state === QUARANTINED) {
       throw new PortRingError('E_QUARANTINED', `${method}(${port}): the port is in quarantine, no longer in use`);

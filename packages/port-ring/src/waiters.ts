@@ -40,7 +40,15 @@ export class Waiters {
    */
   wait(signal: AbortSignal | undefined): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, prev: this.#tail, next: undefined, queued: true };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        prev: this.#tail,
+        next: undefined,
+        queued: true,
+      };
       if (signal !== undefined) {
         waiter.onAbort = () => {
           this.#remove(waiter);

@@ -37,7 +37,15 @@ const hello: TcpMessage = { type: 'hello', protocolVersion: PROTOCOL_VERSION, na
 const secret = generateGameSecret();
 const now = Date.now();
 const token = signConnectToken({ gameId: 'g-0123456789', slot: 3, expiresAt: now + 60_000 }, secret);
-const matchFound: TcpMessage = { type: 'matchFound', gameId: 'g-0123456789', host: '203.0.113.10', port: 40_123, slot: 3, token, tokenExpiresAt: now + 60_000 };
+const matchFound: TcpMessage = {
+  type: 'matchFound',
+  gameId: 'g-0123456789',
+  host: '203.0.113.10',
+  port: 40_123,
+  slot: 3,
+  token,
+  tokenExpiresAt: now + 60_000,
+};
 const helloFrame = encodeFrame(hello);
 const matchFoundFrame = encodeFrame(matchFound);
 
@@ -45,7 +53,13 @@ const matchFoundFrame = encodeFrame(matchFound);
 const streamMessages: TcpMessage[] = [];
 for (let i = 0; i < 200; i++) {
   streamMessages.push(
-    i % 4 === 0 ? hello : i % 4 === 1 ? { type: 'ping', nonce: i } : i % 4 === 2 ? { type: 'queued', position: i, mode: 'arena' } : matchFound,
+    i % 4 === 0
+      ? hello
+      : i % 4 === 1
+        ? { type: 'ping', nonce: i }
+        : i % 4 === 2
+          ? { type: 'queued', position: i, mode: 'arena' }
+          : matchFound,
   );
 }
 const stream = Buffer.concat(streamMessages.map((m) => encodeFrame(m)));
@@ -58,10 +72,38 @@ const snapshot: UdpPacket = { ...tracker.nextHeader(), type: 'snapshot', tick: 1
 const snapshotDatagram = encodePacket(snapshot);
 
 const cases: Case[] = [
-  { name: 'tcp-hello-encode', batch: 1000, bytesPerOp: helloFrame.length, run: () => { for (let i = 0; i < 1000; i++) sink += encodeFrame(hello).length; } },
-  { name: 'tcp-hello-decode', batch: 1000, bytesPerOp: helloFrame.length, run: () => { for (let i = 0; i < 1000; i++) sink += decodeFrame(helloFrame).type.length; } },
-  { name: 'tcp-matchFound-encode', batch: 1000, bytesPerOp: matchFoundFrame.length, run: () => { for (let i = 0; i < 1000; i++) sink += encodeFrame(matchFound).length; } },
-  { name: 'tcp-matchFound-decode', batch: 1000, bytesPerOp: matchFoundFrame.length, run: () => { for (let i = 0; i < 1000; i++) sink += decodeFrame(matchFoundFrame).type.length; } },
+  {
+    name: 'tcp-hello-encode',
+    batch: 1000,
+    bytesPerOp: helloFrame.length,
+    run: () => {
+      for (let i = 0; i < 1000; i++) sink += encodeFrame(hello).length;
+    },
+  },
+  {
+    name: 'tcp-hello-decode',
+    batch: 1000,
+    bytesPerOp: helloFrame.length,
+    run: () => {
+      for (let i = 0; i < 1000; i++) sink += decodeFrame(helloFrame).type.length;
+    },
+  },
+  {
+    name: 'tcp-matchFound-encode',
+    batch: 1000,
+    bytesPerOp: matchFoundFrame.length,
+    run: () => {
+      for (let i = 0; i < 1000; i++) sink += encodeFrame(matchFound).length;
+    },
+  },
+  {
+    name: 'tcp-matchFound-decode',
+    batch: 1000,
+    bytesPerOp: matchFoundFrame.length,
+    run: () => {
+      for (let i = 0; i < 1000; i++) sink += decodeFrame(matchFoundFrame).type.length;
+    },
+  },
   {
     name: 'tcp-frame-decoder-stream',
     batch: streamMessages.length,
@@ -72,17 +114,47 @@ const cases: Case[] = [
       for (const c of chunks) sink += d.push(c).length;
     },
   },
-  { name: 'udp-snapshot-1k-encode', batch: 200, bytesPerOp: snapshotDatagram.length, run: () => { for (let i = 0; i < 200; i++) sink += encodePacket(snapshot).length; } },
-  { name: 'udp-snapshot-1k-decode', batch: 1000, bytesPerOp: snapshotDatagram.length, run: () => { for (let i = 0; i < 1000; i++) sink += decodePacket(snapshotDatagram).sequence; } },
-  { name: 'token-sign', batch: 20, unit: 'token', run: () => { for (let i = 0; i < 20; i++) sink += signConnectToken({ gameId: 'g-0123456789', slot: 3, expiresAt: now + 60_000 }, secret).length; } },
-  { name: 'token-verify', batch: 20, unit: 'token', run: () => { for (let i = 0; i < 20; i++) sink += verifyConnectToken(token, secret, { now, gameId: 'g-0123456789' }).slot; } },
+  {
+    name: 'udp-snapshot-1k-encode',
+    batch: 200,
+    bytesPerOp: snapshotDatagram.length,
+    run: () => {
+      for (let i = 0; i < 200; i++) sink += encodePacket(snapshot).length;
+    },
+  },
+  {
+    name: 'udp-snapshot-1k-decode',
+    batch: 1000,
+    bytesPerOp: snapshotDatagram.length,
+    run: () => {
+      for (let i = 0; i < 1000; i++) sink += decodePacket(snapshotDatagram).sequence;
+    },
+  },
+  {
+    name: 'token-sign',
+    batch: 20,
+    unit: 'token',
+    run: () => {
+      for (let i = 0; i < 20; i++)
+        sink += signConnectToken({ gameId: 'g-0123456789', slot: 3, expiresAt: now + 60_000 }, secret).length;
+    },
+  },
+  {
+    name: 'token-verify',
+    batch: 20,
+    unit: 'token',
+    run: () => {
+      for (let i = 0; i < 20; i++) sink += verifyConnectToken(token, secret, { now, gameId: 'g-0123456789' }).slot;
+    },
+  },
 ];
 
 // Sanity: the stream decodes to what was encoded.
 {
   const d = new FrameDecoder();
   const decoded = chunks.flatMap((c) => d.push(c));
-  if (decoded.length !== streamMessages.length) throw new Error(`stream decoded ${decoded.length} of ${streamMessages.length} messages`);
+  if (decoded.length !== streamMessages.length)
+    throw new Error(`stream decoded ${decoded.length} of ${streamMessages.length} messages`);
 }
 
 const bench = new Bench({
@@ -99,7 +171,8 @@ await bench.run();
 for (const c of cases) {
   const task = bench.getTask(c.name);
   const result = task?.result;
-  if (result === undefined || result.error !== undefined) throw new Error(`bench ${c.name} failed: ${String(result?.error)}`);
+  if (result === undefined || result.error !== undefined)
+    throw new Error(`bench ${c.name} failed: ${String(result?.error)}`);
   const medianMsPerRun = result.latency.p50 ?? result.latency.mean;
   const medianNs = (medianMsPerRun * 1e6) / c.batch;
   const opsPerSec = Math.round(1e9 / medianNs);
@@ -109,7 +182,9 @@ for (const c of cases) {
       opsPerSec,
       medianNs: Number(medianNs.toFixed(1)),
       p99Ns: Number((((result.latency.p99 ?? medianMsPerRun) * 1e6) / c.batch).toFixed(1)),
-      ...(c.bytesPerOp !== undefined ? { bytesPerOp: Math.round(c.bytesPerOp), mbPerSec: Number(((opsPerSec * c.bytesPerOp) / 1e6).toFixed(1)) } : {}),
+      ...(c.bytesPerOp !== undefined
+        ? { bytesPerOp: Math.round(c.bytesPerOp), mbPerSec: Number(((opsPerSec * c.bytesPerOp) / 1e6).toFixed(1)) }
+        : {}),
       unit: c.unit ?? 'message',
       samples: result.latency.samples.length,
       smoke,

@@ -37,19 +37,23 @@ describe('AckTracker: receiving', () => {
 
   it('property: ack/ackBits/new-ness match a set model, from any starting sequence', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 200 }), (base, offsets) => {
-        const t = new AckTracker();
-        const seen = new Set<number>();
-        for (const off of offsets) {
-          expect(t.receive((base + off) & 0xffff)).toBe(!seen.has(off));
-          seen.add(off);
-        }
-        const newest = Math.max(...seen);
-        expect(t.ack).toBe((base + newest) & 0xffff);
-        let bits = 0;
-        for (let i = 0; i < 32; i++) if (seen.has(newest - 1 - i)) bits = (bits | (1 << i)) >>> 0;
-        expect(t.ackBits).toBe(bits);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 200 }),
+        (base, offsets) => {
+          const t = new AckTracker();
+          const seen = new Set<number>();
+          for (const off of offsets) {
+            expect(t.receive((base + off) & 0xffff)).toBe(!seen.has(off));
+            seen.add(off);
+          }
+          const newest = Math.max(...seen);
+          expect(t.ack).toBe((base + newest) & 0xffff);
+          let bits = 0;
+          for (let i = 0; i < 32; i++) if (seen.has(newest - 1 - i)) bits = (bits | (1 << i)) >>> 0;
+          expect(t.ackBits).toBe(bits);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -80,7 +84,11 @@ describe('AckTracker: sending', () => {
   it('property: processAcks matches a model of the last windowSize sends', () => {
     const op = fc.oneof(
       fc.record({ k: fc.constant('send' as const), n: fc.integer({ min: 1, max: 400 }) }),
-      fc.record({ k: fc.constant('ack' as const), back: fc.nat({ max: 300 }), bits: fc.integer({ min: 0, max: 0xffff_ffff }) }),
+      fc.record({
+        k: fc.constant('ack' as const),
+        back: fc.nat({ max: 300 }),
+        bits: fc.integer({ min: 0, max: 0xffff_ffff }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {

@@ -71,7 +71,13 @@ const event: fc.Arbitrary<ArenaEvent> = fc.oneof(
   }),
   fc.record({ type: fc.constant(ArenaEventType.PLAYER_STATUS), slot, connected: fc.boolean() }),
   fc.record({ type: fc.constant(ArenaEventType.ITEM_COLLECTED), slot, kind, x: coord, y: coord, score: u16 }),
-  fc.record({ type: fc.constant(ArenaEventType.BUMP), attacker: slot, victim: slot, attackerScore: u16, victimScore: u16 }),
+  fc.record({
+    type: fc.constant(ArenaEventType.BUMP),
+    attacker: slot,
+    victim: slot,
+    attackerScore: u16,
+    victimScore: u16,
+  }),
   fc.record({
     type: fc.constant(ArenaEventType.GAME_OVER),
     reason: fc.constantFrom(...Object.values(ArenaEndReason)),
@@ -127,9 +133,28 @@ describe('arena snapshot', () => {
   });
 
   it('refuses to encode a snapshot over the limit or with bad fields', () => {
-    const p = { slot: 0, x: 0, y: 0, direction: ArenaDirection.NONE, connected: true, stunned: false, dashReady: true, score: 0 };
-    const base: ArenaSnapshot = { phase: ArenaPhase.PLAYING, partial: false, tick: 0, remainingMs: 0, players: [], items: [] };
-    expectProtocolError(() => encodeArenaSnapshot({ ...base, players: Array.from({ length: 200 }, () => p) }), 'E_INVALID_FIELD');
+    const p = {
+      slot: 0,
+      x: 0,
+      y: 0,
+      direction: ArenaDirection.NONE,
+      connected: true,
+      stunned: false,
+      dashReady: true,
+      score: 0,
+    };
+    const base: ArenaSnapshot = {
+      phase: ArenaPhase.PLAYING,
+      partial: false,
+      tick: 0,
+      remainingMs: 0,
+      players: [],
+      items: [],
+    };
+    expectProtocolError(
+      () => encodeArenaSnapshot({ ...base, players: Array.from({ length: 200 }, () => p) }),
+      'E_INVALID_FIELD',
+    );
     expectProtocolError(() => encodeArenaSnapshot({ ...base, players: [{ ...p, score: 70_000 }] }), 'E_INVALID_FIELD');
     expectProtocolError(() => encodeArenaSnapshot({ ...base, tick: -1 }), 'E_INVALID_FIELD');
   });
@@ -153,7 +178,18 @@ describe('arena snapshot', () => {
       partial: false,
       tick: 5,
       remainingMs: 100,
-      players: [{ slot: 1, x: 2, y: 3, direction: ArenaDirection.UP, connected: true, stunned: false, dashReady: false, score: 4 }],
+      players: [
+        {
+          slot: 1,
+          x: 2,
+          y: 3,
+          direction: ArenaDirection.UP,
+          connected: true,
+          stunned: false,
+          dashReady: false,
+          score: 4,
+        },
+      ],
       items: [{ x: 1, y: 1, kind: ArenaItemKind.GEM }],
     });
     expectProtocolError(() => decodeArenaSnapshot(good.subarray(0, good.length - 1)), 'E_BAD_LENGTH');
@@ -184,8 +220,24 @@ describe('ArenaSnapshotBuilder', () => {
   });
 
   it('refuses subsets that do not fit or bad indices', () => {
-    const p = { slot: 0, x: 0, y: 0, direction: ArenaDirection.NONE, connected: true, stunned: false, dashReady: true, score: 0 };
-    const b = new ArenaSnapshotBuilder({ phase: 1, partial: false, tick: 1, remainingMs: 1, players: Array.from({ length: 200 }, () => p), items: [] });
+    const p = {
+      slot: 0,
+      x: 0,
+      y: 0,
+      direction: ArenaDirection.NONE,
+      connected: true,
+      stunned: false,
+      dashReady: true,
+      score: 0,
+    };
+    const b = new ArenaSnapshotBuilder({
+      phase: 1,
+      partial: false,
+      tick: 1,
+      remainingMs: 1,
+      players: Array.from({ length: 200 }, () => p),
+      items: [],
+    });
     expect(b.capacity).toBe(181);
     expectProtocolError(() => b.subset(new Int32Array(200), 200), 'E_INVALID_FIELD');
     expectProtocolError(() => b.subset([500], 1), 'E_INVALID_FIELD');
@@ -206,12 +258,17 @@ describe('arena events', () => {
   it('cuts long names at a character boundary', () => {
     const name = 'é'.repeat(50); // 100 bytes of UTF-8
     const decoded = decodeArenaEvent(encodeArenaEvent({ type: ArenaEventType.ROSTER, players: [{ slot: 3, name }] }));
-    expect(decoded).toEqual({ type: ArenaEventType.ROSTER, players: [{ slot: 3, name: 'é'.repeat(ARENA_MAX_NAME_BYTES / 2) }] });
+    expect(decoded).toEqual({
+      type: ArenaEventType.ROSTER,
+      players: [{ slot: 3, name: 'é'.repeat(ARENA_MAX_NAME_BYTES / 2) }],
+    });
   });
 
   it('keeps a full roster of the longest names within one datagram', () => {
     const players = Array.from({ length: ARENA_MAX_ROSTER_ENTRIES }, (_, slot) => ({ slot, name: '€'.repeat(40) }));
-    expect(encodeArenaEvent({ type: ArenaEventType.ROSTER, players }).length).toBeLessThanOrEqual(ARENA_MAX_SNAPSHOT_BYTES);
+    expect(encodeArenaEvent({ type: ArenaEventType.ROSTER, players }).length).toBeLessThanOrEqual(
+      ARENA_MAX_SNAPSHOT_BYTES,
+    );
     expectProtocolError(
       () => encodeArenaEvent({ type: ArenaEventType.ROSTER, players: [...players, { slot: 99, name: 'x' }] }),
       'E_INVALID_FIELD',
@@ -248,7 +305,10 @@ describe('arena events', () => {
       { numRuns: 500 },
     );
     expectProtocolError(() => decodeArenaEvent(new Uint8Array(0)), 'E_TRUNCATED');
-    expectProtocolError(() => decodeArenaEvent(Uint8Array.of(ArenaEventType.ROSTER, 1, 0, 2, 0xff, 0xfe)), 'E_INVALID_UTF8');
+    expectProtocolError(
+      () => decodeArenaEvent(Uint8Array.of(ArenaEventType.ROSTER, 1, 0, 2, 0xff, 0xfe)),
+      'E_INVALID_UTF8',
+    );
     expectProtocolError(() => decodeArenaEvent(Uint8Array.of(ArenaEventType.ROSTER, 1, 0, 5, 0x41)), 'E_TRUNCATED');
     expectProtocolError(() => decodeArenaEvent(Uint8Array.of(ArenaEventType.ROSTER, 0, 0)), 'E_TRAILING_BYTES');
   });

@@ -103,7 +103,8 @@ export function encodeArenaEvent(event: ArenaEvent): Uint8Array {
     }
     case ArenaEventType.GAME_OVER: {
       const { standings } = event;
-      if (event.reason < ArenaEndReason.SCORE_REACHED || event.reason > ArenaEndReason.STOPPED) invalid('unknown end reason');
+      if (event.reason < ArenaEndReason.SCORE_REACHED || event.reason > ArenaEndReason.STOPPED)
+        invalid('unknown end reason');
       if (standings.length > 255) invalid('at most 255 standings');
       const out = new Uint8Array(3 + standings.length * 4);
       const dv = view(out);
@@ -137,7 +138,8 @@ export function decodeArenaEvent(bytes: Uint8Array): ArenaEvent {
       const width = bytes[2]!;
       const height = bytes[3]!;
       const cells = width * height;
-      if (width === 0 || height === 0 || cells > ARENA_MAX_CELLS) malformed('E_INVALID_FIELD', 'grid size out of range');
+      if (width === 0 || height === 0 || cells > ARENA_MAX_CELLS)
+        malformed('E_INVALID_FIELD', 'grid size out of range');
       expectLength(bytes, 13 + Math.ceil(cells / 8), 'welcome');
       const walls: boolean[] = [];
       for (let i = 0; i < cells; i++) walls.push((bytes[13 + (i >> 3)]! & (1 << (i & 7))) !== 0);
@@ -183,7 +185,14 @@ export function decodeArenaEvent(bytes: Uint8Array): ArenaEvent {
       expectLength(bytes, 7, 'item collected');
       const kind = bytes[2]!;
       if (kind > kindMax) malformed('E_INVALID_FIELD', `unknown item kind ${kind}`);
-      return { type, slot: slotAt(bytes, 1), kind: kind as ArenaItemKind, x: bytes[3]!, y: bytes[4]!, score: dv.getUint16(5) };
+      return {
+        type,
+        slot: slotAt(bytes, 1),
+        kind: kind as ArenaItemKind,
+        x: bytes[3]!,
+        y: bytes[4]!,
+        score: dv.getUint16(5),
+      };
     }
     case ArenaEventType.BUMP:
       expectLength(bytes, 7, 'bump');
@@ -197,7 +206,8 @@ export function decodeArenaEvent(bytes: Uint8Array): ArenaEvent {
     case ArenaEventType.GAME_OVER: {
       if (bytes.length < 3) malformed('E_TRUNCATED', 'game over too short');
       const reason = bytes[1]!;
-      if (reason < ArenaEndReason.SCORE_REACHED || reason > ArenaEndReason.STOPPED) malformed('E_INVALID_FIELD', `unknown end reason ${reason}`);
+      if (reason < ArenaEndReason.SCORE_REACHED || reason > ArenaEndReason.STOPPED)
+        malformed('E_INVALID_FIELD', `unknown end reason ${reason}`);
       const count = bytes[2]!;
       expectLength(bytes, 3 + count * 4, 'game over');
       const standings: ArenaStanding[] = [];

@@ -27,7 +27,11 @@ export function encodeArenaInput(input: ArenaInput): Uint8Array {
 
 /** Decodes an input. Throws ProtocolError ('E_TRUNCATED', 'E_TRAILING_BYTES', 'E_INVALID_FIELD') unless it is exactly 2 valid bytes. */
 export function decodeArenaInput(bytes: Uint8Array): ArenaInput {
-  if (bytes.length !== ARENA_INPUT_BYTES) malformed(bytes.length < ARENA_INPUT_BYTES ? 'E_TRUNCATED' : 'E_TRAILING_BYTES', `input must be ${ARENA_INPUT_BYTES} bytes, got ${bytes.length}`);
+  if (bytes.length !== ARENA_INPUT_BYTES)
+    malformed(
+      bytes.length < ARENA_INPUT_BYTES ? 'E_TRUNCATED' : 'E_TRAILING_BYTES',
+      `input must be ${ARENA_INPUT_BYTES} bytes, got ${bytes.length}`,
+    );
   const direction = bytes[0]!;
   if (direction > directionMax) malformed('E_INVALID_FIELD', `unknown direction ${direction}`);
   return { direction: direction as ArenaDirection, dashCounter: bytes[1]! };
@@ -78,7 +82,10 @@ export function encodeArenaSnapshot(snapshot: ArenaSnapshot): Uint8Array {
     out[o + 1] = p.x;
     out[o + 2] = p.y;
     out[o + 3] =
-      p.direction | (p.connected ? STATE_CONNECTED : 0) | (p.stunned ? STATE_STUNNED : 0) | (p.dashReady ? STATE_DASH_READY : 0);
+      p.direction |
+      (p.connected ? STATE_CONNECTED : 0) |
+      (p.stunned ? STATE_STUNNED : 0) |
+      (p.dashReady ? STATE_DASH_READY : 0);
     dv.setUint16(o + 4, p.score);
     o += ARENA_PLAYER_ENTRY_BYTES;
   }
@@ -137,7 +144,10 @@ export class ArenaSnapshotBuilder {
       out[o + 1] = p.x;
       out[o + 2] = p.y;
       out[o + 3] =
-        p.direction | (p.connected ? STATE_CONNECTED : 0) | (p.stunned ? STATE_STUNNED : 0) | (p.dashReady ? STATE_DASH_READY : 0);
+        p.direction |
+        (p.connected ? STATE_CONNECTED : 0) |
+        (p.stunned ? STATE_STUNNED : 0) |
+        (p.dashReady ? STATE_DASH_READY : 0);
       dv.setUint16(o + 4, p.score);
       o += ARENA_PLAYER_ENTRY_BYTES;
     }
@@ -160,12 +170,20 @@ export class ArenaSnapshotBuilder {
 
   /** How many players fit one snapshot next to this tick's items. */
   get capacity(): number {
-    return Math.min(255, Math.floor((ARENA_MAX_SNAPSHOT_BYTES - ARENA_SNAPSHOT_HEADER_BYTES - this.#items.length) / ARENA_PLAYER_ENTRY_BYTES));
+    return Math.min(
+      255,
+      Math.floor(
+        (ARENA_MAX_SNAPSHOT_BYTES - ARENA_SNAPSHOT_HEADER_BYTES - this.#items.length) / ARENA_PLAYER_ENTRY_BYTES,
+      ),
+    );
   }
 
   /** Every player and item, as given. Throws ProtocolError 'E_INVALID_FIELD' if that exceeds {@link ARENA_MAX_SNAPSHOT_BYTES}. */
   full(): Uint8Array {
-    if (this.#playerCount > this.capacity) invalid(`snapshot of ${arenaSnapshotSize(this.#playerCount, this.#itemCount)} bytes exceeds ${ARENA_MAX_SNAPSHOT_BYTES}`);
+    if (this.#playerCount > this.capacity)
+      invalid(
+        `snapshot of ${arenaSnapshotSize(this.#playerCount, this.#itemCount)} bytes exceeds ${ARENA_MAX_SNAPSHOT_BYTES}`,
+      );
     const out = new Uint8Array(arenaSnapshotSize(this.#playerCount, this.#itemCount));
     out.set(this.#header);
     out[11] = this.#playerCount;
@@ -180,7 +198,8 @@ export class ArenaSnapshotBuilder {
    * out of range.
    */
   subset(indices: ArrayLike<number>, count: number): Uint8Array {
-    if (!Number.isInteger(count) || count < 0 || count > this.capacity || count > indices.length) invalid(`subset of ${count} players does not fit`);
+    if (!Number.isInteger(count) || count < 0 || count > this.capacity || count > indices.length)
+      invalid(`subset of ${count} players does not fit`);
     const out = new Uint8Array(arenaSnapshotSize(count, this.#itemCount));
     out.set(this.#header);
     out[2] = FLAG_PARTIAL;
@@ -209,7 +228,8 @@ export class ArenaSnapshotBuilder {
 export function decodeArenaSnapshot(bytes: Uint8Array): ArenaSnapshot {
   if (bytes.length < ARENA_SNAPSHOT_HEADER_BYTES) malformed('E_TRUNCATED', 'snapshot shorter than its header');
   if (bytes.length > ARENA_MAX_SNAPSHOT_BYTES) malformed('E_PACKET_TOO_LARGE', 'snapshot too long');
-  if (bytes[0] !== ARENA_SNAPSHOT_VERSION) malformed('E_UNSUPPORTED_VERSION', `unsupported snapshot version ${bytes[0]}`);
+  if (bytes[0] !== ARENA_SNAPSHOT_VERSION)
+    malformed('E_UNSUPPORTED_VERSION', `unsupported snapshot version ${bytes[0]}`);
   const dv = view(bytes);
   const phase = bytes[1]!;
   if (phase > phaseMax) malformed('E_INVALID_FIELD', `unknown phase ${phase}`);
@@ -217,7 +237,8 @@ export function decodeArenaSnapshot(bytes: Uint8Array): ArenaSnapshot {
   if ((flags & ~FLAG_PARTIAL) !== 0) malformed('E_INVALID_FIELD', 'unknown flags');
   const playerCount = bytes[11]!;
   const itemCount = bytes[12]!;
-  if (bytes.length !== arenaSnapshotSize(playerCount, itemCount)) malformed('E_BAD_LENGTH', 'length does not match player and item counts');
+  if (bytes.length !== arenaSnapshotSize(playerCount, itemCount))
+    malformed('E_BAD_LENGTH', 'length does not match player and item counts');
   const players: ArenaPlayerState[] = [];
   let o = ARENA_SNAPSHOT_HEADER_BYTES;
   for (let i = 0; i < playerCount; i++) {

@@ -171,4 +171,8 @@ export type ArenaEvent =
       readonly victimScore: number;
     }
   /** The game ended; `standings` is ranked, winner first. */
-  | { readonly type: typeof ArenaEventType.GAME_OVER; readonly reason: ArenaEndReason; readonly standings: readonly ArenaStanding[] };
+  | {
+      readonly type: typeof ArenaEventType.GAME_OVER;
+      readonly reason: ArenaEndReason;
+      readonly standings: readonly ArenaStanding[];
+    };

@@ -29,7 +29,11 @@ export const phaseMax = ArenaPhase.OVER;
 
 /** @internal Throws E_TRUNCATED or E_TRAILING_BYTES unless `bytes` is exactly `length` long. */
 export function expectLength(bytes: Uint8Array, length: number, what: string): void {
-  if (bytes.length !== length) malformed(bytes.length < length ? 'E_TRUNCATED' : 'E_TRAILING_BYTES', `${what} must be ${length} bytes, got ${bytes.length}`);
+  if (bytes.length !== length)
+    malformed(
+      bytes.length < length ? 'E_TRUNCATED' : 'E_TRAILING_BYTES',
+      `${what} must be ${length} bytes, got ${bytes.length}`,
+    );
 }
 /** @internal The slot byte at `o` (0..254), E_INVALID_FIELD otherwise. */
 export function slotAt(bytes: Uint8Array, o: number): number {

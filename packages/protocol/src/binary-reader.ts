@@ -45,7 +45,8 @@ export class BinaryReader {
 
   #take(n: number, what: string): number {
     const at = this.#pos;
-    if (n > this.#end - at) fail('E_TRUNCATED', `${what} needs ${n} bytes at offset ${at - this.#start}, ${this.#end - at} remain`);
+    if (n > this.#end - at)
+      fail('E_TRUNCATED', `${what} needs ${n} bytes at offset ${at - this.#start}, ${this.#end - at} remain`);
     this.#pos = at + n;
     return at;
   }
@@ -149,7 +150,8 @@ export class BinaryReader {
 
   /** Reads exactly `byteLength` bytes as UTF-8 (E_TRUNCATED if fewer remain). */
   utf8(byteLength: number): string {
-    if (!Number.isSafeInteger(byteLength) || byteLength < 0) fail('E_INVALID_ARGUMENT', 'byte count must be a non-negative integer');
+    if (!Number.isSafeInteger(byteLength) || byteLength < 0)
+      fail('E_INVALID_ARGUMENT', 'byte count must be a non-negative integer');
     const at = this.#take(byteLength, 'utf8');
     return decodeUtf8(this.#bytes, at, at + byteLength, 'string');
   }

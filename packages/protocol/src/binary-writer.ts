@@ -54,7 +54,8 @@ export class BinaryWriter {
   #reserve(n: number): number {
     const at = this.#len;
     const need = at + n;
-    if (need > this.maxBytes) fail('E_CAPACITY_EXCEEDED', `write of ${n} bytes at ${at} passes maxBytes ${this.maxBytes}`);
+    if (need > this.maxBytes)
+      fail('E_CAPACITY_EXCEEDED', `write of ${n} bytes at ${at} passes maxBytes ${this.maxBytes}`);
     if (need > this.#buf.length) {
       const grown = Buffer.alloc(Math.min(this.maxBytes, Math.max(need, this.#buf.length * 2, 16)));
       this.#buf.copy(grown, 0, 0, at);
@@ -196,7 +197,8 @@ export class BinaryWriter {
   }
 
   #checkRoom(n: number): void {
-    if (this.#len + n > this.maxBytes) fail('E_CAPACITY_EXCEEDED', `write of ${n} bytes at ${this.#len} passes maxBytes ${this.maxBytes}`);
+    if (this.#len + n > this.maxBytes)
+      fail('E_CAPACITY_EXCEEDED', `write of ${n} bytes at ${this.#len} passes maxBytes ${this.maxBytes}`);
   }
 
   /** A copy of the bytes written so far; the writer stays usable. */

@@ -7,13 +7,45 @@ import { errorCodeOf } from './test-arbitraries.js';
 describe('BinaryWriter / BinaryReader', () => {
   it('round-trips every type, big-endian', () => {
     const w = new BinaryWriter();
-    w.u8(255).u16(0x1234).u32(0xdead_beef).u64(Number.MAX_SAFE_INTEGER).i8(-128).i16(-2).i32(-(2 ** 31)).f32(1.5).f64(Math.PI).bool(true).bool(false);
+    w.u8(255)
+      .u16(0x1234)
+      .u32(0xdead_beef)
+      .u64(Number.MAX_SAFE_INTEGER)
+      .i8(-128)
+      .i16(-2)
+      .i32(-(2 ** 31))
+      .f32(1.5)
+      .f64(Math.PI)
+      .bool(true)
+      .bool(false);
     w.varUint(300).bytes(Uint8Array.of(1, 2)).blob(Uint8Array.of(3)).string('Zoë 😀').utf8('ab');
     const bytes = w.toBytes();
     expect(Buffer.from(bytes.subarray(0, 3)).toString('hex')).toBe('ff1234');
     const r = new BinaryReader(bytes);
-    expect([r.u8(), r.u16(), r.u32(), r.u64(), r.i8(), r.i16(), r.i32(), r.f32(), r.f64(), r.bool(), r.bool()]).toStrictEqual([
-      255, 0x1234, 0xdead_beef, Number.MAX_SAFE_INTEGER, -128, -2, -(2 ** 31), 1.5, Math.PI, true, false,
+    expect([
+      r.u8(),
+      r.u16(),
+      r.u32(),
+      r.u64(),
+      r.i8(),
+      r.i16(),
+      r.i32(),
+      r.f32(),
+      r.f64(),
+      r.bool(),
+      r.bool(),
+    ]).toStrictEqual([
+      255,
+      0x1234,
+      0xdead_beef,
+      Number.MAX_SAFE_INTEGER,
+      -128,
+      -2,
+      -(2 ** 31),
+      1.5,
+      Math.PI,
+      true,
+      false,
     ]);
     expect(r.varUint()).toBe(300);
     expect(r.bytes(2)).toStrictEqual(Uint8Array.of(1, 2));
@@ -53,13 +85,26 @@ describe('BinaryWriter / BinaryReader', () => {
   });
 
   it('varUint uses 1..5 bytes and is canonical', () => {
-    for (const [v, n] of [[0, 1], [127, 1], [128, 2], [16383, 2], [16384, 3], [2 ** 21, 4], [2 ** 28, 5], [0xffff_ffff, 5]] as const) {
+    for (const [v, n] of [
+      [0, 1],
+      [127, 1],
+      [128, 2],
+      [16383, 2],
+      [16384, 3],
+      [2 ** 21, 4],
+      [2 ** 28, 5],
+      [0xffff_ffff, 5],
+    ] as const) {
       expect(new BinaryWriter().varUint(v).length).toBe(n);
       expect(varUintSize(v)).toBe(n);
     }
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0x80, 0x00)).varUint())).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x1f)).varUint())).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01)).varUint())).toBe('E_INVALID_FIELD');
+    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x1f)).varUint())).toBe(
+      'E_INVALID_FIELD',
+    );
+    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01)).varUint())).toBe(
+      'E_INVALID_FIELD',
+    );
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0x80)).varUint())).toBe('E_TRUNCATED');
   });
 
@@ -97,7 +142,9 @@ describe('BinaryWriter / BinaryReader', () => {
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(2)).bool())).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(5, 1)).blob())).toBe('E_BAD_LENGTH');
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(2, 1, 2)).blob(1))).toBe('E_BAD_LENGTH');
-    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f)).string())).toBe('E_BAD_LENGTH');
+    expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f)).string())).toBe(
+      'E_BAD_LENGTH',
+    );
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(1, 0xff)).string())).toBe('E_INVALID_UTF8');
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(1)).bytes(2))).toBe('E_TRUNCATED');
     expect(errorCodeOf(() => new BinaryReader(Uint8Array.of(1)).bytes(-1))).toBe('E_INVALID_ARGUMENT');
@@ -108,12 +155,31 @@ describe('BinaryWriter / BinaryReader', () => {
   });
 
   it('property: reading random bytes with any method throws only known ProtocolErrors', () => {
-    const methods = ['u8', 'u16', 'u32', 'u64', 'i8', 'i16', 'i32', 'f32', 'f64', 'bool', 'varUint', 'blob', 'string', 'rest'] as const;
+    const methods = [
+      'u8',
+      'u16',
+      'u32',
+      'u64',
+      'i8',
+      'i16',
+      'i32',
+      'f32',
+      'f64',
+      'bool',
+      'varUint',
+      'blob',
+      'string',
+      'rest',
+    ] as const;
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.array(fc.constantFrom(...methods), { maxLength: 12 }), (bytes, calls) => {
-        const r = new BinaryReader(bytes);
-        for (const m of calls) if (errorCodeOf(() => r[m]()) !== undefined) return;
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.array(fc.constantFrom(...methods), { maxLength: 12 }),
+        (bytes, calls) => {
+          const r = new BinaryReader(bytes);
+          for (const m of calls) if (errorCodeOf(() => r[m]()) !== undefined) return;
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -55,7 +55,9 @@ describe('connect tokens', () => {
       fc.property(fc.nat({ max: token.length * 8 - 1 }), (bit) => {
         const forged = token.slice();
         forged[bit >> 3]! ^= 1 << (bit & 7);
-        expect(['E_TOKEN_FORGED', 'E_TOKEN_MALFORMED']).toContain(errorCodeOf(() => verifyConnectToken(forged, secret, { now })));
+        expect(['E_TOKEN_FORGED', 'E_TOKEN_MALFORMED']).toContain(
+          errorCodeOf(() => verifyConnectToken(forged, secret, { now })),
+        );
       }),
       { numRuns: 500 },
     );
@@ -74,19 +76,29 @@ describe('connect tokens', () => {
   it('refuses malformed tokens', () => {
     const token = signConnectToken(claims, secret);
     expect(errorCodeOf(() => verifyConnectToken(new Uint8Array(0), secret, { now }))).toBe('E_TOKEN_MALFORMED');
-    expect(errorCodeOf(() => verifyConnectToken(token.subarray(0, token.length - 1), secret, { now }))).toBe('E_TOKEN_MALFORMED');
-    expect(errorCodeOf(() => verifyConnectToken(Uint8Array.from([...token, 0]), secret, { now }))).toBe('E_TOKEN_MALFORMED');
-    expect(errorCodeOf(() => verifyConnectToken(new Uint8Array(MAX_TOKEN_BYTES), secret, { now }))).toBe('E_TOKEN_MALFORMED');
+    expect(errorCodeOf(() => verifyConnectToken(token.subarray(0, token.length - 1), secret, { now }))).toBe(
+      'E_TOKEN_MALFORMED',
+    );
+    expect(errorCodeOf(() => verifyConnectToken(Uint8Array.from([...token, 0]), secret, { now }))).toBe(
+      'E_TOKEN_MALFORMED',
+    );
+    expect(errorCodeOf(() => verifyConnectToken(new Uint8Array(MAX_TOKEN_BYTES), secret, { now }))).toBe(
+      'E_TOKEN_MALFORMED',
+    );
     const v2 = token.slice();
     v2[0] = 2;
     expect(errorCodeOf(() => verifyConnectToken(v2, secret, { now }))).toBe('E_TOKEN_MALFORMED');
-    expect(errorCodeOf(() => verifyConnectToken('token' as unknown as Uint8Array, secret, { now }))).toBe('E_TOKEN_MALFORMED');
+    expect(errorCodeOf(() => verifyConnectToken('token' as unknown as Uint8Array, secret, { now }))).toBe(
+      'E_TOKEN_MALFORMED',
+    );
   });
 
   it('property: random bytes are refused with a token error, never anything else', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 140 }), (bytes) => {
-        expect(['E_TOKEN_FORGED', 'E_TOKEN_MALFORMED']).toContain(errorCodeOf(() => verifyConnectToken(bytes, secret, { now })));
+        expect(['E_TOKEN_FORGED', 'E_TOKEN_MALFORMED']).toContain(
+          errorCodeOf(() => verifyConnectToken(bytes, secret, { now })),
+        );
       }),
       { numRuns: 1000 },
     );
@@ -115,10 +127,16 @@ describe('connect tokens', () => {
     expect(errorCodeOf(() => signConnectToken({ ...claims, gameId: 'x'.repeat(65) }, secret))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => signConnectToken({ ...claims, slot: 256 }, secret))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => signConnectToken({ ...claims, expiresAt: 1.5 }, secret))).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => signConnectToken({ ...claims, nonce: new Uint8Array(15) }, secret))).toBe('E_INVALID_FIELD');
+    expect(errorCodeOf(() => signConnectToken({ ...claims, nonce: new Uint8Array(15) }, secret))).toBe(
+      'E_INVALID_FIELD',
+    );
     expect(errorCodeOf(() => signConnectToken(claims, new Uint8Array(31)))).toBe('E_INVALID_ARGUMENT');
-    expect(errorCodeOf(() => verifyConnectToken(signConnectToken(claims, secret), new Uint8Array(31)))).toBe('E_INVALID_ARGUMENT');
-    expect(errorCodeOf(() => verifyConnectToken(signConnectToken(claims, secret), secret, { now: Number.NaN }))).toBe('E_INVALID_ARGUMENT');
+    expect(errorCodeOf(() => verifyConnectToken(signConnectToken(claims, secret), new Uint8Array(31)))).toBe(
+      'E_INVALID_ARGUMENT',
+    );
+    expect(errorCodeOf(() => verifyConnectToken(signConnectToken(claims, secret), secret, { now: Number.NaN }))).toBe(
+      'E_INVALID_ARGUMENT',
+    );
   });
 
   it('generateGameSecret makes 32 random bytes', () => {
@@ -132,6 +150,8 @@ describe('connect tokens', () => {
     const guard = new TokenReplayGuard();
     const token = signConnectToken(claims, secret);
     expect(guard.claim(verifyConnectToken(token, secret, { now, gameId: 'g-42' }), { now })).toBe('claimed');
-    expect(errorCodeOf(() => guard.claim(verifyConnectToken(token, secret, { now, gameId: 'g-42' }), { now }))).toBe('E_TOKEN_REUSED');
+    expect(errorCodeOf(() => guard.claim(verifyConnectToken(token, secret, { now, gameId: 'g-42' }), { now }))).toBe(
+      'E_TOKEN_REUSED',
+    );
   });
 });

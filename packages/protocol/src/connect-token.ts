@@ -78,7 +78,10 @@ export function signConnectToken(claims: ConnectTokenInput, secret: Uint8Array):
   const idBytes = stringField(claims.gameId, 1, MAX_GAME_ID_BYTES, 'identifier', 'token.gameId');
   const slot = uintField(claims.slot, 0, 0xff, 'token.slot');
   const expiresAt = uintField(claims.expiresAt, 0, Number.MAX_SAFE_INTEGER, 'token.expiresAt');
-  const nonce = claims.nonce === undefined ? nodeCrypto().randomBytes(CONNECT_TOKEN_NONCE_BYTES) : bytesField(claims.nonce, CONNECT_TOKEN_NONCE_BYTES, CONNECT_TOKEN_NONCE_BYTES, 'token.nonce');
+  const nonce =
+    claims.nonce === undefined
+      ? nodeCrypto().randomBytes(CONNECT_TOKEN_NONCE_BYTES)
+      : bytesField(claims.nonce, CONNECT_TOKEN_NONCE_BYTES, CONNECT_TOKEN_NONCE_BYTES, 'token.nonce');
   const out = new ByteSink(FIXED_BYTES + idBytes);
   out.u8(CONNECT_TOKEN_VERSION);
   out.u8(idBytes);
@@ -100,16 +103,24 @@ export function signConnectToken(claims: ConnectTokenInput, secret: Uint8Array):
  *
  * Stateless: it cannot see reuse. The game child passes the claims to a TokenReplayGuard.
  */
-export function verifyConnectToken(token: Uint8Array, secret: Uint8Array, options: VerifyConnectTokenOptions = {}): ConnectTokenClaims {
+export function verifyConnectToken(
+  token: Uint8Array,
+  secret: Uint8Array,
+  options: VerifyConnectTokenOptions = {},
+): ConnectTokenClaims {
   checkSecret(secret);
   const now = options.now ?? Date.now();
   if (typeof now !== 'number' || !Number.isFinite(now)) fail('E_INVALID_ARGUMENT', 'now must be a finite number');
   if (!(token instanceof Uint8Array)) fail('E_TOKEN_MALFORMED', 'the token must be a Uint8Array');
   if (token.length < FIXED_BYTES + 1 || token.length > FIXED_BYTES + MAX_GAME_ID_BYTES) {
-    fail('E_TOKEN_MALFORMED', `a token has ${FIXED_BYTES + 1}..${FIXED_BYTES + MAX_GAME_ID_BYTES} bytes, got ${token.length}`);
+    fail(
+      'E_TOKEN_MALFORMED',
+      `a token has ${FIXED_BYTES + 1}..${FIXED_BYTES + MAX_GAME_ID_BYTES} bytes, got ${token.length}`,
+    );
   }
   if (token[0] !== CONNECT_TOKEN_VERSION) fail('E_TOKEN_MALFORMED', `unknown token version ${token[0]!}`);
-  if (token.length !== FIXED_BYTES + token[1]!) fail('E_TOKEN_MALFORMED', 'the gameId length disagrees with the token size');
+  if (token.length !== FIXED_BYTES + token[1]!)
+    fail('E_TOKEN_MALFORMED', 'the gameId length disagrees with the token size');
   const macAt = token.length - CONNECT_TOKEN_MAC_BYTES;
   const expected = mac(secret, token.subarray(0, macAt));
   const given = Buffer.from(token.buffer, token.byteOffset + macAt, CONNECT_TOKEN_MAC_BYTES);
@@ -126,11 +137,15 @@ export function verifyConnectToken(token: Uint8Array, secret: Uint8Array, option
     claims = { gameId, slot, expiresAt, nonce };
   } catch (error) {
     // Only a holder of the secret could have signed these bytes; still, refuse rather than trust.
-    if (error instanceof ProtocolError) fail('E_TOKEN_MALFORMED', `signed token fields are invalid: ${error.message}`, error);
+    if (error instanceof ProtocolError)
+      fail('E_TOKEN_MALFORMED', `signed token fields are invalid: ${error.message}`, error);
     throw error;
   }
   if (options.gameId !== undefined && claims.gameId !== options.gameId) {
-    fail('E_TOKEN_WRONG_GAME', `the token is for game ${JSON.stringify(claims.gameId)}, not ${JSON.stringify(options.gameId)}`);
+    fail(
+      'E_TOKEN_WRONG_GAME',
+      `the token is for game ${JSON.stringify(claims.gameId)}, not ${JSON.stringify(options.gameId)}`,
+    );
   }
   if (now > claims.expiresAt) fail('E_TOKEN_EXPIRED', `the token expired at ${claims.expiresAt}, now is ${now}`);
   return claims;

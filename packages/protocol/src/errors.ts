@@ -84,8 +84,7 @@ export function isProtocolError<Code extends ProtocolErrorCode>(err: unknown, co
  * throwing variant would have thrown.
  */
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: ProtocolError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
 
 /** @internal Throws a ProtocolError; keeps call sites on one line. */
 export function fail(code: ProtocolErrorCode, message: string, cause?: unknown): never {

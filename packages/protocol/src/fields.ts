@@ -22,10 +22,17 @@ export function finiteField(value: unknown, field: string): number {
  * Validates a string field for encoding: a string of minBytes..maxBytes UTF-8 bytes obeying
  * `policy`. Returns its UTF-8 byte length. E_INVALID_FIELD or E_INVALID_UTF8 otherwise.
  */
-export function stringField(value: unknown, minBytes: number, maxBytes: number, policy: StringPolicy, field: string): number {
+export function stringField(
+  value: unknown,
+  minBytes: number,
+  maxBytes: number,
+  policy: StringPolicy,
+  field: string,
+): number {
   if (typeof value !== 'string') fail('E_INVALID_FIELD', `${field} must be a string`);
   const n = utf8Length(value, field);
-  if (n < minBytes || n > maxBytes) fail('E_INVALID_FIELD', `${field} must be ${minBytes}..${maxBytes} UTF-8 bytes, got ${n}`);
+  if (n < minBytes || n > maxBytes)
+    fail('E_INVALID_FIELD', `${field} must be ${minBytes}..${maxBytes} UTF-8 bytes, got ${n}`);
   checkPolicy(value, policy, field);
   return n;
 }
@@ -44,7 +51,14 @@ export function bytesField(value: unknown, minBytes: number, maxBytes: number, f
  * prefix passes `maxBytes` or the bytes that remain, E_INVALID_FIELD under `minBytes` or against
  * `policy`, E_INVALID_UTF8 for invalid bytes.
  */
-export function readString(r: BinaryReader, byteLength: number, minBytes: number, maxBytes: number, policy: StringPolicy, field: string): string {
+export function readString(
+  r: BinaryReader,
+  byteLength: number,
+  minBytes: number,
+  maxBytes: number,
+  policy: StringPolicy,
+  field: string,
+): string {
   checkPrefix(r, byteLength, minBytes, maxBytes, field);
   let value: string;
   try {
@@ -58,12 +72,19 @@ export function readString(r: BinaryReader, byteLength: number, minBytes: number
 
 function checkPrefix(r: BinaryReader, byteLength: number, minBytes: number, maxBytes: number, field: string): void {
   if (byteLength > maxBytes) fail('E_BAD_LENGTH', `${field} length ${byteLength} exceeds its maximum ${maxBytes}`);
-  if (byteLength > r.remaining) fail('E_BAD_LENGTH', `${field} length ${byteLength} exceeds the ${r.remaining} bytes that remain`);
+  if (byteLength > r.remaining)
+    fail('E_BAD_LENGTH', `${field} length ${byteLength} exceeds the ${r.remaining} bytes that remain`);
   if (byteLength < minBytes) fail('E_INVALID_FIELD', `${field} must be at least ${minBytes} bytes`);
 }
 
 /** Like readString for bytes: returns a view into the reader's input. */
-export function readPrefixed(r: BinaryReader, byteLength: number, minBytes: number, maxBytes: number, field: string): Uint8Array {
+export function readPrefixed(
+  r: BinaryReader,
+  byteLength: number,
+  minBytes: number,
+  maxBytes: number,
+  field: string,
+): Uint8Array {
   checkPrefix(r, byteLength, minBytes, maxBytes, field);
   return r.bytes(byteLength);
 }

@@ -58,7 +58,15 @@ describe('FrameDecoder', () => {
   });
 
   it('does not alias the chunks it was given', () => {
-    const frame = encodeFrame({ type: 'matchFound', gameId: 'g', host: 'h', port: 1, slot: 0, token: new Uint8Array([1, 2, 3]), tokenExpiresAt: 5 });
+    const frame = encodeFrame({
+      type: 'matchFound',
+      gameId: 'g',
+      host: 'h',
+      port: 1,
+      slot: 0,
+      token: new Uint8Array([1, 2, 3]),
+      tokenExpiresAt: 5,
+    });
     const d = new FrameDecoder();
     const first = frame.slice(0, 10);
     d.push(first);
@@ -66,7 +74,15 @@ describe('FrameDecoder', () => {
     const rest = frame.slice(10);
     const [msg] = d.push(rest);
     rest.fill(0xee);
-    expect(msg).toStrictEqual({ type: 'matchFound', gameId: 'g', host: 'h', port: 1, slot: 0, token: new Uint8Array([1, 2, 3]), tokenExpiresAt: 5 });
+    expect(msg).toStrictEqual({
+      type: 'matchFound',
+      gameId: 'g',
+      host: 'h',
+      port: 1,
+      slot: 0,
+      token: new Uint8Array([1, 2, 3]),
+      tokenExpiresAt: 5,
+    });
   });
 
   it('rejects an oversize declared length as soon as the 4-byte prefix arrives, before any body', () => {
@@ -124,28 +140,36 @@ describe('FrameDecoder', () => {
 
   it('property: arbitrary chunks of random bytes yield messages or one known ProtocolError, and buffer at most 4 + maxFrameBytes', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), fc.integer({ min: 2, max: 300 }), (chunks, max) => {
-        const d = new FrameDecoder({ maxFrameBytes: max });
-        for (const chunk of chunks) {
-          const code = errorCodeOf(() => d.push(chunk));
-          expect(d.bufferedBytes).toBeLessThanOrEqual(4 + max);
-          if (code !== undefined) {
-            expect(errorCodeOf(() => d.push(chunk))).toBe('E_DECODER_POISONED');
-            return;
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }),
+        fc.integer({ min: 2, max: 300 }),
+        (chunks, max) => {
+          const d = new FrameDecoder({ maxFrameBytes: max });
+          for (const chunk of chunks) {
+            const code = errorCodeOf(() => d.push(chunk));
+            expect(d.bufferedBytes).toBeLessThanOrEqual(4 + max);
+            if (code !== undefined) {
+              expect(errorCodeOf(() => d.push(chunk))).toBe('E_DECODER_POISONED');
+              return;
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('property: valid frames followed by garbage: the valid prefix decodes when pushed on its own', () => {
     fc.assert(
-      fc.property(fc.array(tcpMessageArb, { minLength: 1, maxLength: 5 }), fc.uint8Array({ minLength: 1, maxLength: 50 }), (msgs, garbage) => {
-        const d = new FrameDecoder();
-        expect(d.push(concat(msgs.map((m) => encodeFrame(m))))).toStrictEqual(msgs);
-        errorCodeOf(() => d.push(garbage));
-      }),
+      fc.property(
+        fc.array(tcpMessageArb, { minLength: 1, maxLength: 5 }),
+        fc.uint8Array({ minLength: 1, maxLength: 50 }),
+        (msgs, garbage) => {
+          const d = new FrameDecoder();
+          expect(d.push(concat(msgs.map((m) => encodeFrame(m))))).toStrictEqual(msgs);
+          errorCodeOf(() => d.push(garbage));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -48,11 +48,16 @@ export class FrameDecoder {
   /** Decodes what `chunk` completes; see the class comment for errors. `chunk` may be reused by the caller afterwards. */
   push(chunk: Uint8Array): TcpMessage[] {
     this.#checkUsable();
-    if (!(chunk instanceof Uint8Array)) return this.#poison(new ProtocolError('E_INVALID_ARGUMENT', 'push needs a Uint8Array'));
+    if (!(chunk instanceof Uint8Array))
+      return this.#poison(new ProtocolError('E_INVALID_ARGUMENT', 'push needs a Uint8Array'));
     try {
       return this.#push(chunk);
     } catch (error) {
-      return this.#poison(error instanceof ProtocolError ? error : new ProtocolError('E_INVALID_FIELD', 'unexpected decoder failure', { cause: error }));
+      return this.#poison(
+        error instanceof ProtocolError
+          ? error
+          : new ProtocolError('E_INVALID_FIELD', 'unexpected decoder failure', { cause: error }),
+      );
     }
   }
 
@@ -63,12 +68,15 @@ export class FrameDecoder {
   end(): void {
     this.#checkUsable();
     const pending = this.bufferedBytes;
-    if (pending > 0) this.#poison(new ProtocolError('E_TRUNCATED', `stream ended inside a frame, ${pending} bytes pending`));
+    if (pending > 0)
+      this.#poison(new ProtocolError('E_TRUNCATED', `stream ended inside a frame, ${pending} bytes pending`));
   }
 
   #checkUsable(): void {
     if (this.#error !== undefined) {
-      throw new ProtocolError('E_DECODER_POISONED', `decoder already failed with ${this.#error.code}`, { cause: this.#error });
+      throw new ProtocolError('E_DECODER_POISONED', `decoder already failed with ${this.#error.code}`, {
+        cause: this.#error,
+      });
     }
   }
 

@@ -76,18 +76,38 @@ describe('public API', () => {
     expect(received).toStrictEqual([{ type: 'hello', protocolVersion: 1, name: 'ada', mode: 'arena' }]);
     // Orchestrator signs a token and sends matchFound.
     const token = api.signConnectToken({ gameId: 'g-1', slot: 0, expiresAt: now + 10_000 }, secret);
-    const found = api.decodeFrame(api.encodeFrame({ type: 'matchFound', gameId: 'g-1', host: '127.0.0.1', port: 40000, slot: 0, token, tokenExpiresAt: now + 10_000 }));
+    const found = api.decodeFrame(
+      api.encodeFrame({
+        type: 'matchFound',
+        gameId: 'g-1',
+        host: '127.0.0.1',
+        port: 40000,
+        slot: 0,
+        token,
+        tokenExpiresAt: now + 10_000,
+      }),
+    );
     if (found.type !== 'matchFound') throw new Error('expected matchFound');
     // Client connects over UDP; the child verifies and claims the token.
     const client = new api.AckTracker();
     const child = new api.AckTracker();
     const guard = new api.TokenReplayGuard();
-    const request = api.decodePacket(api.encodePacket({ ...client.nextHeader(), type: 'connectRequest', token: found.token }));
+    const request = api.decodePacket(
+      api.encodePacket({ ...client.nextHeader(), type: 'connectRequest', token: found.token }),
+    );
     if (request.type !== 'connectRequest') throw new Error('expected connectRequest');
     child.receive(request.sequence);
     const claims = api.verifyConnectToken(request.token, secret, { now, gameId: 'g-1' });
     expect(guard.claim(claims, { now })).toBe('claimed');
-    const accepted = api.decodePacket(api.encodePacket({ ...child.nextHeader(), type: 'accepted', slot: claims.slot, tickRate: 30, data: new Uint8Array(0) }));
+    const accepted = api.decodePacket(
+      api.encodePacket({
+        ...child.nextHeader(),
+        type: 'accepted',
+        slot: claims.slot,
+        tickRate: 30,
+        data: new Uint8Array(0),
+      }),
+    );
     client.receive(accepted.sequence);
     expect(client.processAcks(accepted.ack, accepted.ackBits)).toStrictEqual([0]);
   });

@@ -49,7 +49,12 @@ describe('IPC contract', () => {
       { type: 'idle', warmUp: true },
       { type: 'ready', gameId: 'g-1', port: 40001 },
       { type: 'bindFailed', gameId: 'g-1', port: 40001, errorCode: 'EADDRINUSE', message: 'address in use' },
-      { type: 'gameOver', gameId: 'g-1', reason: 'scoreReached', results: [{ slot: 0, name: 'ada', score: 10, connected: true }] },
+      {
+        type: 'gameOver',
+        gameId: 'g-1',
+        reason: 'scoreReached',
+        results: [{ slot: 0, name: 'ada', score: 10, connected: true }],
+      },
       { type: 'stats', gameId: 'g-1', dropped: { malformed: 3, tokenForged: 1 } },
       { type: 'stats', gameId: 'g-1', dropped: {} },
     ];
@@ -57,7 +62,9 @@ describe('IPC contract', () => {
   });
 
   it('rejects a start of another IPC version with E_UNSUPPORTED_VERSION', () => {
-    expect(codeOf(() => parseParentToChildMessage({ type: 'start', ipcVersion: 99, game }))).toBe('E_UNSUPPORTED_VERSION');
+    expect(codeOf(() => parseParentToChildMessage({ type: 'start', ipcVersion: 99, game }))).toBe(
+      'E_UNSUPPORTED_VERSION',
+    );
   });
 
   it('rejects bad fields with E_INVALID_IPC_MESSAGE', () => {
@@ -68,7 +75,17 @@ describe('IPC contract', () => {
       { type: 'nope' },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, port: 70000 } },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, players: [] } },
-      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, players: [{ slot: 0, name: 'a' }, { slot: 0, name: 'b' }] } },
+      {
+        type: 'start',
+        ipcVersion: IPC_VERSION,
+        game: {
+          ...game,
+          players: [
+            { slot: 0, name: 'a' },
+            { slot: 0, name: 'b' },
+          ],
+        },
+      },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, secretBase64: 'c2hvcnQ=' } },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, options: [] } },
       { type: 'shutdown', reason: 'because', graceMs: 1 },
@@ -79,7 +96,12 @@ describe('IPC contract', () => {
       { type: 'idle', warmUp: 'yes' },
       { type: 'ready', gameId: '', port: 1 },
       { type: 'ready', gameId: 'g', port: 0 },
-      { type: 'gameOver', gameId: 'g', reason: 'r', results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }] },
+      {
+        type: 'gameOver',
+        gameId: 'g',
+        reason: 'r',
+        results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }],
+      },
       { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
     ];
     for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
@@ -106,7 +128,11 @@ describe('IPC contract', () => {
       { type: 'stats', dropped: { malformed: 1 } },
       { type: 'stats', gameId: 'g'.repeat(65), dropped: {} },
     ];
-    for (const b of bad) expect(codeOf(() => parseChildToParentMessage(b)), JSON.stringify(b).slice(0, 80)).toBe('E_INVALID_IPC_MESSAGE');
+    for (const b of bad)
+      expect(
+        codeOf(() => parseChildToParentMessage(b)),
+        JSON.stringify(b).slice(0, 80),
+      ).toBe('E_INVALID_IPC_MESSAGE');
   });
 
   it('keeps a hostile stats reason off the prototype chain', () => {

@@ -73,9 +73,20 @@ export type ChildToParentMessage =
   /** The child's UDP socket is bound on `port`; players may be told to come. */
   | { readonly type: 'ready'; readonly gameId: string; readonly port: number }
   /** The UDP bind failed (for example EADDRINUSE: another program holds the port); the child exits next. */
-  | { readonly type: 'bindFailed'; readonly gameId: string; readonly port: number; readonly errorCode: string; readonly message: string }
+  | {
+      readonly type: 'bindFailed';
+      readonly gameId: string;
+      readonly port: number;
+      readonly errorCode: string;
+      readonly message: string;
+    }
   /** The game ended; the child exits after a short linger. */
-  | { readonly type: 'gameOver'; readonly gameId: string; readonly reason: string; readonly results: readonly IpcPlayerResult[] }
+  | {
+      readonly type: 'gameOver';
+      readonly gameId: string;
+      readonly reason: string;
+      readonly results: readonly IpcPlayerResult[];
+    }
   | IpcStatsMessage;
 
 /**
@@ -149,19 +160,22 @@ function isObj(v: unknown): v is Obj {
 }
 function str(o: Obj, key: string, maxLength = 256): string {
   const v = o[key];
-  if (typeof v !== 'string' || v.length === 0 || v.length > maxLength) fail(`${key} must be a non-empty string of at most ${maxLength} characters`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > maxLength)
+    fail(`${key} must be a non-empty string of at most ${maxLength} characters`);
   return v;
 }
 function int(o: Obj, key: string, min: number, max: number): number {
   const v = o[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${key} must be an integer in [${min}, ${max}]`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(`${key} must be an integer in [${min}, ${max}]`);
   return v;
 }
 
 function parseAssignment(v: unknown): GameAssignment {
   if (!isObj(v)) fail('game must be an object');
   const playersRaw = v['players'];
-  if (!Array.isArray(playersRaw) || playersRaw.length === 0 || playersRaw.length > 255) fail('players must be a non-empty array of at most 255');
+  if (!Array.isArray(playersRaw) || playersRaw.length === 0 || playersRaw.length > 255)
+    fail('players must be a non-empty array of at most 255');
   const seen = new Set<number>();
   const players = playersRaw.map((p: unknown) => {
     if (!isObj(p)) fail('each player must be an object');
@@ -198,7 +212,8 @@ function parseDropped(v: unknown): Record<string, number> {
   // A prototype-less record: a reason can never reach Object.prototype (and the pattern already rules out __proto__).
   const out: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const reason of reasons) {
-    if (!STATS_REASON.test(reason)) fail(`dropped reason ${JSON.stringify(reason.slice(0, 40))} must be 1..32 letters, digits or _`);
+    if (!STATS_REASON.test(reason))
+      fail(`dropped reason ${JSON.stringify(reason.slice(0, 40))} must be 1..32 letters, digits or _`);
     out[reason] = int(v, reason, 0, IPC_MAX_STATS_COUNT);
   }
   return out;
@@ -217,7 +232,10 @@ export function parseParentToChildMessage(value: unknown): ParentToChildMessage 
     case 'start': {
       const ipcVersion = value['ipcVersion'];
       if (ipcVersion !== IPC_VERSION) {
-        throw new ProtocolError('E_UNSUPPORTED_VERSION', `IPC version ${String(ipcVersion)} is not supported (expected ${IPC_VERSION})`);
+        throw new ProtocolError(
+          'E_UNSUPPORTED_VERSION',
+          `IPC version ${String(ipcVersion)} is not supported (expected ${IPC_VERSION})`,
+        );
       }
       return { type: 'start', ipcVersion, game: parseAssignment(value['game']) };
     }

@@ -11,7 +11,9 @@ describe('TokenReplayGuard', () => {
     const g = new TokenReplayGuard();
     expect(g.claim({ nonce: n(1), slot: 0, expiresAt: t0 + 10 }, { now: t0 })).toBe('claimed');
     expect(g.has(n(1), t0)).toBe(true);
-    expect(errorCodeOf(() => g.claim({ nonce: n(1), slot: 0, expiresAt: t0 + 10 }, { now: t0 + 1 }))).toBe('E_TOKEN_REUSED');
+    expect(errorCodeOf(() => g.claim({ nonce: n(1), slot: 0, expiresAt: t0 + 10 }, { now: t0 + 1 }))).toBe(
+      'E_TOKEN_REUSED',
+    );
     expect(g.claim({ nonce: n(2), slot: 1, expiresAt: t0 + 10 }, { now: t0 })).toBe('claimed');
     expect(g.size).toBe(2);
   });
@@ -20,12 +22,16 @@ describe('TokenReplayGuard', () => {
     const g = new TokenReplayGuard();
     g.claim({ nonce: n(1), slot: 4, expiresAt: t0 + 10 }, { now: t0 });
     expect(g.claim({ nonce: n(1), slot: 4, expiresAt: t0 + 10 }, { now: t0 + 5, allowRebind: true })).toBe('rebound');
-    expect(errorCodeOf(() => g.claim({ nonce: n(1), slot: 5, expiresAt: t0 + 10 }, { now: t0 + 5, allowRebind: true }))).toBe('E_TOKEN_REUSED');
+    expect(
+      errorCodeOf(() => g.claim({ nonce: n(1), slot: 5, expiresAt: t0 + 10 }, { now: t0 + 5, allowRebind: true })),
+    ).toBe('E_TOKEN_REUSED');
   });
 
   it('refuses an expired claim and forgets expired nonces', () => {
     const g = new TokenReplayGuard();
-    expect(errorCodeOf(() => g.claim({ nonce: n(1), slot: 0, expiresAt: t0 }, { now: t0 + 1 }))).toBe('E_TOKEN_EXPIRED');
+    expect(errorCodeOf(() => g.claim({ nonce: n(1), slot: 0, expiresAt: t0 }, { now: t0 + 1 }))).toBe(
+      'E_TOKEN_EXPIRED',
+    );
     g.claim({ nonce: n(1), slot: 0, expiresAt: t0 }, { now: t0 });
     g.claim({ nonce: n(2), slot: 0, expiresAt: t0 + 100 }, { now: t0 });
     expect(g.has(n(1), t0 + 1)).toBe(false);
@@ -39,7 +45,9 @@ describe('TokenReplayGuard', () => {
     const g = new TokenReplayGuard({ maxEntries: 2 });
     g.claim({ nonce: n(1), slot: 0, expiresAt: t0 + 1 }, { now: t0 });
     g.claim({ nonce: n(2), slot: 1, expiresAt: t0 + 100 }, { now: t0 });
-    expect(errorCodeOf(() => g.claim({ nonce: n(3), slot: 2, expiresAt: t0 + 100 }, { now: t0 }))).toBe('E_REPLAY_GUARD_FULL');
+    expect(errorCodeOf(() => g.claim({ nonce: n(3), slot: 2, expiresAt: t0 + 100 }, { now: t0 }))).toBe(
+      'E_REPLAY_GUARD_FULL',
+    );
     expect(g.claim({ nonce: n(3), slot: 2, expiresAt: t0 + 100 }, { now: t0 + 2 })).toBe('claimed');
     expect(g.size).toBe(2);
     // A rebind of a known nonce is not a new entry, so it works even when full.
@@ -48,7 +56,11 @@ describe('TokenReplayGuard', () => {
 
   it('refuses bad options and non-bytes nonces', () => {
     expect(errorCodeOf(() => new TokenReplayGuard({ maxEntries: 0 }))).toBe('E_INVALID_ARGUMENT');
-    expect(errorCodeOf(() => new TokenReplayGuard().claim({ nonce: 'x' as unknown as Uint8Array, slot: 0, expiresAt: t0 }, { now: t0 }))).toBe('E_INVALID_ARGUMENT');
+    expect(
+      errorCodeOf(() =>
+        new TokenReplayGuard().claim({ nonce: 'x' as unknown as Uint8Array, slot: 0, expiresAt: t0 }, { now: t0 }),
+      ),
+    ).toBe('E_INVALID_ARGUMENT');
     expect(new TokenReplayGuard().has('x' as unknown as Uint8Array)).toBe(false);
   });
 

@@ -69,7 +69,8 @@ export class TokenReplayGuard {
     }
     if (seen === undefined && this.#entries.size >= this.maxEntries) {
       this.prune(now);
-      if (this.#entries.size >= this.maxEntries) fail('E_REPLAY_GUARD_FULL', `${this.maxEntries} unexpired tokens are held`);
+      if (this.#entries.size >= this.maxEntries)
+        fail('E_REPLAY_GUARD_FULL', `${this.maxEntries} unexpired tokens are held`);
     }
     this.#entries.set(key, { slot: claims.slot, expiresAt: claims.expiresAt });
     return 'claimed';

@@ -13,8 +13,24 @@ const everyMessage: TcpMessage[] = [
   { type: 'hello', protocolVersion: PROTOCOL_VERSION, name: 'Zoë 名前 😀', mode: 'arena' },
   { type: 'queued', position: 1 },
   { type: 'queued', position: 0xffff_ffff, mode: 'duel' },
-  { type: 'matchFound', gameId: 'g-42', host: '127.0.0.1', port: 40001, slot: 3, token, tokenExpiresAt: 1_800_000_000_000 },
-  { type: 'matchFound', gameId: 'g', host: '', port: 65535, slot: 255, token: new Uint8Array([7]), tokenExpiresAt: Number.MAX_SAFE_INTEGER },
+  {
+    type: 'matchFound',
+    gameId: 'g-42',
+    host: '127.0.0.1',
+    port: 40001,
+    slot: 3,
+    token,
+    tokenExpiresAt: 1_800_000_000_000,
+  },
+  {
+    type: 'matchFound',
+    gameId: 'g',
+    host: '',
+    port: 65535,
+    slot: 255,
+    token: new Uint8Array([7]),
+    tokenExpiresAt: Number.MAX_SAFE_INTEGER,
+  },
   { type: 'error', code: WireErrorCode.SERVER_FULL, message: 'server full' },
   { type: 'error', code: 65535, message: '' },
   { type: 'cancel' },
@@ -23,9 +39,22 @@ const everyMessage: TcpMessage[] = [
 ];
 
 /** Builds a raw frame around a payload, bypassing the encoder's checks. */
-function rawFrame(typeByte: number, payload: number[], version: number = PROTOCOL_VERSION, length?: number): Uint8Array {
+function rawFrame(
+  typeByte: number,
+  payload: number[],
+  version: number = PROTOCOL_VERSION,
+  length?: number,
+): Uint8Array {
   const len = length ?? payload.length + 2;
-  return Uint8Array.from([len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff, version, typeByte, ...payload]);
+  return Uint8Array.from([
+    len >>> 24,
+    (len >>> 16) & 0xff,
+    (len >>> 8) & 0xff,
+    len & 0xff,
+    version,
+    typeByte,
+    ...payload,
+  ]);
 }
 
 describe('TCP frames: round trip', () => {
@@ -41,8 +70,18 @@ describe('TCP frames: round trip', () => {
   });
 
   it('lays out a matchFound frame as documented', () => {
-    const frame = encodeFrame({ type: 'matchFound', gameId: 'g', host: 'h', port: 0x1234, slot: 2, token: new Uint8Array([9, 8]), tokenExpiresAt: 0x0102_0304_0506 });
-    expect(Buffer.from(frame).toString('hex')).toBe('00000014' + '01' + '11' + '0167' + '0168' + '1234' + '02' + '020908' + '0000010203040506');
+    const frame = encodeFrame({
+      type: 'matchFound',
+      gameId: 'g',
+      host: 'h',
+      port: 0x1234,
+      slot: 2,
+      token: new Uint8Array([9, 8]),
+      tokenExpiresAt: 0x0102_0304_0506,
+    });
+    expect(Buffer.from(frame).toString('hex')).toBe(
+      '00000014' + '01' + '11' + '0167' + '0168' + '1234' + '02' + '020908' + '0000010203040506',
+    );
   });
 
   it('property: decode(encode(m)) deep-equals m for every valid message', () => {
@@ -93,9 +132,13 @@ describe('TCP frames: hostile input', () => {
   it('property: random frames with a valid header and random payload yield only ProtocolErrors', () => {
     const typeBytes = Object.values(TcpMessageTypeByte);
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...typeBytes), fc.nat({ max: 255 })), fc.array(fc.nat({ max: 255 }), { maxLength: 120 }), (t, payload) => {
-        errorCodeOf(() => decodeFrame(rawFrame(t, payload)));
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom(...typeBytes), fc.nat({ max: 255 })),
+        fc.array(fc.nat({ max: 255 }), { maxLength: 120 }),
+        (t, payload) => {
+          errorCodeOf(() => decodeFrame(rawFrame(t, payload)));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -123,7 +166,11 @@ describe('TCP frames: hostile input', () => {
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x7e, [])))).toBe('E_UNKNOWN_TYPE');
     // A name length that lies (longer than what remains, or than the maximum).
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x01, [200, 0x61])))).toBe('E_BAD_LENGTH');
-    expect(errorCodeOf(() => decodeFrame(rawFrame(0x01, [MAX_NAME_BYTES + 1, ...new Array<number>(MAX_NAME_BYTES + 1).fill(0x61), 0])))).toBe('E_BAD_LENGTH');
+    expect(
+      errorCodeOf(() =>
+        decodeFrame(rawFrame(0x01, [MAX_NAME_BYTES + 1, ...new Array<number>(MAX_NAME_BYTES + 1).fill(0x61), 0])),
+      ),
+    ).toBe('E_BAD_LENGTH');
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x01, [0, 0])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x01, [2, 0xc3, 0x28, 0])))).toBe('E_INVALID_UTF8');
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x01, [3, 0xed, 0xa0, 0x80, 0])))).toBe('E_INVALID_UTF8');
@@ -134,11 +181,19 @@ describe('TCP frames: hostile input', () => {
     const mf = (port: number[], expires: number[]) => rawFrame(0x11, [1, 0x67, 0, ...port, 0, 1, 9, ...expires]);
     expect(errorCodeOf(() => decodeFrame(mf([0, 0], [0, 0, 0, 0, 0, 0, 0, 1])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodeFrame(mf([0, 1], [0, 0x20, 0, 0, 0, 0, 0, 0])))).toBe('E_INVALID_FIELD');
-    expect(decodeFrame(mf([0, 1], [0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toMatchObject({ tokenExpiresAt: Number.MAX_SAFE_INTEGER });
+    expect(decodeFrame(mf([0, 1], [0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toMatchObject({
+      tokenExpiresAt: Number.MAX_SAFE_INTEGER,
+    });
     // Empty token.
-    expect(errorCodeOf(() => decodeFrame(rawFrame(0x11, [1, 0x67, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])))).toBe('E_INVALID_FIELD');
+    expect(errorCodeOf(() => decodeFrame(rawFrame(0x11, [1, 0x67, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])))).toBe(
+      'E_INVALID_FIELD',
+    );
     // Error text: LF allowed, ESC refused.
-    expect(decodeFrame(rawFrame(0x1f, [0, 1, 0, 2, 0x61, 0x0a]))).toStrictEqual({ type: 'error', code: 1, message: 'a\n' });
+    expect(decodeFrame(rawFrame(0x1f, [0, 1, 0, 2, 0x61, 0x0a]))).toStrictEqual({
+      type: 'error',
+      code: 1,
+      message: 'a\n',
+    });
     expect(errorCodeOf(() => decodeFrame(rawFrame(0x1f, [0, 1, 0, 2, 0x1b, 0x5b])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodeFrame('hello' as unknown as Uint8Array))).toBe('E_INVALID_ARGUMENT');
   });
@@ -167,7 +222,11 @@ describe('encodeFrame validation', () => {
   const bad: [string, unknown, string][] = [
     ['empty name', { type: 'hello', protocolVersion: 1, name: '' }, 'E_INVALID_FIELD'],
     ['long name', { type: 'hello', protocolVersion: 1, name: 'x'.repeat(MAX_NAME_BYTES + 1) }, 'E_INVALID_FIELD'],
-    ['multi-byte name over the byte limit', { type: 'hello', protocolVersion: 1, name: 'é'.repeat(17) }, 'E_INVALID_FIELD'],
+    [
+      'multi-byte name over the byte limit',
+      { type: 'hello', protocolVersion: 1, name: 'é'.repeat(17) },
+      'E_INVALID_FIELD',
+    ],
     ['control character in name', { type: 'hello', protocolVersion: 1, name: 'a\u0000b' }, 'E_INVALID_FIELD'],
     ['lone surrogate in name', { type: 'hello', protocolVersion: 1, name: 'a\uD800' }, 'E_INVALID_UTF8'],
     ['empty mode', { type: 'hello', protocolVersion: 1, name: 'a', mode: '' }, 'E_INVALID_FIELD'],
@@ -175,13 +234,41 @@ describe('encodeFrame validation', () => {
     ['name not a string', { type: 'hello', protocolVersion: 1, name: 42 }, 'E_INVALID_FIELD'],
     ['negative position', { type: 'queued', position: -1 }, 'E_INVALID_FIELD'],
     ['fractional position', { type: 'queued', position: 1.5 }, 'E_INVALID_FIELD'],
-    ['port 0', { type: 'matchFound', gameId: 'g', host: '', port: 0, slot: 0, token, tokenExpiresAt: 1 }, 'E_INVALID_FIELD'],
-    ['slot 256', { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 256, token, tokenExpiresAt: 1 }, 'E_INVALID_FIELD'],
-    ['empty token', { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: new Uint8Array(0), tokenExpiresAt: 1 }, 'E_INVALID_FIELD'],
-    ['huge token', { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: new Uint8Array(256), tokenExpiresAt: 1 }, 'E_INVALID_FIELD'],
-    ['token not bytes', { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: [1], tokenExpiresAt: 1 }, 'E_INVALID_FIELD'],
-    ['unsafe expiry', { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token, tokenExpiresAt: 2 ** 53 }, 'E_INVALID_FIELD'],
-    ['long error text', { type: 'error', code: 1, message: 'x'.repeat(MAX_ERROR_MESSAGE_BYTES + 1) }, 'E_INVALID_FIELD'],
+    [
+      'port 0',
+      { type: 'matchFound', gameId: 'g', host: '', port: 0, slot: 0, token, tokenExpiresAt: 1 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'slot 256',
+      { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 256, token, tokenExpiresAt: 1 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'empty token',
+      { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: new Uint8Array(0), tokenExpiresAt: 1 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'huge token',
+      { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: new Uint8Array(256), tokenExpiresAt: 1 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'token not bytes',
+      { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token: [1], tokenExpiresAt: 1 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'unsafe expiry',
+      { type: 'matchFound', gameId: 'g', host: '', port: 1, slot: 0, token, tokenExpiresAt: 2 ** 53 },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'long error text',
+      { type: 'error', code: 1, message: 'x'.repeat(MAX_ERROR_MESSAGE_BYTES + 1) },
+      'E_INVALID_FIELD',
+    ],
     ['error code > u16', { type: 'error', code: 65536, message: '' }, 'E_INVALID_FIELD'],
     ['ping nonce NaN', { type: 'ping', nonce: Number.NaN }, 'E_INVALID_FIELD'],
     ['unknown type', { type: 'bogus' }, 'E_UNKNOWN_TYPE'],
@@ -198,7 +285,9 @@ describe('encodeFrame validation', () => {
   });
 
   it('refuses to produce a frame over maxFrameBytes, and bad options', () => {
-    expect(errorCodeOf(() => encodeFrame({ type: 'error', code: 1, message: 'x'.repeat(100) }, { maxFrameBytes: 50 }))).toBe('E_FRAME_TOO_LARGE');
+    expect(
+      errorCodeOf(() => encodeFrame({ type: 'error', code: 1, message: 'x'.repeat(100) }, { maxFrameBytes: 50 })),
+    ).toBe('E_FRAME_TOO_LARGE');
     expect(errorCodeOf(() => encodeFrame({ type: 'cancel' }, { maxFrameBytes: 1 }))).toBe('E_INVALID_ARGUMENT');
     expect(errorCodeOf(() => decodeFrame(new Uint8Array(6), { maxFrameBytes: 1.5 }))).toBe('E_INVALID_ARGUMENT');
   });

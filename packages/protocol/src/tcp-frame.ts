@@ -2,7 +2,13 @@ import { BinaryReader } from './binary-reader.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, PROTOCOL_VERSION } from './constants.js';
 import { attempt, fail, type DecodeResult } from './errors.js';
 import { ByteSink } from './fields.js';
-import { TcpMessageTypeByte, readTcpPayload, tcpPayloadSize, writeTcpPayload, type TcpMessage } from './tcp-messages.js';
+import {
+  TcpMessageTypeByte,
+  readTcpPayload,
+  tcpPayloadSize,
+  writeTcpPayload,
+  type TcpMessage,
+} from './tcp-messages.js';
 
 /** Options of the TCP frame codec. */
 export interface FrameOptions {
@@ -19,7 +25,10 @@ const SMALLEST_FRAME_LENGTH = FRAME_HEADER_BYTES - FRAME_LENGTH_BYTES;
 export function resolveMaxFrameBytes(options: FrameOptions | undefined): number {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   if (!Number.isInteger(max) || max < SMALLEST_FRAME_LENGTH || max > 2 ** 24) {
-    fail('E_INVALID_ARGUMENT', `maxFrameBytes must be an integer in [${SMALLEST_FRAME_LENGTH}, 2^24], got ${String(max)}`);
+    fail(
+      'E_INVALID_ARGUMENT',
+      `maxFrameBytes must be an integer in [${SMALLEST_FRAME_LENGTH}, 2^24], got ${String(max)}`,
+    );
   }
   return max;
 }
@@ -54,7 +63,8 @@ export function encodeFrame(msg: TcpMessage, options?: FrameOptions): Uint8Array
  */
 export function checkDeclaredLength(length: number, max: number): void {
   if (length > max) fail('E_FRAME_TOO_LARGE', `declared frame length ${length} exceeds maxFrameBytes ${max}`);
-  if (length < SMALLEST_FRAME_LENGTH) fail('E_BAD_LENGTH', `declared frame length ${length} leaves no room for version and type`);
+  if (length < SMALLEST_FRAME_LENGTH)
+    fail('E_BAD_LENGTH', `declared frame length ${length} leaves no room for version and type`);
 }
 
 /**
@@ -90,8 +100,9 @@ export function decodeFrameBody(bytes: Uint8Array, start: number, length: number
 export function decodeFrame(bytes: Uint8Array, options?: FrameOptions): TcpMessage {
   const max = resolveMaxFrameBytes(options);
   if (!(bytes instanceof Uint8Array)) fail('E_INVALID_ARGUMENT', 'decodeFrame needs a Uint8Array');
-  if (bytes.length < FRAME_LENGTH_BYTES) fail('E_TRUNCATED', `frame of ${bytes.length} bytes has no complete length prefix`);
-  const length = (bytes[0]! * 0x100_0000 + ((bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!));
+  if (bytes.length < FRAME_LENGTH_BYTES)
+    fail('E_TRUNCATED', `frame of ${bytes.length} bytes has no complete length prefix`);
+  const length = bytes[0]! * 0x100_0000 + ((bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!);
   checkDeclaredLength(length, max);
   const total = FRAME_LENGTH_BYTES + length;
   if (bytes.length < total) fail('E_TRUNCATED', `frame declares ${total} bytes, ${bytes.length} present`);

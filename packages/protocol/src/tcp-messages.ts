@@ -82,7 +82,8 @@ export interface PongMessage {
 }
 
 /** Every message of the TCP protocol between a client and the orchestrator. */
-export type TcpMessage = HelloMessage | QueuedMessage | MatchFoundMessage | ErrorMessage | CancelMessage | PingMessage | PongMessage;
+export type TcpMessage =
+  HelloMessage | QueuedMessage | MatchFoundMessage | ErrorMessage | CancelMessage | PingMessage | PongMessage;
 
 /** The `type` of a {@link TcpMessage}. */
 export type TcpMessageType = TcpMessage['type'];
@@ -108,7 +109,9 @@ export function tcpPayloadSize(msg: TcpMessage): number {
   switch (msg.type) {
     case 'hello':
       uintField(msg.protocolVersion, 1, 0xff, 'hello.protocolVersion');
-      return 1 + stringField(msg.name, 1, MAX_NAME_BYTES, 'identifier', 'hello.name') + 1 + modeSize(msg.mode, 'hello.mode');
+      return (
+        1 + stringField(msg.name, 1, MAX_NAME_BYTES, 'identifier', 'hello.name') + 1 + modeSize(msg.mode, 'hello.mode')
+      );
     case 'queued':
       uintField(msg.position, 0, 0xffff_ffff, 'queued.position');
       return 4 + 1 + modeSize(msg.mode, 'queued.mode');
@@ -196,7 +199,9 @@ export function readTcpPayload(r: BinaryReader, typeByte: number, version: numbe
     case TcpMessageTypeByte.hello: {
       const name = readString(r, r.u8(), 1, MAX_NAME_BYTES, 'identifier', 'hello.name');
       const mode = readOptionalMode(r, 'hello.mode');
-      return mode === undefined ? { type: 'hello', protocolVersion: version, name } : { type: 'hello', protocolVersion: version, name, mode };
+      return mode === undefined
+        ? { type: 'hello', protocolVersion: version, name }
+        : { type: 'hello', protocolVersion: version, name, mode };
     }
     case TcpMessageTypeByte.queued: {
       const position = r.u32();

@@ -61,39 +61,48 @@ const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 
 /** Any valid TCP message. */
-export const tcpMessageArb: fc.Arbitrary<TcpMessage> = fc.oneof(
-  fc.record(
-    {
-      type: fc.constant('hello' as const),
-      protocolVersion: fc.constant(PROTOCOL_VERSION),
-      name: identifierArb(1, MAX_NAME_BYTES),
-      mode: identifierArb(1, MAX_MODE_BYTES),
-    },
-    { requiredKeys: ['type', 'protocolVersion', 'name'] },
-  ),
-  fc.record({ type: fc.constant('queued' as const), position: u32, mode: identifierArb(1, MAX_MODE_BYTES) }, { requiredKeys: ['type', 'position'] }),
-  fc.record({
-    type: fc.constant('matchFound' as const),
-    gameId: identifierArb(1, MAX_GAME_ID_BYTES),
-    host: fc.oneof(fc.constantFrom('', '127.0.0.1', '::1', 'game.example.org'), identifierArb(0, MAX_HOST_BYTES)),
-    port: fc.integer({ min: 1, max: 0xffff }),
-    slot: u8,
-    token: fc.uint8Array({ minLength: 1, maxLength: MAX_TOKEN_BYTES }),
-    tokenExpiresAt: fc.maxSafeNat(),
-  }),
-  fc.record({ type: fc.constant('error' as const), code: u16, message: textArb(MAX_ERROR_MESSAGE_BYTES) }),
-  fc.constant({ type: 'cancel' as const }),
-  fc.record({ type: fc.constant('ping' as const), nonce: u32 }),
-  fc.record({ type: fc.constant('pong' as const), nonce: u32 }),
-  // fc.record builds null-prototype objects; decoders return plain ones.
-).map((m) => ({ ...m }) as TcpMessage);
+export const tcpMessageArb: fc.Arbitrary<TcpMessage> = fc
+  .oneof(
+    fc.record(
+      {
+        type: fc.constant('hello' as const),
+        protocolVersion: fc.constant(PROTOCOL_VERSION),
+        name: identifierArb(1, MAX_NAME_BYTES),
+        mode: identifierArb(1, MAX_MODE_BYTES),
+      },
+      { requiredKeys: ['type', 'protocolVersion', 'name'] },
+    ),
+    fc.record(
+      { type: fc.constant('queued' as const), position: u32, mode: identifierArb(1, MAX_MODE_BYTES) },
+      { requiredKeys: ['type', 'position'] },
+    ),
+    fc.record({
+      type: fc.constant('matchFound' as const),
+      gameId: identifierArb(1, MAX_GAME_ID_BYTES),
+      host: fc.oneof(fc.constantFrom('', '127.0.0.1', '::1', 'game.example.org'), identifierArb(0, MAX_HOST_BYTES)),
+      port: fc.integer({ min: 1, max: 0xffff }),
+      slot: u8,
+      token: fc.uint8Array({ minLength: 1, maxLength: MAX_TOKEN_BYTES }),
+      tokenExpiresAt: fc.maxSafeNat(),
+    }),
+    fc.record({ type: fc.constant('error' as const), code: u16, message: textArb(MAX_ERROR_MESSAGE_BYTES) }),
+    fc.constant({ type: 'cancel' as const }),
+    fc.record({ type: fc.constant('ping' as const), nonce: u32 }),
+    fc.record({ type: fc.constant('pong' as const), nonce: u32 }),
+    // fc.record builds null-prototype objects; decoders return plain ones.
+  )
+  .map((m) => ({ ...m }) as TcpMessage);
 
 /** Any valid packet header. */
 export const headerArb: fc.Arbitrary<PacketHeader> = fc.record({ sequence: u16, ack: u16, ackBits: u32 });
 
 function dataArb(type: Parameters<typeof packetDataCapacity>[0]): fc.Arbitrary<Uint8Array> {
   const max = packetDataCapacity(type);
-  return fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: max }), fc.constant(new Uint8Array(max)));
+  return fc.oneof(
+    fc.uint8Array({ maxLength: 64 }),
+    fc.uint8Array({ maxLength: max }),
+    fc.constant(new Uint8Array(max)),
+  );
 }
 
 const cookieArb = fc.uint8Array({ minLength: CHALLENGE_COOKIE_BYTES, maxLength: CHALLENGE_COOKIE_BYTES });
@@ -103,8 +112,16 @@ export const udpPacketArb: fc.Arbitrary<UdpPacket> = fc
   .tuple(
     headerArb,
     fc.oneof(
-      fc.record({ type: fc.constant('connectRequest' as const), token: fc.uint8Array({ minLength: 1, maxLength: MAX_TOKEN_BYTES }) }),
-      fc.record({ type: fc.constant('accepted' as const), slot: u8, tickRate: fc.integer({ min: 1, max: 0xffff }), data: dataArb('accepted') }),
+      fc.record({
+        type: fc.constant('connectRequest' as const),
+        token: fc.uint8Array({ minLength: 1, maxLength: MAX_TOKEN_BYTES }),
+      }),
+      fc.record({
+        type: fc.constant('accepted' as const),
+        slot: u8,
+        tickRate: fc.integer({ min: 1, max: 0xffff }),
+        data: dataArb('accepted'),
+      }),
       fc.record({ type: fc.constant('denied' as const), reason: u8 }),
       fc.record({ type: fc.constant('challenge' as const), cookie: cookieArb }),
       fc.record({ type: fc.constant('challengeResponse' as const), cookie: cookieArb }),

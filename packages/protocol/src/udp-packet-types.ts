@@ -132,7 +132,11 @@ export type UdpPacketType = UdpPacket['type'];
 export type UdpPacketOf<T extends UdpPacketType> = Extract<UdpPacket, { type: T }>;
 
 /** A packet without its header fields: spread a header (AckTracker.nextHeader()) into it to send it. */
-export type UdpPacketBody = UdpPacket extends infer P ? (P extends UdpPacket ? Omit<P, keyof PacketHeader> : never) : never;
+export type UdpPacketBody = UdpPacket extends infer P
+  ? P extends UdpPacket
+    ? Omit<P, keyof PacketHeader>
+    : never
+  : never;
 
 /** Type byte of each UDP packet (datagram byte 5). */
 export const UdpPacketTypeByte = {
@@ -151,4 +155,3 @@ export const UdpPacketTypeByte = {
 } as const satisfies Record<UdpPacketType, number>;
 /** A value of {@link UdpPacketTypeByte}. */
 export type UdpPacketTypeByte = (typeof UdpPacketTypeByte)[keyof typeof UdpPacketTypeByte];
-

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHALLENGE_COOKIE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
+import {
+  CHALLENGE_COOKIE_BYTES,
+  MAX_DATAGRAM_BYTES,
+  MAX_TOKEN_BYTES,
+  UDP_HEADER_BYTES,
+  UDP_PROTOCOL_ID,
+} from './constants.js';
 import { errorCodeOf, mutationArb, udpPacketArb } from './test-arbitraries.js';
 import { UdpPacketTypeByte, type UdpPacket } from './udp-packet-types.js';
 import { decodePacket, encodePacket, packetDataCapacity, tryDecodePacket } from './udp-packets.js';
@@ -45,7 +51,9 @@ describe('UDP packets: round trip', () => {
   it('lays out challenge and challengeResponse as the header and the 16-byte cookie, 29 bytes each', () => {
     const cookie = Uint8Array.from({ length: CHALLENGE_COOKIE_BYTES }, (_, i) => 0xf0 + i);
     const challenge = encodePacket({ sequence: 0, ack: 7, ackBits: 0, type: 'challenge', cookie });
-    expect(Buffer.from(challenge).toString('hex')).toBe('47535031' + '04' + '0000' + '0007' + '00000000' + Buffer.from(cookie).toString('hex'));
+    expect(Buffer.from(challenge).toString('hex')).toBe(
+      '47535031' + '04' + '0000' + '0007' + '00000000' + Buffer.from(cookie).toString('hex'),
+    );
     const response = encodePacket({ sequence: 1, ack: 0, ackBits: 0, type: 'challengeResponse', cookie });
     expect(response[4]).toBe(0x05);
     expect(challenge.length).toBe(29);
@@ -78,7 +86,9 @@ describe('UDP packets: round trip', () => {
       const base = { ...h, slot: 0, tickRate: 1, inputSeq: 0, tick: 0, eventId: 0, reason: 0 };
       const full = encodePacket({ ...base, type, data: new Uint8Array(cap) } as UdpPacket);
       expect(full.length).toBe(MAX_DATAGRAM_BYTES);
-      expect(errorCodeOf(() => encodePacket({ ...base, type, data: new Uint8Array(cap + 1) } as UdpPacket))).toBe('E_PACKET_TOO_LARGE');
+      expect(errorCodeOf(() => encodePacket({ ...base, type, data: new Uint8Array(cap + 1) } as UdpPacket))).toBe(
+        'E_PACKET_TOO_LARGE',
+      );
     }
     expect(packetDataCapacity('snapshot')).toBe(1183);
     expect(packetDataCapacity('connectRequest')).toBe(MAX_TOKEN_BYTES);
@@ -100,9 +110,13 @@ describe('UDP packets: hostile input', () => {
   it('property: random bodies after a valid header yield only known ProtocolErrors', () => {
     const typeBytes = Object.values(UdpPacketTypeByte);
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...typeBytes), fc.nat({ max: 255 })), fc.uint8Array({ maxLength: 300 }), (t, body) => {
-        errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...body])));
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom(...typeBytes), fc.nat({ max: 255 })),
+        fc.uint8Array({ maxLength: 300 }),
+        (t, body) => {
+          errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...body])));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -126,18 +140,36 @@ describe('UDP packets: hostile input', () => {
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x11), 0, 0])))).toBe('E_TRUNCATED');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from(header(0x7f))))).toBe('E_UNKNOWN_TYPE');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from(header(0x01))))).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x01), ...new Array<number>(MAX_TOKEN_BYTES + 1).fill(1)])))).toBe('E_BAD_LENGTH');
+    expect(
+      errorCodeOf(() =>
+        decodePacket(Uint8Array.from([...header(0x01), ...new Array<number>(MAX_TOKEN_BYTES + 1).fill(1)])),
+      ),
+    ).toBe('E_BAD_LENGTH');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x02), 0, 0, 0])))).toBe('E_INVALID_FIELD');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x03), 1, 2])))).toBe('E_TRAILING_BYTES');
     expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x30), 1, 2])))).toBe('E_TRAILING_BYTES');
     for (const t of [0x04, 0x05]) {
       expect(errorCodeOf(() => decodePacket(Uint8Array.from(header(t))))).toBe('E_TRUNCATED');
-      expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES - 1).fill(1)])))).toBe('E_TRUNCATED');
-      expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES + 1).fill(1)])))).toBe('E_TRAILING_BYTES');
+      expect(
+        errorCodeOf(() =>
+          decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES - 1).fill(1)])),
+        ),
+      ).toBe('E_TRUNCATED');
+      expect(
+        errorCodeOf(() =>
+          decodePacket(Uint8Array.from([...header(t), ...new Array<number>(CHALLENGE_COOKIE_BYTES + 1).fill(1)])),
+        ),
+      ).toBe('E_TRAILING_BYTES');
     }
-    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf8, 0, 0, 0, 0, 0, 0])))).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf0, 0, 0, 0, 0, 0, 0])))).toBe('E_INVALID_FIELD');
-    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0, 0, 0, 0, 0, 0, 0, 0, 0])))).toBe('E_TRAILING_BYTES');
+    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf8, 0, 0, 0, 0, 0, 0])))).toBe(
+      'E_INVALID_FIELD',
+    );
+    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0x7f, 0xf0, 0, 0, 0, 0, 0, 0])))).toBe(
+      'E_INVALID_FIELD',
+    );
+    expect(errorCodeOf(() => decodePacket(Uint8Array.from([...header(0x20), 0, 0, 0, 0, 0, 0, 0, 0, 0])))).toBe(
+      'E_TRAILING_BYTES',
+    );
     expect(errorCodeOf(() => decodePacket([1, 2] as unknown as Uint8Array))).toBe('E_INVALID_ARGUMENT');
     const r = tryDecodePacket(new Uint8Array(2));
     expect(r.ok).toBe(false);
@@ -156,9 +188,21 @@ describe('encodePacket validation', () => {
     ['ackBits > u32', { ...h, ackBits: 2 ** 32, type: 'denied', reason: 1 }, 'E_INVALID_FIELD'],
     ['empty token', { ...h, type: 'connectRequest', token: new Uint8Array(0) }, 'E_INVALID_FIELD'],
     ['oversize token', { ...h, type: 'connectRequest', token: new Uint8Array(MAX_TOKEN_BYTES + 1) }, 'E_INVALID_FIELD'],
-    ['short cookie', { ...h, type: 'challenge', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES - 1) }, 'E_INVALID_FIELD'],
-    ['long cookie', { ...h, type: 'challengeResponse', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES + 1) }, 'E_INVALID_FIELD'],
-    ['cookie not bytes', { ...h, type: 'challengeResponse', cookie: 'x'.repeat(CHALLENGE_COOKIE_BYTES) }, 'E_INVALID_FIELD'],
+    [
+      'short cookie',
+      { ...h, type: 'challenge', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES - 1) },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'long cookie',
+      { ...h, type: 'challengeResponse', cookie: new Uint8Array(CHALLENGE_COOKIE_BYTES + 1) },
+      'E_INVALID_FIELD',
+    ],
+    [
+      'cookie not bytes',
+      { ...h, type: 'challengeResponse', cookie: 'x'.repeat(CHALLENGE_COOKIE_BYTES) },
+      'E_INVALID_FIELD',
+    ],
     ['tickRate 0', { ...h, type: 'accepted', slot: 0, tickRate: 0, data: new Uint8Array(0) }, 'E_INVALID_FIELD'],
     ['data not bytes', { ...h, type: 'snapshot', tick: 0, data: 'x' }, 'E_INVALID_FIELD'],
     ['NaN time', { ...h, type: 'ping', time: Number.NaN }, 'E_INVALID_FIELD'],

@@ -1,5 +1,11 @@
 import { BinaryReader } from './binary-reader.js';
-import { CHALLENGE_COOKIE_BYTES, MAX_DATAGRAM_BYTES, MAX_TOKEN_BYTES, UDP_HEADER_BYTES, UDP_PROTOCOL_ID } from './constants.js';
+import {
+  CHALLENGE_COOKIE_BYTES,
+  MAX_DATAGRAM_BYTES,
+  MAX_TOKEN_BYTES,
+  UDP_HEADER_BYTES,
+  UDP_PROTOCOL_ID,
+} from './constants.js';
 import { attempt, fail, type DecodeResult } from './errors.js';
 import { ByteSink, bytesField, finiteField, readPrefixed, uintField } from './fields.js';
 import { UdpPacketTypeByte, type UdpPacket, type UdpPacketType } from './udp-packet-types.js';
@@ -107,7 +113,8 @@ export function encodePacket(packet: UdpPacket): Uint8Array {
   uintField(packet.sequence, 0, 0xffff, 'sequence');
   uintField(packet.ack, 0, 0xffff, 'ack');
   uintField(packet.ackBits, 0, 0xffff_ffff, 'ackBits');
-  if (size > MAX_DATAGRAM_BYTES) fail('E_PACKET_TOO_LARGE', `${packet.type} packet of ${size} bytes exceeds ${MAX_DATAGRAM_BYTES}`);
+  if (size > MAX_DATAGRAM_BYTES)
+    fail('E_PACKET_TOO_LARGE', `${packet.type} packet of ${size} bytes exceeds ${MAX_DATAGRAM_BYTES}`);
   const out = new ByteSink(size);
   out.u32(UDP_PROTOCOL_ID);
   out.u8(UdpPacketTypeByte[packet.type]);
@@ -173,7 +180,8 @@ export function decodePacket(datagram: Uint8Array): UdpPacket {
   const r = new BinaryReader(datagram);
   if (n < 4) fail('E_TRUNCATED', `datagram of ${n} bytes has no protocol id`);
   const id = r.u32();
-  if (id !== UDP_PROTOCOL_ID) fail('E_WRONG_PROTOCOL_ID', `protocol id 0x${id.toString(16).padStart(8, '0')} is not ours`);
+  if (id !== UDP_PROTOCOL_ID)
+    fail('E_WRONG_PROTOCOL_ID', `protocol id 0x${id.toString(16).padStart(8, '0')} is not ours`);
   if (n < UDP_HEADER_BYTES) fail('E_TRUNCATED', `datagram of ${n} bytes has no complete header`);
   const typeByte = r.u8();
   const sequence = r.u16();

@@ -7,7 +7,15 @@ describe('ArenaState', () => {
   it('learns the grid, names, happenings and snapshots', () => {
     const state = new ArenaState(0);
     state.applyEvent(welcome(0));
-    state.applyEvent(encodeArenaEvent({ type: ArenaEventType.ROSTER, players: [{ slot: 0, name: 'ada' }, { slot: 1, name: 'bob' }] }));
+    state.applyEvent(
+      encodeArenaEvent({
+        type: ArenaEventType.ROSTER,
+        players: [
+          { slot: 0, name: 'ada' },
+          { slot: 1, name: 'bob' },
+        ],
+      }),
+    );
     state.applyEvent(encodeArenaEvent({ type: ArenaEventType.ITEM_COLLECTED, slot: 1, kind: 1, x: 1, y: 1, score: 4 }));
     state.applySnapshot(snapshot());
     expect(state.rules).toMatchObject({ width: 6, height: 4, scoreToWin: 5 });
@@ -34,6 +42,13 @@ describe('ArenaState', () => {
       ],
     });
     state.applyGameOver({ reason: 1, reasonName: 'COMPLETED', data });
-    expect(state.result).toEqual({ reasonName: 'COMPLETED', arenaReason: ArenaEndReason.SCORE_REACHED, standings: [{ slot: 1, score: 5, connected: true }, { slot: 0, score: 3, connected: true }] });
+    expect(state.result).toEqual({
+      reasonName: 'COMPLETED',
+      arenaReason: ArenaEndReason.SCORE_REACHED,
+      standings: [
+        { slot: 1, score: 5, connected: true },
+        { slot: 0, score: 3, connected: true },
+      ],
+    });
   });
 });

@@ -52,7 +52,9 @@ export class BotBrain {
     const { width, height } = rules;
     const items = new Set(snap.items.map((i) => i.y * width + i.x));
     if (items.size === 0) return undefined;
-    const blocked = new Set(snap.players.filter((p) => p.slot !== state.mySlot && p.connected).map((p) => p.y * width + p.x));
+    const blocked = new Set(
+      snap.players.filter((p) => p.slot !== state.mySlot && p.connected).map((p) => p.y * width + p.x),
+    );
     const start = sy * width + sx;
     const from = new Int32Array(width * height).fill(-1);
     from[start] = start;

@@ -51,7 +51,14 @@ export interface QueueView {
 
 /** The waiting screen: where we connect, the queue position, how long we waited. */
 export function renderQueue(v: QueueView, style: Style): string[] {
-  const lines = [style.bold(' proj arena'), '', ` server  ${v.host}:${v.port}`, ` player  ${v.name}`, ` mode    ${v.mode ?? '(server default)'}`, ''];
+  const lines = [
+    style.bold(' proj arena'),
+    '',
+    ` server  ${v.host}:${v.port}`,
+    ` player  ${v.name}`,
+    ` mode    ${v.mode ?? '(server default)'}`,
+    '',
+  ];
   if (v.phase === 'connecting') lines.push(' Connecting to the server...');
   else if (v.phase === 'queued') {
     lines.push(` In queue: position ${v.position ?? '?'}   waiting ${formatMs(v.waitedMs)}`);
@@ -84,7 +91,8 @@ function cellAt(state: ArenaState, style: Style): (x: number, y: number) => stri
       return p.connected ? c : style.dim(c);
     }
     const item = items.get(y * width + x);
-    if (item !== undefined) return item === ArenaItemKind.STAR ? style.bold(style.color('*', 33)) : style.color('o', 32);
+    if (item !== undefined)
+      return item === ArenaItemKind.STAR ? style.bold(style.color('*', 33)) : style.color('o', 32);
     return state.isWall(x, y) ? style.dim('#') : style.dim('.');
   };
 }
@@ -93,9 +101,18 @@ function cellAt(state: ArenaState, style: Style): (x: number, y: number) => stri
 export function renderBoard(state: ArenaState, info: BoardInfo, style: Style): string[] {
   const rules = state.rules;
   const snap = state.snapshot;
-  const phase = snap === undefined ? 'waiting' : snap.phase === ArenaPhase.WAITING ? 'waiting for players' : snap.phase === ArenaPhase.PLAYING ? 'playing' : 'over';
+  const phase =
+    snap === undefined
+      ? 'waiting'
+      : snap.phase === ArenaPhase.WAITING
+        ? 'waiting for players'
+        : snap.phase === ArenaPhase.PLAYING
+          ? 'playing'
+          : 'over';
   const time = snap === undefined ? '-:--' : formatMs(snap.remainingMs);
-  const lines = [` ${style.bold('proj arena')}  game ${info.gameId}  you: ${style.bold(style.color('@', 33))} ${info.name}   ${phase}   time ${time}`];
+  const lines = [
+    ` ${style.bold('proj arena')}  game ${info.gameId}  you: ${style.bold(style.color('@', 33))} ${info.name}   ${phase}   time ${time}`,
+  ];
   if (rules === undefined) {
     lines.push('', ' Waiting for the game to describe the board...');
     return lines;
@@ -128,7 +145,11 @@ export function renderBoard(state: ArenaState, info: BoardInfo, style: Style): s
 }
 
 /** The end screen: why the game ended and the ranking. */
-export function renderGameOver(state: ArenaState, info: { readonly gameId: string; readonly endText?: string }, style: Style): string[] {
+export function renderGameOver(
+  state: ArenaState,
+  info: { readonly gameId: string; readonly endText?: string },
+  style: Style,
+): string[] {
   const result = state.result;
   const lines = [` ${style.bold('GAME OVER')}  game ${info.gameId}`, ''];
   if (result === undefined) {
@@ -142,7 +163,8 @@ export function renderGameOver(state: ArenaState, info: { readonly gameId: strin
     });
     const winner = result.standings[0];
     if (!playedOut(result)) lines.push('', ' The game was stopped before its end: nobody wins.');
-    else if (winner !== undefined) lines.push('', winner.slot === state.mySlot ? ' You win!' : ` ${state.nameOf(winner.slot)} wins.`);
+    else if (winner !== undefined)
+      lines.push('', winner.slot === state.mySlot ? ' You win!' : ` ${state.nameOf(winner.slot)} wins.`);
   }
   lines.push('', style.dim(' press any key to exit'));
   return lines;

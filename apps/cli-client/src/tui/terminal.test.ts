@@ -18,7 +18,13 @@ function fakes() {
     pause() {},
   });
   const stdout = Object.assign(new EventEmitter(), { columns: 100, rows: 40, write: (s: string) => written.push(s) });
-  return { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, written, raw, rawStdin: stdin };
+  return {
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    written,
+    raw,
+    rawStdin: stdin,
+  };
 }
 
 describe('TerminalScreen', () => {

@@ -15,7 +15,11 @@ export const CLI_MAIN = join(ROOT, 'apps', 'cli-client', 'src', 'main.ts');
 export const SOURCE_ARGS = ['--import', 'tsx', '--conditions=@proj/source'] as const;
 
 /** Polls `check` until it returns a value other than undefined/false; rejects after `timeoutMs` (generous). */
-export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitUntil<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -103,16 +107,25 @@ export class TestServer {
     const args = [
       ...SOURCE_ARGS,
       SERVER_MAIN,
-      '--config', config,
-      '--port', '0',
-      '--admin-port', '0',
-      '--udp-ports', ports.join(','),
-      '--log-format', 'json',
-      '--log-level', 'info',
-      '--child-output', 'ignore',
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--udp-ports',
+      ports.join(','),
+      '--log-format',
+      'json',
+      '--log-level',
+      'info',
+      '--child-output',
+      'ignore',
       // Tests stop the server with games still running: do not wait long for them.
-      '--drain-timeout', '1s',
-      '--shutdown-grace', '1s',
+      '--drain-timeout',
+      '1s',
+      '--shutdown-grace',
+      '1s',
       ...(options.args ?? []),
     ];
     const proc = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -120,7 +133,8 @@ export class TestServer {
     started.add(server);
     const ready = await waitUntil(
       () => {
-        if (server.exit !== undefined) throw new Error(`server exited ${JSON.stringify(server.exit)}:\n${server.output}`);
+        if (server.exit !== undefined)
+          throw new Error(`server exited ${JSON.stringify(server.exit)}:\n${server.output}`);
         return server.logs.find((l) => typeof l['msg'] === 'string' && l['msg'].startsWith('game server ready'));
       },
       'the server to be ready',
@@ -133,7 +147,9 @@ export class TestServer {
 
   /** The games the admin endpoint lists (id, mode, port, pid, players...). */
   async games(): Promise<{ id: string; mode: string; port: number; pid: number; players: string[]; state: string }[]> {
-    const body = (await (await fetch(`${this.adminUrl}/games`)).json()) as { games: { id: string; mode: string; port: number; pid: number; players: string[]; state: string }[] };
+    const body = (await (await fetch(`${this.adminUrl}/games`)).json()) as {
+      games: { id: string; mode: string; port: number; pid: number; players: string[]; state: string }[];
+    };
     return body.games;
   }
 
@@ -172,9 +188,16 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Runs the CLI from source to completion. */
-export function runCli(args: readonly string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: readonly string[],
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...SOURCE_ARGS, CLI_MAIN, ...args], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

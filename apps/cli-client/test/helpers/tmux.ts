@@ -10,11 +10,26 @@ export class TmuxSession {
   readonly name = 'play';
 
   constructor(command: string, options: { cwd: string; columns?: number; rows?: number }) {
-    this.#tmux(['new-session', '-d', '-s', this.name, '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 40), '-c', options.cwd, command]);
+    this.#tmux([
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(options.columns ?? 100),
+      '-y',
+      String(options.rows ?? 40),
+      '-c',
+      options.cwd,
+      command,
+    ]);
   }
 
   #tmux(args: readonly string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: cleanEnv({ TERM: 'xterm-256color' }) });
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {
+      encoding: 'utf8',
+      env: cleanEnv({ TERM: 'xterm-256color' }),
+    });
   }
 
   /** The visible pane as plain text. */
@@ -24,7 +39,9 @@ export class TmuxSession {
 
   /** tmux's view of the pane: alternate screen on? cursor visible? */
   flags(): { alternate: boolean; cursor: boolean } {
-    const [alternate, cursor] = this.#tmux(['display-message', '-p', '-t', this.name, '#{alternate_on} #{cursor_flag}']).trim().split(' ');
+    const [alternate, cursor] = this.#tmux(['display-message', '-p', '-t', this.name, '#{alternate_on} #{cursor_flag}'])
+      .trim()
+      .split(' ');
     return { alternate: alternate === '1', cursor: cursor === '1' };
   }
 

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +22,9 @@ const ROOT = join(APP_DIR, '..', '..');
 function workspacePackages(dir: string, seen = new Set<string>()): Set<string> {
   if (seen.has(dir)) return seen;
   seen.add(dir);
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
     if (!range.startsWith('workspace:')) continue;
     workspacePackages(realpathSync(join(dir, 'node_modules', name)), seen);
@@ -45,7 +56,11 @@ function oldestOutput(dir: string): number {
 function isStale(): boolean {
   for (const dir of workspacePackages(APP_DIR)) {
     const built = oldestOutput(dir);
-    const source = Math.max(newestMtime(join(dir, 'src')), newestMtime(join(dir, 'package.json')), newestMtime(join(dir, 'tsup.config.ts')));
+    const source = Math.max(
+      newestMtime(join(dir, 'src')),
+      newestMtime(join(dir, 'package.json')),
+      newestMtime(join(dir, 'tsup.config.ts')),
+    );
     if (built === 0 || source > built) return true;
   }
   return false;

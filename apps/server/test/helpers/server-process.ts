@@ -7,7 +7,11 @@ import { BIN } from './build.js';
 export type LogLine = Record<string, unknown> & { readonly msg?: string; readonly level?: number };
 
 /** Polls `check` until it returns something other than undefined/false; rejects after `timeoutMs`. */
-export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitUntil<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -75,7 +79,11 @@ export function binEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs the bin to completion (for --help and bad configurations). */
-export function runBin(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runBin(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [BIN, ...args], { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -115,7 +123,12 @@ export class ServerProcess {
    */
   constructor(args: readonly string[], env: Record<string, string>, options: StartOptions = {}) {
     const [file, ...rest] = [...(options.command ?? [process.execPath, BIN]), ...args] as [string, ...string[]];
-    this.proc = spawn(file, rest, { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true, cwd: options.cwd });
+    this.proc = spawn(file, rest, {
+      env: binEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup === true,
+      cwd: options.cwd,
+    });
     let partial = '';
     this.proc.stdout!.on('data', (d: Buffer) => {
       const text = d.toString();
@@ -146,7 +159,10 @@ export class ServerProcess {
     return waitUntil(
       () => {
         const found = this.logs.find(match);
-        if (found === undefined && this.exit !== undefined && this.outputClosed) throw new Error(`server exited (${JSON.stringify(this.exit)}) before ${what}:\n${this.stdout}\n${this.stderr}`);
+        if (found === undefined && this.exit !== undefined && this.outputClosed)
+          throw new Error(
+            `server exited (${JSON.stringify(this.exit)}) before ${what}:\n${this.stdout}\n${this.stderr}`,
+          );
         return found;
       },
       what,
@@ -156,7 +172,10 @@ export class ServerProcess {
 
   /** Waits for the "ready" log line and reads the TCP port and admin URL from it. */
   async ready(): Promise<this> {
-    const line = await this.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('game server ready'), 'the server to be ready');
+    const line = await this.waitForLog(
+      (l) => typeof l.msg === 'string' && l.msg.startsWith('game server ready'),
+      'the server to be ready',
+    );
     this.serverPid = line['pid'] as number;
     this.tcpPort = (line['tcp'] as { port: number }).port;
     this.adminUrl = line['admin'] as string;
@@ -219,7 +238,11 @@ export interface StartOptions {
 const started = new Set<ServerProcess>();
 
 /** Starts the bin with `args` and `env` and waits until it is ready. Registered for {@link destroyAll}. */
-export async function startBin(args: readonly string[], env: Record<string, string> = {}, options: StartOptions = {}): Promise<ServerProcess> {
+export async function startBin(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<ServerProcess> {
   const server = new ServerProcess(args, env, options);
   started.add(server);
   return server.ready();

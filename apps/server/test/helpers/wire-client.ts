@@ -6,7 +6,15 @@ import { Socket, connect } from 'node:net';
 // following @proj/protocol's layout: [u32 BE length][u8 version = 1][u8 type][payload].
 
 const VERSION = 1;
-const TYPE = { hello: 0x01, cancel: 0x02, ping: 0x03, pong: 0x04, queued: 0x10, matchFound: 0x11, error: 0x1f } as const;
+const TYPE = {
+  hello: 0x01,
+  cancel: 0x02,
+  ping: 0x03,
+  pong: 0x04,
+  queued: 0x10,
+  matchFound: 0x11,
+  error: 0x1f,
+} as const;
 
 /** A message the orchestrator sent. */
 export type ServerMessage =
@@ -146,12 +154,18 @@ export class WireClient {
   }
 
   /** Resolves with the first message of `type` (already received or to come); rejects after `timeoutMs`. */
-  async next<T extends ServerMessage['type']>(type: T, timeoutMs = 20_000): Promise<Extract<ServerMessage, { type: T }>> {
+  async next<T extends ServerMessage['type']>(
+    type: T,
+    timeoutMs = 20_000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
     const find = (): Extract<ServerMessage, { type: T }> | undefined =>
       this.messages.find((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
     await this.until(() => find() !== undefined || this.#closed, timeoutMs, `a ${type} message`);
     const found = find();
-    if (found === undefined) throw new Error(`connection closed without a ${type} message (got ${JSON.stringify(this.messages.map((m) => m.type))})`);
+    if (found === undefined)
+      throw new Error(
+        `connection closed without a ${type} message (got ${JSON.stringify(this.messages.map((m) => m.type))})`,
+      );
     return found;
   }
 
@@ -184,7 +198,16 @@ export class WireClient {
 }
 
 /** UDP packet type bytes of @proj/protocol that the tests look at. */
-export const UdpType = { connectRequest: 0x01, accepted: 0x02, denied: 0x03, challenge: 0x04, challengeResponse: 0x05, snapshot: 0x11, reliableEvent: 0x12, gameOver: 0x31 } as const;
+export const UdpType = {
+  connectRequest: 0x01,
+  accepted: 0x02,
+  denied: 0x03,
+  challenge: 0x04,
+  challengeResponse: 0x05,
+  snapshot: 0x11,
+  reliableEvent: 0x12,
+  gameOver: 0x31,
+} as const;
 /** @proj/protocol's GameOverReason values (the u8 after the header of a gameOver packet) that the tests look at. */
 export const GameOverReason = { COMPLETED: 1, TIME_LIMIT: 2, SERVER_SHUTDOWN: 4 } as const;
 const UDP_PROTOCOL_ID = 0x4753_5031;
@@ -213,7 +236,8 @@ export class UdpPlayer {
         response.writeUInt16BE(1, 5); // our second packet
         socket.send(response, port, host);
       }
-      if (msg[4] === UdpType.gameOver && msg.length > UDP_HEADER_BYTES) this.gameOverReasons.push(msg[UDP_HEADER_BYTES]!);
+      if (msg[4] === UdpType.gameOver && msg.length > UDP_HEADER_BYTES)
+        this.gameOverReasons.push(msg[UDP_HEADER_BYTES]!);
     });
     socket.on('error', () => {});
   }

@@ -154,7 +154,8 @@ export class FakeChild {
 
   #sendEvent(peer: FakePeer, pending: Pending): void {
     const times = this.#options.duplicateEvents === true ? 2 : 1;
-    for (let i = 0; i < times; i++) pending.seqs.push(this.#send(peer, { type: 'reliableEvent', eventId: pending.id, data: pending.data }));
+    for (let i = 0; i < times; i++)
+      pending.seqs.push(this.#send(peer, { type: 'reliableEvent', eventId: pending.id, data: pending.data }));
   }
 
   #onTick(): void {
@@ -208,7 +209,12 @@ export class FakeChild {
       return;
     }
     const deny = (reason: number): void => {
-      if (!this.silent) this.#socket.send(encodePacket({ type: 'denied', sequence: 0, ack: packet.sequence, ackBits: 0, reason }), rinfo.port, rinfo.address);
+      if (!this.silent)
+        this.#socket.send(
+          encodePacket({ type: 'denied', sequence: 0, ack: packet.sequence, ackBits: 0, reason }),
+          rinfo.port,
+          rinfo.address,
+        );
     };
     if (this.#options.deny !== undefined) return deny(this.#options.deny);
     let slot: number;
@@ -223,7 +229,12 @@ export class FakeChild {
       const cookie = pending?.slot === slot ? pending.cookie : randomBytes(16);
       this.#pending.set(key, { slot, cookie });
       this.challenges++;
-      if (!this.silent) this.#socket.send(encodePacket({ type: 'challenge', sequence: 0, ack: packet.sequence, ackBits: 0, cookie }), rinfo.port, rinfo.address);
+      if (!this.silent)
+        this.#socket.send(
+          encodePacket({ type: 'challenge', sequence: 0, ack: packet.sequence, ackBits: 0, cookie }),
+          rinfo.port,
+          rinfo.address,
+        );
       return;
     }
     this.#admit(slot, packet, key, rinfo);
@@ -267,6 +278,11 @@ export class FakeChild {
     }
     peer.received.push(packet);
     peer.tracker.receive(packet.sequence);
-    this.#send(peer, { type: 'accepted', slot, tickRate: Math.round(1000 / (this.#options.tickMs ?? 25)), data: new Uint8Array(0) });
+    this.#send(peer, {
+      type: 'accepted',
+      slot,
+      tickRate: Math.round(1000 / (this.#options.tickMs ?? 25)),
+      data: new Uint8Array(0),
+    });
   }
 }

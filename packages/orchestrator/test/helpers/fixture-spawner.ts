@@ -51,7 +51,8 @@ export class FixtureSpawner implements ChildSpawner {
       send(message: ParentToChildMessage): boolean {
         if (message.type === 'start') {
           const fake = script.shift();
-          if (fake !== undefined) message = { ...message, game: { ...message.game, options: { ...message.game.options, fake } } };
+          if (fake !== undefined)
+            message = { ...message, game: { ...message.game, options: { ...message.game.options, fake } } };
           assignments.push(message.game);
         }
         sent.push(message);

@@ -1,5 +1,10 @@
 // Starting orchestrators for the integration tests, recording their events, and closing everything afterwards.
-import { type Orchestrator, type OrchestratorEvents, type OrchestratorOptions, createOrchestrator } from '../../src/index.js';
+import {
+  type Orchestrator,
+  type OrchestratorEvents,
+  type OrchestratorOptions,
+  createOrchestrator,
+} from '../../src/index.js';
 import { FixtureSpawner } from './fixture-spawner.js';
 import { freeUdpPorts } from './ports.js';
 import { TestClient } from './test-client.js';
@@ -25,7 +30,9 @@ const EVENT_NAMES: (keyof OrchestratorEvents)[] = [
   'shutdown',
 ];
 
-type Recorded = { [E in keyof OrchestratorEvents]: { name: E; payload: OrchestratorEvents[E] } }[keyof OrchestratorEvents];
+type Recorded = {
+  [E in keyof OrchestratorEvents]: { name: E; payload: OrchestratorEvents[E] };
+}[keyof OrchestratorEvents];
 
 /** An orchestrator under test with its recorded events. */
 export interface Harness {
@@ -37,9 +44,17 @@ export interface Harness {
   /** The payloads of every recorded `name` event. */
   all<E extends keyof OrchestratorEvents>(name: E): OrchestratorEvents[E][];
   /** Resolves with the first `name` event (past or future) matching `predicate`. */
-  waitFor<E extends keyof OrchestratorEvents>(name: E, predicate?: (payload: OrchestratorEvents[E]) => boolean, timeoutMs?: number): Promise<OrchestratorEvents[E]>;
+  waitFor<E extends keyof OrchestratorEvents>(
+    name: E,
+    predicate?: (payload: OrchestratorEvents[E]) => boolean,
+    timeoutMs?: number,
+  ): Promise<OrchestratorEvents[E]>;
   /** Resolves once `count` `name` events were recorded. */
-  waitForCount<E extends keyof OrchestratorEvents>(name: E, count: number, timeoutMs?: number): Promise<OrchestratorEvents[E][]>;
+  waitForCount<E extends keyof OrchestratorEvents>(
+    name: E,
+    count: number,
+    timeoutMs?: number,
+  ): Promise<OrchestratorEvents[E][]>;
   /** Connects a client (closed by `cleanup`). */
   connect(): Promise<TestClient>;
   /** Connects a client, says hello and waits for its first queued message. */
@@ -97,7 +112,8 @@ export async function startHarness(
     ports,
     events,
     all,
-    waitFor: (name, predicate = () => true, timeoutMs = 20_000) => until(() => all(name).find(predicate), name, timeoutMs),
+    waitFor: (name, predicate = () => true, timeoutMs = 20_000) =>
+      until(() => all(name).find(predicate), name, timeoutMs),
     waitForCount: (name, count, timeoutMs = 20_000) =>
       until(() => (all(name).length >= count ? all(name) : undefined), `${count} x ${name}`, timeoutMs),
     connect: async () => {
@@ -116,10 +132,13 @@ export async function startHarness(
       for (const [gameId, port] of acquired) {
         const returns = back.filter((e) => e.gameId === gameId);
         const expected = stillHolding.includes(gameId) ? 0 : 1;
-        if (returns.length !== expected) problems.push(`game ${gameId} gave port ${port} back ${returns.length} times (expected ${expected})`);
-        for (const r of returns) if (r.port !== port) problems.push(`game ${gameId} gave back port ${r.port}, not its ${port}`);
+        if (returns.length !== expected)
+          problems.push(`game ${gameId} gave port ${port} back ${returns.length} times (expected ${expected})`);
+        for (const r of returns)
+          if (r.port !== port) problems.push(`game ${gameId} gave back port ${r.port}, not its ${port}`);
       }
-      for (const e of back) if (!acquired.has(e.gameId)) problems.push(`port ${e.port} given back for unknown game ${e.gameId}`);
+      for (const e of back)
+        if (!acquired.has(e.gameId)) problems.push(`port ${e.port} given back for unknown game ${e.gameId}`);
       return problems;
     },
     queued: async (name, mode) => {

@@ -1,6 +1,13 @@
 // A tiny TCP client for the integration tests, speaking @proj/protocol frames.
 import { type Socket, connect } from 'node:net';
-import { FrameDecoder, PROTOCOL_VERSION, type TcpMessage, type TcpMessageOf, type TcpMessageType, encodeFrame } from '@proj/protocol';
+import {
+  FrameDecoder,
+  PROTOCOL_VERSION,
+  type TcpMessage,
+  type TcpMessageOf,
+  type TcpMessageType,
+  encodeFrame,
+} from '@proj/protocol';
 
 const DEFAULT_WAIT_MS = 20_000;
 
@@ -68,7 +75,11 @@ export class TestClient {
 
   /** Sends hello. */
   hello(name: string, mode?: string): void {
-    this.send(mode === undefined ? { type: 'hello', protocolVersion: PROTOCOL_VERSION, name } : { type: 'hello', protocolVersion: PROTOCOL_VERSION, name, mode });
+    this.send(
+      mode === undefined
+        ? { type: 'hello', protocolVersion: PROTOCOL_VERSION, name }
+        : { type: 'hello', protocolVersion: PROTOCOL_VERSION, name, mode },
+    );
   }
 
   /**
@@ -82,9 +93,15 @@ export class TestClient {
         const message = this.received[this.#cursor++]!;
         if (type === undefined || message.type === type) return message as TcpMessageOf<T>;
       }
-      if (this.#isClosed) throw new Error(`connection closed before a ${type ?? 'message'} arrived (got ${JSON.stringify(this.received.map((m) => m.type))})`);
+      if (this.#isClosed)
+        throw new Error(
+          `connection closed before a ${type ?? 'message'} arrived (got ${JSON.stringify(this.received.map((m) => m.type))})`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type ?? 'message'} within ${timeoutMs} ms (got ${JSON.stringify(this.received.map((m) => m.type))})`);
+      if (left <= 0)
+        throw new Error(
+          `no ${type ?? 'message'} within ${timeoutMs} ms (got ${JSON.stringify(this.received.map((m) => m.type))})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
