@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder } from '@proj/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Client, type ClientState, ClientTable } from './client-table.js';
+import { CLIENT_TRANSITIONS, type Client, type ClientState, ClientTable } from './client-table.js';
 
 const STATES: ClientState[] = ['awaitingHello', 'queued', 'matched', 'closing'];
 
@@ -17,9 +17,7 @@ function client(id: number, address: string): Client {
     mode: '',
     queuedAt: 0,
     lastPosition: 0,
-    timer: undefined,
-    pending: undefined,
-    leaveReason: undefined,
+    deadline: undefined,
   };
 }
 
@@ -46,8 +44,16 @@ describe('ClientTable', () => {
               model.push(c);
             } else if (model.length > 0) {
               const c = model[op.index % model.length]!;
-              if (op.op === 'move') table.setState(c, op.state);
-              else {
+              if (op.op === 'move') {
+                const from = c.state;
+                if (CLIENT_TRANSITIONS[from].includes(op.state)) table.transition(c, op.state);
+                else {
+                  expect(() => table.transition(c, op.state)).toThrow(
+                    `illegal state transition ${from} -> ${op.state}`,
+                  );
+                  expect(c.state).toBe(from);
+                }
+              } else {
                 expect(table.remove(c)).toBe(true);
                 expect(table.remove(c)).toBe(false);
                 model.splice(model.indexOf(c), 1);
@@ -63,5 +69,21 @@ describe('ClientTable', () => {
         },
       ),
     );
+  });
+
+  it('allows exactly the moves of the client flow, and none out of closing', () => {
+    const table = new ClientTable();
+    const c = client(1, 'a');
+    table.add(c);
+    expect(() => table.transition(c, 'matched')).toThrow('illegal state transition awaitingHello -> matched');
+    table.transition(c, 'queued');
+    table.transition(c, 'matched');
+    table.transition(c, 'queued');
+    table.transition(c, 'matched');
+    expect(() => table.transition(c, 'awaitingHello')).toThrow('illegal state transition matched -> awaitingHello');
+    table.transition(c, 'closing');
+    for (const to of STATES) expect(() => table.transition(c, to)).toThrow(`closing -> ${to}`);
+    expect(table.countIn('closing')).toBe(1);
+    expect(table.countIn('matched')).toBe(0);
   });
 });

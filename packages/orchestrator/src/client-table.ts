@@ -1,7 +1,5 @@
 import type { Socket } from 'node:net';
 import type { FrameDecoder } from '@proj/protocol';
-import type { PlayerLeftReason } from './events.js';
-import type { PendingMatch } from './match-flow.js';
 
 /**
  * Where a client connection is:
@@ -13,6 +11,17 @@ import type { PendingMatch } from './match-flow.js';
  */
 export type ClientState = 'awaitingHello' | 'queued' | 'matched' | 'closing';
 
+/**
+ * The only moves between states. `matched -> queued` is a launch that failed or was cancelled by another player's
+ * departure (its players go back to the front of the queue); every state but `closing` may end in `closing`.
+ */
+export const CLIENT_TRANSITIONS: Readonly<Record<ClientState, readonly ClientState[]>> = {
+  awaitingHello: ['queued', 'closing'],
+  queued: ['matched', 'closing'],
+  matched: ['queued', 'closing'],
+  closing: [],
+};
+
 /** One client connection: the design's `Client` structure. */
 export interface Client {
   /** A process-local, increasing id. */
@@ -21,7 +30,8 @@ export interface Client {
   /** The peer address (an IP literal, '?' when the socket was already gone at accept). */
   readonly remoteAddress: string;
   readonly decoder: FrameDecoder;
-  state: ClientState;
+  /** Changed only by {@link ClientTable.transition}. */
+  readonly state: ClientState;
   /** The name given in hello ('' before). */
   name: string;
   /** The mode given in hello (or the default mode); '' before hello. */
@@ -30,17 +40,17 @@ export interface Client {
   queuedAt: number;
   /** The last position (1-based) sent in a queued frame; 0 when none was sent. */
   lastPosition: number;
-  /** The hello deadline, then the idle deadline of a queued client, then the close linger. */
-  timer: NodeJS.Timeout | undefined;
-  /** The game launch this client waits for while `matched`. */
-  pending: PendingMatch | undefined;
-  /** Why the client is being closed, once the orchestrator decided to close it. */
-  leaveReason: PlayerLeftReason | undefined;
+  /**
+   * The connection layer's one timer of this client, by state: the hello deadline (`awaitingHello`), the idle
+   * deadline (`queued`, when enabled), none (`matched`), the close linger (`closing`). Only the connection layer
+   * touches it.
+   */
+  deadline: NodeJS.Timeout | undefined;
 }
 
 /**
  * The client table: the design's `fd -> Client` hashmap, keyed by socket, with a per-address count for the
- * per-IP connection limit and a count of clients in each state. O(1) add, remove, lookup and counts.
+ * per-IP connection limit and a count of clients in each state. O(1) add, remove, lookup, counts and transitions.
  */
 export class ClientTable {
   readonly #clients = new Map<Socket, Client>();
@@ -74,14 +84,21 @@ export class ClientTable {
     this.#states[client.state]++;
   }
 
-  /** Moves `client` to `state`, keeping the counts right. */
-  setState(client: Client, state: ClientState): void {
-    if (client.state === state) return;
-    if (this.#clients.get(client.socket) === client) {
-      this.#states[client.state]--;
-      this.#states[state]++;
+  /**
+   * The one way a client changes state: moves `client` to `to`, keeping the counts right (also for a client no
+   * longer in the table). Throws an Error naming both states for a move {@link CLIENT_TRANSITIONS} does not allow,
+   * a bug in the caller, and changes nothing then.
+   */
+  transition(client: Client, to: ClientState): void {
+    const from = client.state;
+    if (!CLIENT_TRANSITIONS[from].includes(to)) {
+      throw new Error(`client ${client.id}: illegal state transition ${from} -> ${to}`);
     }
-    client.state = state;
+    if (this.#clients.get(client.socket) === client) {
+      this.#states[from]--;
+      this.#states[to]++;
+    }
+    (client as { state: ClientState }).state = to;
   }
 
   /** Removes a client; returns false when it was not in the table. */

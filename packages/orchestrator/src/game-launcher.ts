@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { PortRing } from '@proj/port-ring';
 import { type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
 import type { ChildExit, ChildSpawner } from './child-process.js';
-import { WarmPool } from './child-pool.js';
+import { WarmPool } from './warm-pool.js';
 import { ConditionWaiters } from './condition-waiters.js';
 import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason, gameAssignment } from './launched-game.js';
 import { LaunchBackoff } from './launch-backoff.js';

@@ -1,12 +1,10 @@
 import { type Server, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type HelloMessage, WireErrorCode } from '@proj/protocol';
-import { ClientConnections } from './client-connection.js';
-import type { Client } from './client-table.js';
+import { ClientConnections } from './client-connections.js';
+import { ClientFlow } from './client-flow.js';
 import { OrchestratorError } from './errors.js';
 import type { OrchestratorEvents } from './events.js';
 import { GameLauncher } from './game-launcher.js';
-import { MatchFlow } from './match-flow.js';
 import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -84,7 +82,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
   readonly #options: ResolvedOptions;
   readonly #server: Server;
   readonly #connections: ClientConnections;
-  readonly #flow: MatchFlow;
+  readonly #flow: ClientFlow;
   readonly #launcher: GameLauncher;
   #address: ListenAddress | undefined;
   #listening: Promise<ListenAddress> | undefined;
@@ -96,15 +94,6 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     super(resolved.logger);
     this.#options = resolved;
     const emit = this.emit.bind(this) as typeof this.emit;
-    this.#connections = new ClientConnections(
-      resolved,
-      {
-        hello: (client, message) => this.#onHello(client, message),
-        gone: (client, previous, reason) => this.#flow.gone(client, previous, reason),
-      },
-      emit,
-    );
-    this.#flow = new MatchFlow(resolved, this.#connections, emit);
     this.#launcher = new GameLauncher({
       spawner: resolved.spawner,
       ring: resolved.ring,
@@ -117,9 +106,18 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       tokenTtlMs: resolved.tokenTtlMs,
       logger: resolved.logger,
       emit,
+      // Never called before listen(), so the flow exists by then.
       onCapacity: () => this.#flow.schedule(),
     });
-    this.#flow.attach(this.#launcher);
+    this.#connections = new ClientConnections(
+      resolved,
+      {
+        hello: (client, message) => this.#flow.hello(client, message),
+        gone: (client, reason) => this.#flow.gone(client, reason),
+      },
+      emit,
+    );
+    this.#flow = new ClientFlow(resolved, this.#connections, this.#launcher, emit);
     this.#server = createServer({ noDelay: true }, (socket) => this.#connections.accept(socket));
     this.#server.on('error', (error) => resolved.logger.error('TCP server error', { error }));
   }
@@ -190,8 +188,8 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     return {
       connectedClients: table.size,
       awaitingHello: table.countIn('awaitingHello'),
-      queued: this.#flow.matchmaker.size(),
-      queuedByMode: Object.fromEntries(this.#flow.matchmaker.sizes()),
+      queued: this.#flow.queuedCount,
+      queuedByMode: Object.fromEntries(this.#flow.queuedByMode()),
       matched: table.countIn('matched'),
       gamesStarting: this.#launcher.startingGames,
       gamesRunning: this.#launcher.runningCount,
@@ -218,21 +216,6 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       startedAt: game.startedAt,
       ageMs: now - game.launchedAt,
     }));
-  }
-
-  #onHello(client: Client, message: HelloMessage): void {
-    const name = message.name;
-    if (name.trim().length === 0) {
-      this.#connections.closeWithError(client, WireErrorCode.BAD_NAME, 'protocolError');
-      return;
-    }
-    const mode = message.mode ?? this.#options.defaultMode;
-    if (!this.#options.modes.has(mode)) {
-      this.#connections.closeWithError(client, WireErrorCode.UNKNOWN_MODE, 'protocolError');
-      return;
-    }
-    client.name = name;
-    this.#flow.enqueue(client, mode);
   }
 
   async #close(drainMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeSpawner } from '../test/helpers/fake-spawner.js';
-import { WarmPool } from './child-pool.js';
+import { WarmPool } from './warm-pool.js';
 import { silentLogger } from './logger.js';
 import { type ChildObserver, ManagedChild } from './managed-child.js';
 

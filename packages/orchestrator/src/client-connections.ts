@@ -3,12 +3,10 @@ import { performance } from 'node:perf_hooks';
 import {
   FrameDecoder,
   type HelloMessage,
-  ProtocolError,
   type TcpMessage,
   WireErrorCode,
   describeWireError,
   encodeFrame,
-  wireErrorCodeFor,
   wireErrorName,
 } from '@proj/protocol';
 import { type Client, ClientTable } from './client-table.js';
@@ -16,16 +14,18 @@ import { ConditionWaiters } from './condition-waiters.js';
 import type { PlayerLeftReason } from './events.js';
 import type { Emit } from './launched-game.js';
 import type { ResolvedOptions } from './options.js';
+import { acceptRefusal, frameRefusal, messageRefusal } from './refusals.js';
 
-/** What the orchestrator does with the messages and departures of clients. */
+/** What the connection layer reports to the client flow. */
 export interface ConnectionHooks {
-  /** A client in `awaitingHello` said hello; the hook must queue it (set its state) or close it with an error. */
+  /** A client in `awaitingHello` said hello (its hello deadline is disarmed): queue it or refuse it. */
   hello(client: Client, message: HelloMessage): void;
   /**
-   * A client is gone for the orchestrator: it disconnected, cancelled, or was closed with an error. Called once per
-   * client, with the state it was in (its state is `closing` by then), before its socket is fully closed.
+   * A client is gone: it disconnected, cancelled, stopped reading, or is being closed with an error. Called at
+   * most once per client, while its state is still the one it was in; the flow moves it to `closing` and lets go of
+   * what it held (queue entry, launch). The socket is closed after the call.
    */
-  gone(client: Client, previous: Client['state'], reason: PlayerLeftReason): void;
+  gone(client: Client, reason: PlayerLeftReason): void;
 }
 
 /** How long a closing connection may linger (waiting for the peer to close) before it is destroyed. */
@@ -37,10 +37,9 @@ let nextClientId = 1;
 
 /**
  * The TCP side of the orchestrator: accepts connections into the {@link ClientTable} (or refuses them with an error
- * frame: server full, too many from one address, shutting down), decodes their frames with a bounded streaming
- * decoder, enforces the hello deadline, the idle deadline of queued clients and the write-buffer bound, answers
- * pings, and closes misbehaving clients with the matching wire error code. Nothing a client sends can throw out of
- * here.
+ * frame), decodes their frames with a bounded streaming decoder, answers pings, enforces the write-buffer bound, and
+ * owns each client's timer (hello deadline, idle deadline, close linger). It never changes a client's state: it
+ * reports hellos and departures to the client flow, which does. Nothing a client sends can throw out of here.
  */
 export class ClientConnections {
   readonly table = new ClientTable();
@@ -61,12 +60,14 @@ export class ClientConnections {
   accept(socket: Socket): void {
     const remoteAddress = socket.remoteAddress ?? '?';
     socket.on('error', ignoreError);
-    if (!this.#accepting) return this.#refuse(socket, remoteAddress, WireErrorCode.SHUTTING_DOWN);
-    if (this.table.size >= this.#options.maxConnections)
-      return this.#refuse(socket, remoteAddress, WireErrorCode.SERVER_FULL);
-    if (this.table.countFrom(remoteAddress) >= this.#options.maxConnectionsPerIp) {
-      return this.#refuse(socket, remoteAddress, WireErrorCode.TOO_MANY_FROM_IP);
-    }
+    const refusal = acceptRefusal({
+      accepting: this.#accepting,
+      connections: this.table.size,
+      fromAddress: this.table.countFrom(remoteAddress),
+      maxConnections: this.#options.maxConnections,
+      maxConnectionsPerIp: this.#options.maxConnectionsPerIp,
+    });
+    if (refusal !== undefined) return this.#refuse(socket, remoteAddress, refusal);
     socket.setNoDelay(true);
     if (this.#options.keepAliveMs > 0) socket.setKeepAlive(true, this.#options.keepAliveMs);
     const client: Client = {
@@ -79,12 +80,10 @@ export class ClientConnections {
       mode: '',
       queuedAt: 0,
       lastPosition: 0,
-      timer: undefined,
-      pending: undefined,
-      leaveReason: undefined,
+      deadline: undefined,
     };
     this.table.add(client);
-    client.timer = setTimeout(() => {
+    client.deadline = setTimeout(() => {
       if (client.state === 'awaitingHello') this.closeWithError(client, WireErrorCode.HELLO_TIMEOUT, 'protocolError');
     }, this.#options.helloTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.#onData(client, chunk));
@@ -97,16 +96,12 @@ export class ClientConnections {
    * went over `maxWriteBufferBytes`.
    */
   send(client: Client, message: TcpMessage): boolean {
-    return this.sendFrame(client, encodeFrame(message));
-  }
-
-  /** Like `send`, for an already encoded frame. */
-  sendFrame(client: Client, frame: Uint8Array): boolean {
-    if (client.socket.destroyed) return false;
-    client.socket.write(frame);
-    if (client.socket.writableLength > this.#options.maxWriteBufferBytes) {
+    const socket = client.socket;
+    if (socket.destroyed) return false;
+    socket.write(encodeFrame(message));
+    if (socket.writableLength > this.#options.maxWriteBufferBytes) {
       this.#lose(client, 'slowReader');
-      client.socket.destroy();
+      socket.destroy();
       return false;
     }
     return true;
@@ -117,17 +112,22 @@ export class ClientConnections {
    * included, restarts it.
    */
   armIdle(client: Client): void {
-    clearTimeout(client.timer);
-    client.timer = undefined;
+    this.disarm(client);
     if (this.#options.queuedIdleTimeoutMs === 0) return;
-    client.timer = setTimeout(() => {
+    client.deadline = setTimeout(() => {
       if (client.state === 'queued') this.closeWithError(client, WireErrorCode.IDLE_TIMEOUT, 'idleTimeout');
     }, this.#options.queuedIdleTimeoutMs);
   }
 
+  /** Stops the client's deadline: a matched client waits for its game's child, not for its own pings. */
+  disarm(client: Client): void {
+    clearTimeout(client.deadline);
+    client.deadline = undefined;
+  }
+
   /**
-   * Sends an error frame with `code` and closes the connection (reported to `gone` with `reason` now, removed from
-   * the table once the socket is closed). No-op for a client already closing.
+   * Reports the client gone with `reason`, then sends an error frame with `code` and closes the connection (it
+   * stays in the table until the socket is closed). No-op for a client already closing.
    */
   closeWithError(client: Client, code: number, reason: PlayerLeftReason, message = describeWireError(code)): void {
     if (client.state === 'closing') return;
@@ -140,17 +140,20 @@ export class ClientConnections {
       });
     }
     this.#lose(client, reason);
-    this.#end(client, encodeFrame({ type: 'error', code, message }));
+    this.end(client, encodeFrame({ type: 'error', code, message }));
   }
 
   /**
-   * Sends `frame` as the last one (match-found) and closes the connection, without reporting the client as gone:
-   * it leaves with what it came for.
+   * Sends `frame` as the last one (match-found, an error, or nothing) and closes the connection, destroying it if
+   * the peer has not closed within the linger. Reports nothing: the caller decided the client's fate.
    */
-  finish(client: Client, frame: Uint8Array): void {
-    if (client.state === 'closing') return;
-    this.table.setState(client, 'closing');
-    this.#end(client, frame);
+  end(client: Client, frame: Uint8Array): void {
+    this.disarm(client);
+    const socket = client.socket;
+    if (socket.destroyed) return;
+    socket.end(frame);
+    client.deadline = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
+    client.deadline.unref();
   }
 
   /** Refuses new connections from now on (SHUTTING_DOWN). */
@@ -172,7 +175,7 @@ export class ClientConnections {
     return this.#emptyWaiters.when(() => this.table.size === 0 && this.#refusing.size === 0);
   }
 
-  #refuse(socket: Socket, remoteAddress: string, code: number): void {
+  #refuse(socket: Socket, remoteAddress: string, code: WireErrorCode): void {
     this.#emit('clientRejected', { remoteAddress, code, reason: wireErrorName(code) });
     if (this.#refusing.size >= MAX_PENDING_REFUSALS) {
       socket.destroy();
@@ -181,7 +184,7 @@ export class ClientConnections {
     this.#refusing.add(socket);
     socket.on('close', () => {
       this.#refusing.delete(socket);
-      this.#notifyEmpty();
+      this.#emptyWaiters.check();
     });
     // Discard whatever the peer sends while we close.
     socket.on('data', ignoreData);
@@ -189,33 +192,16 @@ export class ClientConnections {
     setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
   }
 
-  #end(client: Client, frame: Uint8Array): void {
-    clearTimeout(client.timer);
-    const socket = client.socket;
-    if (socket.destroyed) return;
-    socket.end(frame);
-    client.timer = setTimeout(() => socket.destroy(), CLOSE_LINGER_MS);
-    client.timer.unref();
-  }
-
-  /** Marks `client` closing and reports it gone (once). */
+  /** Reports `client` gone (once: the flow moves it to `closing`). */
   #lose(client: Client, reason: PlayerLeftReason): void {
-    if (client.leaveReason !== undefined || client.state === 'closing') return;
-    client.leaveReason = reason;
-    const previous = client.state;
-    this.table.setState(client, 'closing');
-    this.#hooks.gone(client, previous, reason);
+    if (client.state === 'closing') return;
+    this.#hooks.gone(client, reason);
   }
 
   #onClose(client: Client): void {
-    clearTimeout(client.timer);
-    client.timer = undefined;
+    this.disarm(client);
     this.#lose(client, 'disconnected');
     this.table.remove(client);
-    this.#notifyEmpty();
-  }
-
-  #notifyEmpty(): void {
     this.#emptyWaiters.check();
   }
 
@@ -225,10 +211,10 @@ export class ClientConnections {
     try {
       messages = client.decoder.push(chunk);
     } catch (error) {
-      this.closeWithError(client, wireCodeOf(error), 'protocolError');
+      this.closeWithError(client, frameRefusal(error), 'protocolError');
       return;
     }
-    if (client.state === 'queued' && client.timer !== undefined) client.timer.refresh();
+    if (client.state === 'queued') client.deadline?.refresh();
     for (const message of messages) {
       if (isClosing(client)) return;
       this.#onMessage(client, message);
@@ -236,50 +222,28 @@ export class ClientConnections {
   }
 
   #onMessage(client: Client, message: TcpMessage): void {
+    const refusal = messageRefusal(client.state, message.type);
+    if (refusal !== undefined) {
+      this.closeWithError(client, refusal, 'protocolError');
+      return;
+    }
     switch (message.type) {
       case 'ping':
         this.send(client, { type: 'pong', nonce: message.nonce });
         return;
-      case 'pong':
-        return;
       case 'hello':
-        if (client.state === 'awaitingHello') {
-          clearTimeout(client.timer);
-          client.timer = undefined;
-          client.queuedAt = performance.now();
-          this.#hooks.hello(client, message);
-        } else {
-          this.closeWithError(
-            client,
-            client.state === 'queued' ? WireErrorCode.ALREADY_QUEUED : WireErrorCode.UNEXPECTED_MESSAGE,
-            'protocolError',
-          );
-        }
+        this.disarm(client);
+        client.queuedAt = performance.now();
+        this.#hooks.hello(client, message);
         return;
       case 'cancel':
         this.#lose(client, 'cancelled');
-        this.#end(client, new Uint8Array(0));
+        this.end(client, new Uint8Array(0));
         return;
       default:
-        // queued, matchFound, error: server-to-client messages.
-        this.closeWithError(client, WireErrorCode.UNEXPECTED_MESSAGE, 'protocolError');
+        return;
     }
   }
-}
-
-/**
- * The wire code for a decoding error; a hello whose name field is refused (too long, control characters, invalid
- * UTF-8) gets BAD_NAME. ProtocolError names the field only in its message, hence the prefix test.
- */
-function wireCodeOf(error: unknown): number {
-  if (
-    error instanceof ProtocolError &&
-    (error.code === 'E_INVALID_FIELD' || error.code === 'E_BAD_LENGTH' || error.code === 'E_INVALID_UTF8') &&
-    error.message.startsWith('hello.name ')
-  ) {
-    return WireErrorCode.BAD_NAME;
-  }
-  return wireErrorCodeFor(error);
 }
 
 /** A function, so that type narrowing does not assume the state cannot change under a callback. */

@@ -1,0 +1,286 @@
+import { performance } from 'node:perf_hooks';
+import { type Group, Matchmaker, type Member } from '@proj/matchmaker';
+import { type HelloMessage, WireErrorCode, encodeFrame, signConnectToken } from '@proj/protocol';
+import type { ClientConnections } from './client-connections.js';
+import type { Client, ClientTable } from './client-table.js';
+import type { PlayerLeftReason } from './events.js';
+import type { GameLauncher } from './game-launcher.js';
+import type { Emit, LaunchOutcome, LaunchedGame } from './launched-game.js';
+import type { ResolvedOptions } from './options.js';
+import { helloRefusal } from './refusals.js';
+
+/** A queued player: keyed by its client id, carrying its client. */
+type QueuedPlayer = Member<number, Client>;
+
+/** A group of players between "group formed" and match-found (or its failure). */
+interface PendingLaunch {
+  readonly mode: string;
+  /** The group's players, by slot. */
+  readonly players: readonly QueuedPlayer[];
+  /** `performance.now()` of the hello of the group's last player. */
+  readonly lastHelloAt: number;
+  game: LaunchedGame | undefined;
+  /** The players' connect tokens, by slot, signed while the child starts. */
+  tokens: Uint8Array[] | undefined;
+}
+
+/**
+ * The spine of the client flow, in the design's order (steps 3 to 7 of its "client connection flow"; the
+ * connection layer does steps 1 and 2, accepting and decoding, and reports here):
+ *
+ * 1. {@link hello}: a hello is accepted (the player enters its mode's FIFO queue and is told its position) or refused;
+ * 2. {@link schedule} -> `#matchWaitingGroups`: a group is formed while K players of a mode wait and the launcher can
+ *    take a game (a port is free and the cap allows);
+ * 3. `#launch`: the group is marked matched, the launcher takes a port and a child, the tokens are signed while the
+ *    child starts;
+ * 4. `#onLaunchOutcome`: the child is ready, every player gets match-found and its connection closes;
+ *    or the launch failed and its players go back to the front of their queue;
+ * 5. {@link gone}: departures (while queued: removed at once; while matched: the whole launch is cancelled);
+ *    {@link stop}: shutdown.
+ *
+ * Every change of a client's state happens here, through `ClientTable.transition`, which refuses moves the flow
+ * does not have. Decisions:
+ * - a player who leaves between match and match-found cancels the match as a whole: the child is killed (its port
+ *   returns on its exit), the others go back to the front of their queue in their old order and get fresh
+ *   positions; nobody is sent a match-found for a game missing a player;
+ * - a failed launch (bind failure, crash, no ready in time) puts its players back at the front of their queue;
+ * - queue positions are batched: at most one batch per `queueUpdateIntervalMs`, or per turn of the event loop.
+ */
+export class ClientFlow {
+  readonly #options: ResolvedOptions;
+  readonly #connections: ClientConnections;
+  readonly #table: ClientTable;
+  readonly #launcher: GameLauncher;
+  readonly #emit: Emit;
+  /** The FIFO queues, one per mode, of players keyed by client id. */
+  readonly #queues: Matchmaker<number, Client>;
+  /** The launch each matched client waits for (the flow's own record: a client knows nothing of launches). */
+  readonly #launches = new Map<Client, PendingLaunch>();
+  #matchScheduled = false;
+  #positionsDue = false;
+  #positionTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: ResolvedOptions, connections: ClientConnections, launcher: GameLauncher, emit: Emit) {
+    this.#options = options;
+    this.#connections = connections;
+    this.#table = connections.table;
+    this.#launcher = launcher;
+    this.#emit = emit;
+    const modes: Record<string, { playersPerGame: number }> = {};
+    for (const [name, mode] of options.modes) modes[name] = { playersPerGame: mode.playersPerGame };
+    this.#queues = new Matchmaker<number, Client>({ modes });
+  }
+
+  /** Players waiting, all modes. */
+  get queuedCount(): number {
+    return this.#queues.size();
+  }
+
+  /** Players waiting, per mode. */
+  queuedByMode(): Map<string, number> {
+    return this.#queues.sizes();
+  }
+
+  // 1. Hello: queued, or refused.
+
+  /** A client said hello: it joins its mode's queue and is told its position, or is refused with a wire error. */
+  hello(client: Client, message: HelloMessage): void {
+    const mode = message.mode ?? this.#options.defaultMode;
+    const refusal = helloRefusal(message, mode, this.#options.modes);
+    if (refusal !== undefined) {
+      this.#connections.closeWithError(client, refusal, 'protocolError');
+      return;
+    }
+    client.name = message.name;
+    client.mode = mode;
+    const position = this.#queues.join(client.id, mode, client) + 1;
+    this.#table.transition(client, 'queued');
+    this.#connections.armIdle(client);
+    client.lastPosition = position;
+    this.#connections.send(client, { type: 'queued', position, mode });
+    this.#emit('playerQueued', { clientId: client.id, name: client.name, mode, position: position - 1 });
+    this.schedule();
+  }
+
+  // 2. Group formed.
+
+  /** Runs the matching loop and the position updates on the next turn of the event loop (once per turn). */
+  schedule(): void {
+    this.#positionsDue = true;
+    if (this.#matchScheduled) return;
+    this.#matchScheduled = true;
+    setImmediate(() => this.#matchWaitingGroups());
+  }
+
+  #matchWaitingGroups(): void {
+    this.#matchScheduled = false;
+    if (!this.#stopped) {
+      while (this.#queues.hasReadyGroup() && this.#launcher.canLaunch()) {
+        const group = this.#queues.takeNextGroup();
+        if (group === undefined) break;
+        this.#launch(group);
+      }
+    }
+    if (this.#positionsDue) this.#sendPositionsSoon();
+  }
+
+  // 3. Launch.
+
+  #launch(group: Group<number, Client>): void {
+    let lastHelloAt = 0;
+    const slots = group.members.map(({ payload: client }, slot) => {
+      this.#table.transition(client, 'matched');
+      this.#connections.disarm(client);
+      if (client.queuedAt > lastHelloAt) lastHelloAt = client.queuedAt;
+      return { slot, name: client.name };
+    });
+    const launch: PendingLaunch = {
+      mode: group.mode,
+      players: group.members,
+      lastHelloAt,
+      game: undefined,
+      tokens: undefined,
+    };
+    for (const { payload: client } of group.members) this.#launches.set(client, launch);
+    const gameOptions = this.#options.modes.get(group.mode)?.gameOptions;
+    const game = this.#launcher.launch(group.mode, slots, gameOptions, (g, outcome) =>
+      this.#onLaunchOutcome(launch, g, outcome),
+    );
+    launch.game = game;
+    // Sign while the child starts: off the path from ready to match-found.
+    if (game.child !== undefined) {
+      launch.tokens = slots.map(({ slot }) =>
+        signConnectToken({ gameId: game.gameId, slot, expiresAt: game.tokenExpiresAt }, game.secret),
+      );
+    }
+  }
+
+  // 4. Match-found (or back to the front of the queue).
+
+  #onLaunchOutcome(launch: PendingLaunch, game: LaunchedGame, outcome: LaunchOutcome): void {
+    const stillHere = launch.players.filter(
+      ({ payload: client }) => client.state === 'matched' && this.#launches.get(client) === launch,
+    );
+    for (const { payload: client } of stillHere) this.#launches.delete(client);
+    if (outcome.ok && stillHere.length === launch.players.length && launch.tokens !== undefined) {
+      this.#sendMatchFound(launch, game, launch.tokens, outcome.readyMs);
+      return;
+    }
+    if (outcome.ok) {
+      // Cannot happen (a departure cancels the launch first); never send a match-found for an incomplete game.
+      game.child?.kill();
+    }
+    if (this.#stopped) {
+      for (const { payload: client } of stillHere) {
+        this.#connections.closeWithError(client, WireErrorCode.SHUTTING_DOWN, 'shutdown');
+      }
+    } else if (stillHere.length > 0) {
+      this.#requeueAtFront(launch.mode, stillHere);
+    }
+    this.#emit('gameLaunchFailed', {
+      gameId: game.gameId,
+      mode: game.mode,
+      port: game.port,
+      reason: outcome.ok ? 'cancelled' : outcome.reason,
+      requeued: this.#stopped ? 0 : stillHere.length,
+      ...(!outcome.ok && outcome.reason === 'bindFailed' ? { errorCode: outcome.errorCode } : {}),
+    });
+    this.schedule();
+  }
+
+  #sendMatchFound(launch: PendingLaunch, game: LaunchedGame, tokens: readonly Uint8Array[], readyMs: number): void {
+    launch.players.forEach(({ payload: client }, slot) => {
+      this.#table.transition(client, 'closing');
+      const frame = encodeFrame({
+        type: 'matchFound',
+        gameId: game.gameId,
+        host: this.#options.advertisedHost,
+        port: game.port,
+        slot,
+        token: tokens[slot]!,
+        tokenExpiresAt: game.tokenExpiresAt,
+      });
+      this.#connections.end(client, frame);
+    });
+    this.#emit('gameStarted', {
+      gameId: game.gameId,
+      mode: game.mode,
+      port: game.port,
+      players: launch.players.map(({ payload: client }) => client.name),
+      pid: game.child?.pid,
+      warm: game.warm,
+      spawnMs: readyMs,
+      timeToMatchMs: performance.now() - launch.lastHelloAt,
+    });
+  }
+
+  #requeueAtFront(mode: string, players: readonly QueuedPlayer[]): void {
+    this.#queues.requeueFront({ mode, members: players });
+    for (const { payload: client } of players) {
+      this.#table.transition(client, 'queued');
+      this.#connections.armIdle(client);
+      // Fresh position: sent even when it did not change.
+      client.lastPosition = 0;
+    }
+  }
+
+  // 5. Departures and shutdown.
+
+  /** The connection layer's report that a client is gone (see {@link ConnectionHooks.gone}). */
+  gone(client: Client, reason: PlayerLeftReason): void {
+    const previous = client.state;
+    if (previous === 'closing') return;
+    this.#table.transition(client, 'closing');
+    if (previous === 'queued') {
+      this.#queues.leave(client.id);
+      this.#emit('playerLeft', { clientId: client.id, name: client.name, mode: client.mode, reason });
+      this.schedule();
+    } else if (previous === 'matched') {
+      this.#emit('playerLeft', { clientId: client.id, name: client.name, mode: client.mode, reason });
+      const launch = this.#launches.get(client);
+      this.#launches.delete(client);
+      // Cancels the whole match; the outcome handler requeues the others.
+      if (launch?.game !== undefined) this.#launcher.cancel(launch.game);
+    }
+  }
+
+  /** Shutdown: no more matching; queued and hello-less clients are told SHUTTING_DOWN; starting launches cancelled. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#positionTimer);
+    for (const client of [...this.#table.values()]) {
+      if (client.state === 'awaitingHello' || client.state === 'queued') {
+        this.#connections.closeWithError(client, WireErrorCode.SHUTTING_DOWN, 'shutdown');
+      }
+    }
+    this.#launcher.cancelStarting();
+  }
+
+  // Queue positions, batched.
+
+  #sendPositionsSoon(): void {
+    const interval = this.#options.queueUpdateIntervalMs;
+    if (interval === 0) {
+      this.#sendPositions();
+      return;
+    }
+    if (this.#positionTimer !== undefined) return;
+    this.#positionTimer = setTimeout(() => {
+      this.#positionTimer = undefined;
+      this.#sendPositions();
+    }, interval);
+  }
+
+  /** Sends `queued` to every waiting player whose position changed since it was last told. */
+  #sendPositions(): void {
+    this.#positionsDue = false;
+    if (this.#stopped) return;
+    for (const { payload: client, position: index, mode } of this.#queues.takePositionChanges()) {
+      const position = index + 1;
+      if (client.state !== 'queued' || client.lastPosition === position) continue;
+      client.lastPosition = position;
+      this.#connections.send(client, { type: 'queued', position, mode });
+    }
+  }
+}

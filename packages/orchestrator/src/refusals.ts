@@ -1,0 +1,76 @@
+import { type HelloMessage, ProtocolError, type TcpMessage, WireErrorCode, wireErrorCodeFor } from '@proj/protocol';
+import type { ClientState } from './client-table.js';
+
+/**
+ * Every reason the orchestrator refuses a connection or a client's message, each decided here and nowhere else.
+ * A function returns the wire error code to send (the connection is then closed), or undefined to go on.
+ */
+
+/** What {@link acceptRefusal} looks at when a connection arrives. */
+export interface AcceptContext {
+  /** False once shutdown began. */
+  readonly accepting: boolean;
+  /** Connections in the table now. */
+  readonly connections: number;
+  /** Connections in the table from the new connection's address. */
+  readonly fromAddress: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+}
+
+/** A new connection: SHUTTING_DOWN, SERVER_FULL (table full) or TOO_MANY_FROM_IP (per-address cap). */
+export function acceptRefusal(context: AcceptContext): WireErrorCode | undefined {
+  if (!context.accepting) return WireErrorCode.SHUTTING_DOWN;
+  if (context.connections >= context.maxConnections) return WireErrorCode.SERVER_FULL;
+  if (context.fromAddress >= context.maxConnectionsPerIp) return WireErrorCode.TOO_MANY_FROM_IP;
+  return undefined;
+}
+
+/**
+ * Bytes that do not decode: FRAME_TOO_LARGE, UNSUPPORTED_VERSION or BAD_FRAME as the protocol maps its errors,
+ * except BAD_NAME for a hello whose name the wire decoder refused (too long, control characters, invalid UTF-8;
+ * ProtocolError names the field only in its message, hence the prefix test).
+ */
+export function frameRefusal(error: unknown): WireErrorCode {
+  if (
+    error instanceof ProtocolError &&
+    (error.code === 'E_INVALID_FIELD' || error.code === 'E_BAD_LENGTH' || error.code === 'E_INVALID_UTF8') &&
+    error.message.startsWith('hello.name ')
+  ) {
+    return WireErrorCode.BAD_NAME;
+  }
+  return wireErrorCodeFor(error);
+}
+
+/**
+ * A decoded message in the client's state: a hello is expected only in `awaitingHello` (ALREADY_QUEUED when
+ * queued, UNEXPECTED_MESSAGE otherwise); server-to-client messages (queued, matchFound, error) are never expected.
+ * `ping`, `pong` and `cancel` are welcome in every state.
+ */
+export function messageRefusal(state: ClientState, type: TcpMessage['type']): WireErrorCode | undefined {
+  switch (type) {
+    case 'ping':
+    case 'pong':
+    case 'cancel':
+      return undefined;
+    case 'hello':
+      if (state === 'awaitingHello') return undefined;
+      return state === 'queued' ? WireErrorCode.ALREADY_QUEUED : WireErrorCode.UNEXPECTED_MESSAGE;
+    default:
+      return WireErrorCode.UNEXPECTED_MESSAGE;
+  }
+}
+
+/**
+ * A hello that decoded: BAD_NAME for a blank name (the decoder bounds names but lets white space through),
+ * UNKNOWN_MODE for a mode that is not configured (`mode` is the message's mode or the default one).
+ */
+export function helloRefusal(
+  message: HelloMessage,
+  mode: string,
+  modes: ReadonlyMap<string, unknown>,
+): WireErrorCode | undefined {
+  if (message.name.trim().length === 0) return WireErrorCode.BAD_NAME;
+  if (!modes.has(mode)) return WireErrorCode.UNKNOWN_MODE;
+  return undefined;
+}
