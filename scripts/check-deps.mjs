@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Boundary check: fails when a workspace package declares or imports one of ours that is not on
 // its allowed list, imports another package's internals instead of an exported entry, reaches
-// into another package by a relative path, or when the package graph (or the module graph inside a
-// package, counting only imports that run: not `import type`) has a cycle.
+// into another package by a relative path, or when the package graph or the module graph inside a
+// package has a cycle: of imports that run, or one closed only by type imports (`import type`), which
+// the compiler erases but which still ties the modules together for a reader.
 //
 // Imports are read with TypeScript's own pre-processor (static imports, re-exports, `import x =
 // require()`, dynamic `import()` and `require()` calls), so string tricks in comments don't count;
@@ -83,19 +84,22 @@ function isTypeOnly(statement) {
 }
 
 /**
- * What `file` imports: `specifiers`, every module it names (for the package edges), and `runtime`, the
- * relative specifiers of its static imports and re-exports that are not type-only (for module cycles).
+ * What `file` imports: `specifiers`, every module it names (for the package edges); `local`, the relative
+ * specifiers of its static imports and re-exports, and `runtime`, those of them that are not type-only (for
+ * module cycles).
  */
 function importsOf(file) {
   const text = readFileSync(file, 'utf8');
   const specifiers = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  const local = [];
   const runtime = [];
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   for (const statement of source.statements) {
     if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
     const spec = statement.moduleSpecifier;
-    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.') && !isTypeOnly(statement))
-      runtime.push(spec.text);
+    if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
+    local.push(spec.text);
+    if (!isTypeOnly(statement)) runtime.push(spec.text);
   }
   if (text.includes(SCOPE)) {
     const visit = (node) => {
@@ -111,7 +115,7 @@ function importsOf(file) {
     };
     visit(source);
   }
-  return { specifiers, runtime };
+  return { specifiers, local, runtime };
 }
 
 /** The source file a relative specifier of `from` names (`./x.js` written for `./x.ts`), or undefined. */
@@ -190,17 +194,18 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
           violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
       }
     }
-    const modules = new Map();
+    const runtimeModules = new Map();
+    const allModules = new Map();
     for (const file of listSourceFiles(dir)) {
       const fileRel = relative(root, file);
-      const { specifiers, runtime } = importsOf(file);
-      modules.set(
-        fileRel,
-        runtime
+      const { specifiers, local, runtime } = importsOf(file);
+      const targets = (specs) =>
+        specs
           .map((spec) => resolveRelative(file, spec))
           .filter((t) => t !== undefined)
-          .map((t) => relative(root, t)),
-      );
+          .map((t) => relative(root, t));
+      runtimeModules.set(fileRel, targets(runtime));
+      allModules.set(fileRel, targets(local));
       for (const spec of specifiers) {
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
@@ -243,10 +248,16 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
       }
     }
     graph.set(name, [...edges]);
-    const moduleCycle = findCycle(modules);
+    const moduleCycle = findCycle(runtimeModules);
+    const typeCycle = moduleCycle === undefined ? findCycle(allModules) : undefined;
     if (moduleCycle)
       violations.push(
-        `module import cycle in ${name}: ${moduleCycle.join(' -> ')} (break it, or make an edge \`import type\`)`,
+        `module import cycle in ${name}: ${moduleCycle.join(' -> ')} (break it: move what both sides need into a module of their own)`,
+      );
+    else if (typeCycle)
+      violations.push(
+        `module type-import cycle in ${name}: ${typeCycle.join(' -> ')} (only \`import type\` closes it; ` +
+          'move the types both sides need into a module of their own)',
       );
   }
 

@@ -159,15 +159,21 @@ describe('check-deps', { timeout: 60_000 }, () => {
     ]);
   });
 
-  it('fails on a module import cycle inside a package; type-only edges do not count', () => {
-    write('packages/matchmaker/src/a.ts', "import type { B } from './b.js';\nexport type A = B;\n");
+  it('fails on a module import cycle inside a package, of run-time imports or closed by type-only ones', () => {
+    write('packages/matchmaker/src/shared.ts', 'export type Shared = number;\n');
+    write('packages/matchmaker/src/a.ts', "import type { Shared } from './shared.js';\nexport type A = Shared;\n");
     write('packages/matchmaker/src/b.ts', "import { type A } from './a.js';\nexport type B = A | number;\n");
     expect(checkWorkspace(root)).toEqual([]);
+    write('packages/matchmaker/src/a.ts', "import type { B } from './b.js';\nexport type A = B;\n");
+    expect(checkWorkspace(root)).toEqual([
+      'module type-import cycle in @proj/matchmaker: packages/matchmaker/src/a.ts -> packages/matchmaker/src/b.ts -> packages/matchmaker/src/a.ts (only `import type` closes it; move the types both sides need into a module of their own)',
+    ]);
+    rmSync(join(root, 'packages/matchmaker/src/a.ts'));
     write('packages/matchmaker/src/c.ts', "import { d } from './d.js';\nexport const c = () => d;\n");
     write('packages/matchmaker/src/d.ts', "export { e as d } from './e.js';\n");
     write('packages/matchmaker/src/e.ts', "import { c } from './c.js';\nexport const e = c;\n");
     expect(checkWorkspace(root)).toEqual([
-      'module import cycle in @proj/matchmaker: packages/matchmaker/src/c.ts -> packages/matchmaker/src/d.ts -> packages/matchmaker/src/e.ts -> packages/matchmaker/src/c.ts (break it, or make an edge `import type`)',
+      'module import cycle in @proj/matchmaker: packages/matchmaker/src/c.ts -> packages/matchmaker/src/d.ts -> packages/matchmaker/src/e.ts -> packages/matchmaker/src/c.ts (break it: move what both sides need into a module of their own)',
     ]);
   });
 

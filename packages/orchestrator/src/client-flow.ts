@@ -25,17 +25,17 @@ interface PendingLaunch {
 }
 
 /**
- * The spine of the client flow, in the design's order (steps 3 to 7 of its "client connection flow"; the
- * connection layer does steps 1 and 2, accepting and decoding, and reports here):
+ * The spine of the client flow, in the design's order and numbered as in this package's README ("The client flow";
+ * step 1, connect, is the connection layer's, which reports hellos and departures here):
  *
- * 1. {@link hello}: a hello is accepted (the player enters its mode's FIFO queue and is told its position) or refused;
- * 2. {@link schedule} -> `#matchWaitingGroups`: a group is formed while K players of a mode wait and the launcher can
+ * 2. {@link hello}: a hello is accepted (the player enters its mode's FIFO queue and is told its position) or refused;
+ * 3. {@link schedule} -> `#matchWaitingGroups`: a group is formed while K players of a mode wait and the launcher can
  *    take a game (a port is free and the cap allows);
- * 3. `#launch`: the group is marked matched, the launcher takes a port and a child, the tokens are signed while the
+ * 4. `#launch`: the group is marked matched, the launcher takes a port and a child, the tokens are signed while the
  *    child starts;
- * 4. `#onLaunchOutcome`: the child is ready, every player gets match-found and its connection closes;
- *    or the launch failed and its players go back to the front of their queue;
- * 5. {@link gone}: departures (while queued: removed at once; while matched: the whole launch is cancelled);
+ * 5. `#onLaunchOutcome`: the child is ready, every player gets match-found and its connection closes
+ *    (`#sendMatchFound`); or the launch failed and its players go back to the front of their queue (`#requeueAtFront`);
+ * 6. {@link gone}: departures (while queued: removed at once; while matched: the whole launch is cancelled);
  *    {@link stop}: shutdown.
  *
  * Every change of a client's state happens here, through `ClientTable.transition`, which refuses moves the flow
@@ -82,7 +82,7 @@ export class ClientFlow {
     return this.#queues.sizes();
   }
 
-  // 1. Hello: queued, or refused.
+  // 2. Hello: queued, or refused.
 
   /** A client said hello: it joins its mode's queue and is told its position, or is refused with a wire error. */
   hello(client: Client, message: HelloMessage): void {
@@ -103,7 +103,7 @@ export class ClientFlow {
     this.schedule();
   }
 
-  // 2. Group formed.
+  // 3. Group formed.
 
   /** Runs the matching loop and the position updates on the next turn of the event loop (once per turn). */
   schedule(): void {
@@ -125,7 +125,7 @@ export class ClientFlow {
     if (this.#positionsDue) this.#sendPositionsSoon();
   }
 
-  // 3. Launch.
+  // 4. Launch.
 
   #launch(group: Group<number, Client>): void {
     let lastHelloAt = 0;
@@ -156,7 +156,7 @@ export class ClientFlow {
     }
   }
 
-  // 4. Match-found (or back to the front of the queue).
+  // 5. Match-found (or back to the front of the queue).
 
   #onLaunchOutcome(launch: PendingLaunch, game: LaunchedGame, outcome: LaunchOutcome): void {
     const stillHere = launch.players.filter(
@@ -225,7 +225,7 @@ export class ClientFlow {
     }
   }
 
-  // 5. Departures and shutdown.
+  // 6. Departures and shutdown.
 
   /** The connection layer's report that a client is gone (see {@link ConnectionHooks.gone}). */
   gone(client: Client, reason: PlayerLeftReason): void {
