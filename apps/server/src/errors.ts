@@ -1,16 +1,16 @@
 /**
- * Every code a {@link ServerConfigError} or {@link ServerError} can carry.
- *
- * - `E_INVALID_CONFIG`: a setting has a bad value, or two settings contradict each other; the message names it.
- * - `E_CONFIG_FILE`: the config file could not be read or is not a JSON object of known settings.
- * - `E_USAGE`: the command line itself is wrong (unknown flag, missing value).
- * - `E_START_FAILED`: the server could not start (a port taken, the game child entry not found); `cause` says why.
+ * Every code a {@link ServerConfigError} or {@link ServerError} can carry. The keys are the codes without the `E_`
+ * prefix.
  */
 export const ServerErrorCode = {
-  InvalidConfig: 'E_INVALID_CONFIG',
-  ConfigFile: 'E_CONFIG_FILE',
-  Usage: 'E_USAGE',
-  StartFailed: 'E_START_FAILED',
+  /** A setting has a bad value, or two settings contradict each other; the message names it. */
+  INVALID_CONFIG: 'E_INVALID_CONFIG',
+  /** The config file could not be read or is not a JSON object of known settings. */
+  CONFIG_FILE: 'E_CONFIG_FILE',
+  /** The command line itself is wrong (unknown flag, missing value). */
+  USAGE: 'E_USAGE',
+  /** The server could not start (a port taken, the game child entry not found); `cause` says why. */
+  START_FAILED: 'E_START_FAILED',
 } as const;
 
 /** The union of every string in {@link ServerErrorCode}. */
@@ -49,4 +49,13 @@ export class ServerConfigError extends ServerError<'E_INVALID_CONFIG' | 'E_CONFI
     this.name = 'ServerConfigError';
     this.setting = options?.setting;
   }
+}
+
+/**
+ * True when `value` is a {@link ServerError} ({@link ServerConfigError} included), and, if `code` is given, carries
+ * that code; false for anything else (a plain `Error`, an object that merely has a `code`, `null`, `undefined`).
+ * Never throws. It tests `instanceof`, so an error from another copy of this module is not recognized.
+ */
+export function isServerError<Code extends ServerErrorCode>(value: unknown, code?: Code): value is ServerError<Code> {
+  return value instanceof ServerError && (code === undefined || value.code === code);
 }

@@ -1,6 +1,6 @@
 // The programmatic API of the deployable server: what src/main.ts (the `proj-server` bin) is made of, for tests and
 // for embedding. Each export is documented where it is declared.
-export { ServerConfigError, ServerError, ServerErrorCode } from './errors.js';
+export { ServerConfigError, ServerError, ServerErrorCode, isServerError } from './errors.js';
 export {
   CHILD_OUTPUTS,
   CONFIG_ENV,

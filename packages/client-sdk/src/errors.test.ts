@@ -1,5 +1,5 @@
 import { WireErrorCode } from '@proj/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ClientError, ClientErrorCode, clientErrorFromWire, isClientError } from './errors.js';
 
 describe('ClientError', () => {
@@ -31,5 +31,32 @@ describe('ClientError', () => {
     const codes = Object.values(ClientErrorCode);
     expect(new Set(codes).size).toBe(codes.length);
     for (const [key, code] of Object.entries(ClientErrorCode)) expect(code).toBe(`E_${key}`);
+  });
+
+  it('isClientError is false for a plain Error, null, undefined, strings and look-alike objects', () => {
+    const plain = Object.assign(new Error('boom'), { code: 'E_ABORTED' });
+    const lookAlike = { name: 'ClientError', message: 'boom', code: 'E_ABORTED' };
+    for (const value of [
+      new Error('boom'),
+      plain,
+      null,
+      undefined,
+      'E_ABORTED',
+      '',
+      0,
+      {},
+      { code: 'E_ABORTED' },
+      lookAlike,
+    ]) {
+      expect(isClientError(value)).toBe(false);
+      expect(isClientError(value, 'E_ABORTED')).toBe(false);
+    }
+  });
+
+  it('isClientError narrows to the class, with the given code', () => {
+    const value: unknown = new ClientError('E_DENIED', 'no', { denyReason: 3 });
+    if (!isClientError(value, 'E_DENIED')) throw new Error('expected a ClientError');
+    expectTypeOf(value).toEqualTypeOf<ClientError<'E_DENIED'>>();
+    expect(value.denyReasonName).toBe('TOKEN_EXPIRED');
   });
 });

@@ -87,9 +87,13 @@ export class ClientError<Code extends ClientErrorCode = ClientErrorCode> extends
   }
 }
 
-/** True when `error` is a {@link ClientError} (with `code`, when given). Never throws. */
-export function isClientError<C extends ClientErrorCode>(error: unknown, code?: C): error is ClientError<C> {
-  return error instanceof ClientError && (code === undefined || error.code === code);
+/**
+ * True when `value` is a {@link ClientError}, and, if `code` is given, carries that code; false for anything else
+ * (a plain `Error`, an object that merely has a `code`, `null`, `undefined`). Never throws. It tests `instanceof`, so
+ * an error thrown by another copy of this package (two versions installed side by side) is not recognized.
+ */
+export function isClientError<Code extends ClientErrorCode>(value: unknown, code?: Code): value is ClientError<Code> {
+  return value instanceof ClientError && (code === undefined || value.code === code);
 }
 
 /**

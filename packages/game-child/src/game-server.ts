@@ -35,7 +35,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   /** Resolves when the socket is closed. Never rejects. */
   readonly closed: Promise<GameEnd>;
   readonly #socket: Socket;
-  readonly #o: ResolvedServerOptions;
+  readonly #options: ResolvedServerOptions;
   readonly #game: Game;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -56,7 +56,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   constructor(socket: Socket, options: ResolvedServerOptions, game: Game, clock: Clock, logger: Logger) {
     super();
     this.#socket = socket;
-    this.#o = options;
+    this.#options = options;
     this.#game = game;
     this.#clock = clock;
     this.#logger = logger;
@@ -142,7 +142,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
    * Resolves with how the game ended; never rejects.
    */
   stop(reason: 'shutdown' | 'parentGone' | 'maxDuration' = 'shutdown', graceMs?: number): Promise<GameEnd> {
-    const grace = Math.max(0, Math.min(graceMs ?? this.#o.lingerMs, this.#o.lingerMs));
+    const grace = Math.max(0, Math.min(graceMs ?? this.#options.lingerMs, this.#options.lingerMs));
     if (this.#running()) this.#finish(reason, undefined, grace);
     else if (this.#state === 'ending') this.#lingerUntil = Math.min(this.#lingerUntil, this.#clock.now() + grace);
     if (this.#state === 'ending' && grace === 0) this.#close();
@@ -170,7 +170,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
       else if (this.#running()) this.#tick(info);
     } catch (error) {
       this.#logger.error('game tick failed', { gameId: this.gameId, error: String(error) });
-      if (this.#running()) this.#finish('crashed', error, this.#o.lingerMs);
+      if (this.#running()) this.#finish('crashed', error, this.#options.lingerMs);
       else this.#close();
     }
   };
@@ -186,7 +186,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
 
   #tick(info: TickInfo): void {
     const now = this.#clock.now();
-    const o = this.#o;
+    const o = this.#options;
     for (const s of this.#sessions.values()) {
       if (s.connected && now - s.lastHeardAt > o.disconnectTimeoutMs) {
         this.#stats.timeouts++;
@@ -279,7 +279,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
       fn();
     } catch (error) {
       this.#logger.error('game plug-in threw', { gameId: this.gameId, error: String(error) });
-      if (this.#running()) this.#finish('crashed', error, this.#o.lingerMs);
+      if (this.#running()) this.#finish('crashed', error, this.#options.lingerMs);
     }
   }
 

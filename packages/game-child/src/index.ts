@@ -2,7 +2,7 @@
 // The process entry (forked by the orchestrator) is the separate "@proj/game-child/main" export.
 
 // Errors and logging
-export { GameChildError, GameChildErrorCode } from './errors.js';
+export { GameChildError, GameChildErrorCode, isGameChildError } from './errors.js';
 export { silentLogger, type Logger } from './logger.js';
 
 // Time

@@ -18,26 +18,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseModes(options: unknown): ParsedMode[] {
   if (!isObject(options) || !isObject(options['modes'])) {
-    throw new MatchmakerError(MatchmakerErrorCode.InvalidConfig, 'options.modes must be an object of modes');
+    throw new MatchmakerError(MatchmakerErrorCode.INVALID_CONFIG, 'options.modes must be an object of modes');
   }
   const modes = options['modes'];
   const parsed: ParsedMode[] = [];
   for (const name of Object.keys(modes)) {
     const mode = modes[name];
     if (!isObject(mode)) {
-      throw new MatchmakerError(MatchmakerErrorCode.InvalidConfig, `mode '${name}' must be an object`);
+      throw new MatchmakerError(MatchmakerErrorCode.INVALID_CONFIG, `mode '${name}' must be an object`);
     }
     const playersPerGame = mode['playersPerGame'];
     if (typeof playersPerGame !== 'number' || !Number.isSafeInteger(playersPerGame) || playersPerGame < 1) {
       throw new MatchmakerError(
-        MatchmakerErrorCode.InvalidGroupSize,
+        MatchmakerErrorCode.INVALID_GROUP_SIZE,
         `mode '${name}': playersPerGame must be an integer >= 1, got ${String(playersPerGame)}`,
       );
     }
     parsed.push({ name, playersPerGame });
   }
   if (parsed.length === 0) {
-    throw new MatchmakerError(MatchmakerErrorCode.InvalidConfig, 'options.modes must configure at least one mode');
+    throw new MatchmakerError(MatchmakerErrorCode.INVALID_CONFIG, 'options.modes must configure at least one mode');
   }
   return parsed;
 }

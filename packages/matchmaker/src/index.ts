@@ -1,4 +1,4 @@
 // The public API of @proj/matchmaker. Each export is documented where it is declared.
-export { MatchmakerError, MatchmakerErrorCode } from './errors.js';
+export { MatchmakerError, MatchmakerErrorCode, isMatchmakerError } from './errors.js';
 export { Matchmaker } from './matchmaker.js';
 export type { Group, MatchmakerOptions, Member, ModeConfig, PayloadArgs, WaitingPlayer } from './types.js';

@@ -36,7 +36,7 @@ describe('constructor', () => {
   it('rejects options without modes, with no mode, or with a mode that is not an object', () => {
     for (const options of [undefined, null, {}, { modes: null }, { modes: {} }, { modes: { duel: 2 } }]) {
       const bad = options as unknown as ConstructorParameters<typeof Matchmaker>[0];
-      expect(codeOf(() => new Matchmaker(bad))).toBe(MatchmakerErrorCode.InvalidConfig);
+      expect(codeOf(() => new Matchmaker(bad))).toBe(MatchmakerErrorCode.INVALID_CONFIG);
     }
   });
 

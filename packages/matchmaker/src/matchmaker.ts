@@ -60,7 +60,7 @@ export class Matchmaker<Id, Payload = undefined> {
   join(id: Id, mode: string, ...payload: PayloadArgs<Payload>): number {
     const queue = this.#queue(mode);
     if (this.#players.has(id)) {
-      throw new MatchmakerError(MatchmakerErrorCode.AlreadyQueued, `player ${String(id)} is already queued`);
+      throw new MatchmakerError(MatchmakerErrorCode.ALREADY_QUEUED, `player ${String(id)} is already queued`);
     }
     const node = new QueueNode<Id, Payload>(id, payload[0] as Payload, this.#arrivals++, queue);
     queue.pushBack(node);
@@ -165,33 +165,33 @@ export class Matchmaker<Id, Payload = undefined> {
    */
   requeueFront(group: Group<Id, Payload>): void {
     if (typeof group !== 'object' || group === null) {
-      throw new MatchmakerError(MatchmakerErrorCode.InvalidGroup, 'a group must be an object { mode, members }');
+      throw new MatchmakerError(MatchmakerErrorCode.INVALID_GROUP, 'a group must be an object { mode, members }');
     }
     const queue = this.#queue(group.mode);
     const members: unknown = group.members;
     if (!Array.isArray(members) || members.length > queue.playersPerGame) {
       throw new MatchmakerError(
-        MatchmakerErrorCode.InvalidGroup,
+        MatchmakerErrorCode.INVALID_GROUP,
         `a group of mode '${queue.name}' must be an array of at most ${queue.playersPerGame} members`,
       );
     }
     const seen = new Set<Id>();
     for (const member of members as readonly (Member<Id, Payload> | null)[]) {
       if (typeof member !== 'object' || member === null) {
-        throw new MatchmakerError(MatchmakerErrorCode.InvalidGroup, 'a group member must be an object');
+        throw new MatchmakerError(MatchmakerErrorCode.INVALID_GROUP, 'a group member must be an object');
       }
       if (!Number.isSafeInteger(member.arrival) || member.arrival < 0 || member.arrival >= this.#arrivals) {
         throw new MatchmakerError(
-          MatchmakerErrorCode.InvalidGroup,
+          MatchmakerErrorCode.INVALID_GROUP,
           `member ${String(member.id)} has an arrival stamp this matchmaker did not issue`,
         );
       }
       if (seen.has(member.id)) {
-        throw new MatchmakerError(MatchmakerErrorCode.InvalidGroup, `member ${String(member.id)} appears twice`);
+        throw new MatchmakerError(MatchmakerErrorCode.INVALID_GROUP, `member ${String(member.id)} appears twice`);
       }
       seen.add(member.id);
       if (this.#players.has(member.id)) {
-        throw new MatchmakerError(MatchmakerErrorCode.AlreadyQueued, `member ${String(member.id)} is already queued`);
+        throw new MatchmakerError(MatchmakerErrorCode.ALREADY_QUEUED, `member ${String(member.id)} is already queued`);
       }
     }
     const nodes = (members as readonly Member<Id, Payload>[]).map(
@@ -234,7 +234,7 @@ export class Matchmaker<Id, Payload = undefined> {
   #queue(mode: string): ModeQueue<Id, Payload> {
     const queue = this.#queues.get(mode);
     if (queue === undefined) {
-      throw new MatchmakerError(MatchmakerErrorCode.UnknownMode, `unknown game mode '${String(mode)}'`);
+      throw new MatchmakerError(MatchmakerErrorCode.UNKNOWN_MODE, `unknown game mode '${String(mode)}'`);
     }
     return queue;
   }

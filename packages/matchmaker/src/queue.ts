@@ -141,7 +141,7 @@ export class ModeQueue<Id, Payload> {
       yield { id: node.id, mode: this.name, payload: node.payload, arrival: node.arrival, position: position++ };
       if (this.version !== version) {
         throw new MatchmakerError(
-          MatchmakerErrorCode.ConcurrentModification,
+          MatchmakerErrorCode.CONCURRENT_MODIFICATION,
           `the queue of mode '${this.name}' changed while it was being iterated`,
         );
       }

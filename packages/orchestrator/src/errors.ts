@@ -1,19 +1,27 @@
 /**
- * Every code an {@link OrchestratorError} can carry, as a constant object (use `OrchestratorErrorCode.InvalidOptions`
- * or the string itself; both are the same value).
- *
- * - `E_INVALID_OPTIONS`: an option of `createOrchestrator` or `ForkSpawner` is out of its domain.
- * - `E_LISTEN_FAILED`: the TCP server could not listen (port taken, bad host...); `cause` is the system error.
- * - `E_ALREADY_LISTENING`: `listen()` was called again after it succeeded or while it is pending.
- * - `E_CLOSED`: `listen()` after `close()`.
+ * Every code an {@link OrchestratorError} can carry, as a constant object (use `OrchestratorErrorCode.INVALID_OPTIONS`
+ * or the string itself; both are the same value). The keys are the codes without the `E_` prefix; the PascalCase keys
+ * of earlier releases remain as deprecated aliases, so `Object.values` lists a code twice (`new Set` of it does not).
  *
  * Failures of a game launch (spawn errors, bind failures, ready timeouts) are not thrown: the players go back to the
  * queue and the `gameLaunchFailed` event reports the reason.
  */
 export const OrchestratorErrorCode = {
+  /** An option of `createOrchestrator` or `ForkSpawner` is out of its domain. */
+  INVALID_OPTIONS: 'E_INVALID_OPTIONS',
+  /** The TCP server could not listen (port taken, bad host...); `cause` is the system error. */
+  LISTEN_FAILED: 'E_LISTEN_FAILED',
+  /** `listen()` was called again after it succeeded or while it is pending. */
+  ALREADY_LISTENING: 'E_ALREADY_LISTENING',
+  /** `listen()` after `close()`. */
+  CLOSED: 'E_CLOSED',
+  /** @deprecated Use {@link OrchestratorErrorCode.INVALID_OPTIONS}. */
   InvalidOptions: 'E_INVALID_OPTIONS',
+  /** @deprecated Use {@link OrchestratorErrorCode.LISTEN_FAILED}. */
   ListenFailed: 'E_LISTEN_FAILED',
+  /** @deprecated Use {@link OrchestratorErrorCode.ALREADY_LISTENING}. */
   AlreadyListening: 'E_ALREADY_LISTENING',
+  /** @deprecated Use {@link OrchestratorErrorCode.CLOSED}. */
   Closed: 'E_CLOSED',
 } as const;
 
@@ -35,4 +43,16 @@ export class OrchestratorError<Code extends OrchestratorErrorCode = Orchestrator
     this.name = 'OrchestratorError';
     this.code = code;
   }
+}
+
+/**
+ * True when `value` is an {@link OrchestratorError}, and, if `code` is given, carries that code; false for anything
+ * else (a plain `Error`, an object that merely has a `code`, `null`, `undefined`). Never throws. It tests `instanceof`,
+ * so an error thrown by another copy of this package (two versions installed side by side) is not recognized.
+ */
+export function isOrchestratorError<Code extends OrchestratorErrorCode>(
+  value: unknown,
+  code?: Code,
+): value is OrchestratorError<Code> {
+  return value instanceof OrchestratorError && (code === undefined || value.code === code);
 }

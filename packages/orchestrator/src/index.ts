@@ -1,5 +1,5 @@
 // The public API of @proj/orchestrator. Each export is documented where it is declared.
-export { OrchestratorError, OrchestratorErrorCode } from './errors.js';
+export { OrchestratorError, OrchestratorErrorCode, isOrchestratorError } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
 export { type EventMap, type Listener, TypedEmitter } from './typed-emitter.js';
 export type { LaunchFailureReason, OrchestratorEventName, OrchestratorEvents, PlayerLeftReason } from './events.js';

@@ -72,11 +72,15 @@ export function isProtocolErrorCode(value: unknown): value is ProtocolErrorCode 
 }
 
 /**
- * True when `err` is a {@link ProtocolError}, and, if `code` is given, carries that code.
- * Never throws.
+ * True when `value` is a {@link ProtocolError}, and, if `code` is given, carries that code; false for anything else
+ * (a plain `Error`, an object that merely has a `code`, `null`, `undefined`). Never throws. It tests `instanceof`, so
+ * an error thrown by another copy of this package (two versions installed side by side) is not recognized.
  */
-export function isProtocolError<Code extends ProtocolErrorCode>(err: unknown, code?: Code): err is ProtocolError<Code> {
-  return err instanceof ProtocolError && (code === undefined || err.code === code);
+export function isProtocolError<Code extends ProtocolErrorCode>(
+  value: unknown,
+  code?: Code,
+): value is ProtocolError<Code> {
+  return value instanceof ProtocolError && (code === undefined || value.code === code);
 }
 
 /**
