@@ -71,7 +71,9 @@ describe('child failures', () => {
   });
 
   it('the players of a failed launch go back to the FRONT, in their old order, ahead of players who came later', async () => {
-    const h = await startHarness({ modes: { duel: { playersPerGame: 2 } }, portCount: 1, readyTimeoutMs: 300 });
+    // The deadline must be longer than a fixture child takes to boot on a loaded machine (forks of Node under a
+    // load of 10 on 2 cores took over 300 ms), or the later launches time out too and take the port more often.
+    const h = await startHarness({ modes: { duel: { playersPerGame: 2 } }, portCount: 1, readyTimeoutMs: 2_000 });
     h.spawner.script.push({ neverReady: true });
     const a = await h.queued('a');
     const b = await h.queued('b');
