@@ -111,6 +111,21 @@ describe('check-deps', { timeout: 60_000 }, () => {
     expect(v[0]).toMatch(/deep import '@proj\/protocol\/src\/frame-decoder\.js' into @proj\/protocol internals/);
   });
 
+  it('accepts a subpath only when the package exports it (@proj/protocol/internal), never the file behind it', () => {
+    write('packages/game-child/src/shared.ts', "export { nodeCrypto, type Logger } from '@proj/protocol/internal';\n");
+    expect(checkWorkspace(root)).toEqual([
+      "packages/game-child/src/shared.ts: deep import '@proj/protocol/internal' into @proj/protocol internals; use one of its exports: ., ./package.json",
+    ]);
+    pkg('packages/protocol', '@proj/protocol', [], {
+      './internal': { types: './dist/internal.d.ts', default: './dist/internal.js' },
+    });
+    expect(checkWorkspace(root)).toEqual([]);
+    write('packages/game-child/src/deep.ts', "import { nodeCrypto } from '@proj/protocol/src/internal.js';\n");
+    expect(checkWorkspace(root)).toEqual([
+      "packages/game-child/src/deep.ts: deep import '@proj/protocol/src/internal.js' into @proj/protocol internals; use one of its exports: ., ./package.json, ./internal",
+    ]);
+  });
+
   it('treats resolve calls with an @proj/ specifier as imports (deep, undeclared or forbidden)', () => {
     write('apps/server/src/entry.ts', "export const a = import.meta.resolve('@proj/game-child/src/main.ts');\n");
     write('packages/orchestrator/src/entry.cjs', "module.exports = require.resolve('@proj/game-child/main');\n");

@@ -1,5 +1,5 @@
 import { CHALLENGE_COOKIE_BYTES } from '@proj/protocol';
-import { nodeCrypto } from './lazy-crypto.js';
+import { nodeCrypto } from '@proj/protocol/internal';
 
 /**
  * A return-routability challenge sent to `key` for the seat `slot`: a valid token for the seat came from

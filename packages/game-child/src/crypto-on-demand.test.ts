@@ -4,10 +4,10 @@ import { IPC_VERSION } from '@proj/protocol';
 import { freePort } from '../test/helpers.js';
 import { runChildProcess, type ChildProcessHost } from './child-process.js';
 
-// An idle game child does without node:crypto (about 1 MiB of RSS, see lazy-crypto.ts): nothing imports it
-// when the package loads, the warm-up before `idle` leaves it alone, and the token warm-up after `ready` loads
-// it. Loads go through process.getBuiltinModule, which the test watches. Vitest gives each test file fresh
-// modules, so nothing loaded it through our lazy loaders before this file runs.
+// An idle game child does without node:crypto (about 1 MiB of RSS, see lazy-crypto.ts in @proj/protocol): nothing
+// imports it when the package loads, the warm-up before `idle` leaves it alone, and the token warm-up after `ready`
+// loads it. Loads go through process.getBuiltinModule, which the test watches. Vitest gives each test file fresh
+// modules, so nothing loaded it through the lazy loader before this file runs.
 
 const srcDir = new URL('.', import.meta.url);
 const here = (name: string): URL => new URL(name, srcDir);
@@ -51,7 +51,7 @@ afterEach(() => {
 });
 
 describe('node:crypto in a game child', () => {
-  it('no module of the package imports it as it loads (only lazy-crypto.ts asks for it, on first use)', () => {
+  it("no module of the package imports it as it loads (only @proj/protocol's lazy loader asks for it, on first use)", () => {
     const modules = readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     expect(modules.length).toBeGreaterThan(10);
     const eager = modules.filter((f) => EAGER_CRYPTO.test(readFileSync(here(f), 'utf8')));
@@ -86,8 +86,8 @@ describe('node:crypto in a game child', () => {
     await f.next('ready');
     expect(cryptoRequests(spy)).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
-    // The child's own loader (challenge cookies) and the protocol's (token MACs) each asked once.
-    expect(cryptoRequests(spy)).toBe(2);
+    // Challenge cookies and token MACs share one loader (@proj/protocol/internal's nodeCrypto): it asked once.
+    expect(cryptoRequests(spy)).toBe(1);
     f.deliver({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 0 });
     await f.next('gameOver');
     f.disconnect();

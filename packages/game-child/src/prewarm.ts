@@ -7,8 +7,8 @@ import {
   verifyConnectToken,
   type GameAssignment,
 } from '@proj/protocol';
+import { nodeCrypto } from '@proj/protocol/internal';
 import { sameCookie } from './challenges.js';
-import { nodeCrypto } from './lazy-crypto.js';
 import { startGame } from './start-game.js';
 
 /**

@@ -1,12 +1,28 @@
-// Internal helpers shared by the TCP, UDP and token codecs: field validation for encoders, bounded
-// field reads for decoders, and a fixed-size output buffer. Not part of the public API.
+// Internal helpers shared by the TCP, UDP and token codecs and the IPC parsers: field validation for
+// encoders, bounded field reads for decoders, checked reads of JSON objects, and a fixed-size output
+// buffer. Not part of the public API.
 import type { BinaryReader } from './binary-reader.js';
 import { fail } from './errors.js';
 import { checkPolicy, utf8Length, type StringPolicy } from './utf8.js';
 
+/** True when `value` is an integer in [min, max]. */
+export function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** True when `value` is a finite number. */
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** True when `value` is an object that is neither null nor an array (what a JSON object parses to). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Throws E_INVALID_FIELD unless `value` is an integer in [min, max]; returns it typed. */
 export function uintField(value: unknown, min: number, max: number, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  if (!isIntegerIn(value, min, max)) {
     fail('E_INVALID_FIELD', `${field} must be an integer in [${min}, ${max}], got ${String(value)}`);
   }
   return value;
@@ -14,7 +30,42 @@ export function uintField(value: unknown, min: number, max: number, field: strin
 
 /** Throws E_INVALID_FIELD unless `value` is a finite number; returns it typed. */
 export function finiteField(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail('E_INVALID_FIELD', `${field} must be a finite number`);
+  if (!isFiniteNumber(value)) fail('E_INVALID_FIELD', `${field} must be a finite number`);
+  return value;
+}
+
+/**
+ * Throws the caller's error for a bad entry of a JSON object; `message` names the entry, for example
+ * 'port must be an integer in [1, 65535]'.
+ */
+export type InvalidEntry = (message: string) => never;
+
+/** `record[key]` when it is an integer in [min, max]; otherwise `invalid('<key> must be an integer in [min, max]')`. */
+export function integerEntry(
+  record: Readonly<Record<string, unknown>>,
+  key: string,
+  min: number,
+  max: number,
+  invalid: InvalidEntry,
+): number {
+  const value = record[key];
+  if (!isIntegerIn(value, min, max)) invalid(`${key} must be an integer in [${min}, ${max}]`);
+  return value;
+}
+
+/**
+ * `record[key]` when it is a string of 1..maxLength UTF-16 code units; otherwise
+ * `invalid('<key> must be a non-empty string of at most <maxLength> characters')`.
+ */
+export function stringEntry(
+  record: Readonly<Record<string, unknown>>,
+  key: string,
+  maxLength: number,
+  invalid: InvalidEntry,
+): string {
+  const value = record[key];
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength)
+    invalid(`${key} must be a non-empty string of at most ${maxLength} characters`);
   return value;
 }
 

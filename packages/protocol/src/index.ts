@@ -100,21 +100,19 @@ export { TokenReplayGuard, type ClaimOptions, type ClaimResult, type TokenReplay
 
 // IPC: orchestrator <-> child game process
 export {
-  GameExitCode,
   IPC_MAX_STATS_COUNT,
   IPC_MAX_STATS_REASONS,
   IPC_VERSION,
   ShutdownReason,
-  describeGameExitCode,
-  parseChildToParentMessage,
-  parseParentToChildMessage,
   type ChildToParentMessage,
   type GameAssignment,
   type IpcPlayerResult,
   type IpcPlayerSlot,
   type IpcStatsMessage,
   type ParentToChildMessage,
-} from './ipc.js';
+} from './ipc-messages.js';
+export { GameExitCode, describeGameExitCode } from './ipc-codes.js';
+export { parseChildToParentMessage, parseParentToChildMessage } from './ipc-parse.js';
 
 // The default arena game's wire encoding (rules in @proj/game-child; clients decode with these)
 export {

@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors.js';
-import {
-  GameExitCode,
-  IPC_MAX_STATS_COUNT,
-  IPC_MAX_STATS_REASONS,
-  IPC_VERSION,
-  describeGameExitCode,
-  parseChildToParentMessage,
-  parseParentToChildMessage,
-  type GameAssignment,
-} from './ipc.js';
+import { IPC_MAX_STATS_COUNT, IPC_MAX_STATS_REASONS, IPC_VERSION, type GameAssignment } from './ipc-messages.js';
+import { parseChildToParentMessage, parseParentToChildMessage } from './ipc-parse.js';
 
 const game: GameAssignment = {
   gameId: 'g-1',
@@ -157,11 +149,5 @@ describe('IPC contract', () => {
         }
       }),
     );
-  });
-
-  it('names exit codes', () => {
-    expect(describeGameExitCode(GameExitCode.NO_PLAYERS)).toBe('NO_PLAYERS');
-    expect(describeGameExitCode(GameExitCode.GAME_OVER)).toBe('GAME_OVER');
-    expect(describeGameExitCode(77)).toBe('EXIT_77');
   });
 });

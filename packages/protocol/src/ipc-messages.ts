@@ -1,0 +1,121 @@
+/**
+ * The IPC contract between the orchestrator and a child game process (Node's `fork` channel, JSON
+ * serialization). It lives here, in the one package both sides may import, so that the orchestrator
+ * never imports `@proj/game-child` and the two can never disagree on a field.
+ *
+ * Flow: a child starts, optionally idle in a warm pool (`idle`, answered with one `warmUp` if it asks for
+ * it), receives `start` with its game, binds
+ * its UDP port and answers `ready` (or `bindFailed`, then exits), plays, reports `gameOver`, and exits
+ * with a `GameExitCode`. The parent may send `shutdown` at any time. The per-game secret only
+ * ever travels in `start`, never in argv or the environment, where `ps` would show it.
+ *
+ * This module holds the messages and their constants; ipc-codes.ts the exit codes, ipc-parse.ts the
+ * validation of a received message.
+ */
+
+/** Version of this IPC contract; a child refuses a `start` of another version. */
+export const IPC_VERSION = 1 as const;
+
+/** One seat in a game: its slot number (0-based) and the player's display name. */
+export interface IpcPlayerSlot {
+  readonly slot: number;
+  readonly name: string;
+}
+
+/** Everything a child needs to run one game. */
+export interface GameAssignment {
+  readonly gameId: string;
+  readonly mode: string;
+  /** Address to bind the UDP socket on (for example '127.0.0.1' or '0.0.0.0'). */
+  readonly bindHost: string;
+  readonly port: number;
+  readonly players: readonly IpcPlayerSlot[];
+  /** The per-game token secret, base64 (at least 32 bytes once decoded). */
+  readonly secretBase64: string;
+  /** Epoch milliseconds after which the connect tokens of this game are no longer accepted. */
+  readonly tokenExpiresAt: number;
+  /** Hard limit on the game's length; the child ends the game when it is reached. */
+  readonly maxDurationMs?: number;
+  /** Game-specific options (tick rate, score to win, ...), passed through untouched. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** Messages from the orchestrator to a child. */
+export type ParentToChildMessage =
+  | { readonly type: 'start'; readonly ipcVersion: number; readonly game: GameAssignment }
+  | { readonly type: 'shutdown'; readonly reason: ShutdownReason; readonly graceMs: number }
+  /**
+   * Sent once to a warm child whose `idle` asked for it (`warmUp: true`); carries nothing and needs no answer.
+   * Why: the first IPC message a fresh Node process receives takes about 2 ms longer to arrive than the next
+   * ones (measured on Node 20: its channel-reading code runs cold), and that first message should not be the
+   * `start` a match is waiting for.
+   */
+  | { readonly type: 'warmUp' };
+
+/** Why the orchestrator asks a child to stop. */
+export const ShutdownReason = {
+  /** The orchestrator is shutting down and its drain deadline passed. */
+  ORCHESTRATOR_STOPPING: 'orchestratorStopping',
+  /** The game ran past its maximum duration. */
+  MAX_DURATION: 'maxDuration',
+  /** A warm child is no longer needed. */
+  POOL_SHRINK: 'poolShrink',
+} as const;
+/** A value of {@link ShutdownReason}. */
+export type ShutdownReason = (typeof ShutdownReason)[keyof typeof ShutdownReason];
+
+/** Messages from a child to the orchestrator. */
+export type ChildToParentMessage =
+  /**
+   * A warm child is up and waiting for a `start`. With `warmUp: true` it asks the parent for one `warmUp` message
+   * first (a parent that does not know it ignores the field; a child that does not ask never gets one).
+   */
+  | { readonly type: 'idle'; readonly warmUp?: true }
+  /** The child's UDP socket is bound on `port`; players may be told to come. */
+  | { readonly type: 'ready'; readonly gameId: string; readonly port: number }
+  /** The UDP bind failed (for example EADDRINUSE: another program holds the port); the child exits next. */
+  | {
+      readonly type: 'bindFailed';
+      readonly gameId: string;
+      readonly port: number;
+      readonly errorCode: string;
+      readonly message: string;
+    }
+  /** The game ended; the child exits after a short linger. */
+  | {
+      readonly type: 'gameOver';
+      readonly gameId: string;
+      readonly reason: string;
+      readonly results: readonly IpcPlayerResult[];
+    }
+  | IpcStatsMessage;
+
+/**
+ * A running child's packet counters, sent while its game is on (at most about once a second, only when a count
+ * moved), once more right before `gameOver`, and a last time before it exits if packets were dropped while it
+ * lingered. `dropped` holds **deltas**: for each reason (the child's drop reasons: `malformed`, `tokenForged`,
+ * `rateLimited`...), the UDP datagrams dropped or denied since this child's previous `stats`. Reasons without new
+ * drops are left out, so the parent only adds the counts up. The IPC channel is ordered and lossless while it is
+ * open, so nothing is counted twice; what a child had not sent when it died is lost (a few seconds' worth at most).
+ * Bounded: at most {@link IPC_MAX_STATS_REASONS} reasons, each named by 1..32 letters, digits or `_` (starting with a
+ * letter), each count an integer in 0..{@link IPC_MAX_STATS_COUNT}; a child with more to report sends it later.
+ */
+export interface IpcStatsMessage {
+  readonly type: 'stats';
+  readonly gameId: string;
+  /** UDP datagrams dropped (or denied) since the previous `stats`, by reason. */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+/** The most reasons one `stats` message may carry. */
+export const IPC_MAX_STATS_REASONS = 64;
+/** The largest count of one reason in one `stats` message (2^32 - 1). */
+export const IPC_MAX_STATS_COUNT = 0xffff_ffff;
+
+/** One player's result as reported in `gameOver`. */
+export interface IpcPlayerResult {
+  readonly slot: number;
+  readonly name: string;
+  readonly score: number;
+  readonly connected: boolean;
+}
