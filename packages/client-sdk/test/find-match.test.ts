@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { WireErrorCode } from '@proj/protocol';
+import { freeTcpPort } from '@proj/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientError, findMatch, type QueueStatus } from '../src/index.js';
 import { FakeOrchestrator } from './helpers/fake-orchestrator.js';
@@ -68,19 +68,17 @@ describe('findMatch against a fake orchestrator', () => {
 
   it('keeps a non-empty match host as given', async () => {
     fake = await FakeOrchestrator.start((c) => {
-      void c
-        .waitFor('hello')
-        .then(() =>
-          c.sendAndClose({
-            type: 'matchFound',
-            gameId: 'g',
-            host: 'games.example.com',
-            port: 7701,
-            slot: 0,
-            token,
-            tokenExpiresAt: 1,
-          }),
-        );
+      void c.waitFor('hello').then(() =>
+        c.sendAndClose({
+          type: 'matchFound',
+          gameId: 'g',
+          host: 'games.example.com',
+          port: 7701,
+          slot: 0,
+          token,
+          tokenExpiresAt: 1,
+        }),
+      );
     });
     const match = await findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' });
     expect(match.host).toBe('games.example.com');
@@ -204,10 +202,7 @@ describe('findMatch against a fake orchestrator', () => {
   });
 
   it('fails with E_CONNECT_FAILED when nothing listens', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freeTcpPort();
     const error = await rejection(findMatch({ host: '127.0.0.1', port, name: 'ada' }));
     expect(error.code).toBe('E_CONNECT_FAILED');
     expect(error.cause).toBeDefined();
