@@ -10,6 +10,8 @@
 // module resolution calls (`import.meta.resolve('@proj/x')`, `require.resolve(...)`, any `*.resolve(...)`
 // given an '@proj/' string literal) count as imports too, since they reach a package just the same.
 // Every source file of a package is read (config files and scripts included), not only src/.
+// A test-only package (TEST_ONLY_PACKAGES: @proj/test-utils) may be used by every package, but only from its
+// test files, benches and examples, and only as a devDependency.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +27,17 @@ export const ALLOWED_EDGES = {
   '@proj/orchestrator': ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker'],
   '@proj/server': ['@proj/orchestrator', '@proj/game-child'],
   '@proj/cli-client': ['@proj/client-sdk'],
+  // Private helpers shared by tests: see TEST_ONLY_PACKAGES for who may use them, and how.
+  '@proj/test-utils': [],
 };
+
+/**
+ * Private packages that every workspace package may use, but only from its tests, benches and examples
+ * ({@link TEST_FILE}), and only declared in devDependencies: never from runtime code, never in dependencies.
+ */
+export const TEST_ONLY_PACKAGES = ['@proj/test-utils'];
+/** The files of a package (path relative to it) that may import a test-only package. */
+const TEST_FILE = /^(test|bench|examples)\/|\.test\.(c|m)?(t|j)sx?$/;
 
 const SCOPE = '@proj/';
 /** Directories of a package that hold no source of its own. */
@@ -190,7 +202,12 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
         if (!dep.startsWith(SCOPE)) continue;
         declared.add(dep);
         edges.add(dep);
-        if (!allowedHere.includes(dep))
+        if (TEST_ONLY_PACKAGES.includes(dep)) {
+          if (field !== 'devDependencies')
+            violations.push(
+              `${where}/package.json: ${dep} is for tests only: declare it in devDependencies, not ${field}`,
+            );
+        } else if (!allowedHere.includes(dep))
           violations.push(`${where}/package.json: ${name} may not depend on ${dep} (${field})`);
       }
     }
@@ -225,7 +242,14 @@ export function checkWorkspace(root, allowed = ALLOWED_EDGES) {
           continue;
         }
         edges.add(target);
-        if (!allowedHere.includes(target)) {
+        if (TEST_ONLY_PACKAGES.includes(target)) {
+          if (!TEST_FILE.test(relative(dir, file).split(sep).join('/'))) {
+            violations.push(
+              `${fileRel}: ${target} is for tests only; ${name} may import it from test/, bench/, examples/ or *.test.ts files, not here`,
+            );
+            continue;
+          }
+        } else if (!allowedHere.includes(target)) {
           violations.push(`${fileRel}: ${name} may not import ${target} ('${spec}')`);
           continue;
         }

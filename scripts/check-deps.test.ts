@@ -199,6 +199,70 @@ describe('check-deps', { timeout: 60_000 }, () => {
     expect(checkWorkspace(root)[0]).toMatch(/self.ts: @proj\/port-ring imports itself by name/);
   });
 
+  describe('@proj/test-utils, for tests only', () => {
+    /** The private test-utils package, and port-ring declaring it as `field`. */
+    function withTestUtils(field: 'devDependencies' | 'dependencies' = 'devDependencies'): void {
+      write(
+        'packages/test-utils/package.json',
+        JSON.stringify({ name: '@proj/test-utils', private: true, exports: { '.': './src/index.ts' } }),
+      );
+      write('packages/test-utils/src/index.ts', 'export const waitUntil = 1;\n');
+      write(
+        'packages/port-ring/package.json',
+        JSON.stringify({
+          name: '@proj/port-ring',
+          exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+          [field]: { '@proj/test-utils': 'workspace:*' },
+        }),
+      );
+    }
+
+    it('passes when test files, benches and examples import it and it is a devDependency', () => {
+      withTestUtils();
+      write('packages/port-ring/test/ring.test.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      write('packages/port-ring/test/helpers/clock.ts', "export { waitUntil } from '@proj/test-utils';\n");
+      write('packages/port-ring/src/ring.test.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      write('packages/port-ring/bench/ring.bench.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      write('packages/port-ring/examples/ring.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      expect(checkWorkspace(root)).toEqual([]);
+    });
+
+    it('fails when runtime code (src/) imports it, even a type', () => {
+      withTestUtils();
+      write('packages/port-ring/src/ring.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      write('packages/port-ring/src/types.ts', "import type { X } from '@proj/test-utils';\n");
+      expect(checkWorkspace(root)).toEqual([
+        'packages/port-ring/src/ring.ts: @proj/test-utils is for tests only; @proj/port-ring may import it from test/, bench/, examples/ or *.test.ts files, not here',
+        'packages/port-ring/src/types.ts: @proj/test-utils is for tests only; @proj/port-ring may import it from test/, bench/, examples/ or *.test.ts files, not here',
+      ]);
+    });
+
+    it('fails when it is declared in dependencies', () => {
+      withTestUtils('dependencies');
+      write('packages/port-ring/test/ring.test.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      expect(checkWorkspace(root)).toEqual([
+        'packages/port-ring/package.json: @proj/test-utils is for tests only: declare it in devDependencies, not dependencies',
+      ]);
+    });
+
+    it('fails when a test imports it without declaring it', () => {
+      withTestUtils();
+      pkg('packages/matchmaker', '@proj/matchmaker');
+      write('packages/matchmaker/test/queue.test.ts', "import { waitUntil } from '@proj/test-utils';\n");
+      expect(checkWorkspace(root)).toEqual([
+        'packages/matchmaker/test/queue.test.ts: imports @proj/test-utils but @proj/matchmaker does not declare it in package.json',
+      ]);
+    });
+
+    it('fails when it depends on one of ours not on its (empty) list', () => {
+      withTestUtils();
+      write('packages/test-utils/src/wire.ts', "import '@proj/protocol';\n");
+      expect(checkWorkspace(root)).toEqual([
+        "packages/test-utils/src/wire.ts: @proj/test-utils may not import @proj/protocol ('@proj/protocol')",
+      ]);
+    });
+  });
+
   it('fails on a package missing from the rules', () => {
     pkg('packages/extra', '@proj/extra');
     expect(checkWorkspace(root)).toEqual([

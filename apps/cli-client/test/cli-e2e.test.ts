@@ -1,23 +1,15 @@
 // End-to-end: the proj-play bin (from source) against the real server (apps/server's bin, a separate process):
 // `play` in a real terminal (tmux), `bots` and `loadtest`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT, SOURCE_ARGS, type ServerProcess, cleanEnv, stopAll, waitUntil } from '@proj/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CLI_MAIN,
-  ROOT,
-  SOURCE_ARGS,
-  TestServer,
-  cleanEnv,
-  runCli,
-  stopAll,
-  waitUntil,
-} from './helpers/server-process.js';
+import { CLI_MAIN, runCli, startTestServer } from './helpers/test-server.js';
 import { TmuxSession } from './helpers/tmux.js';
 
-let server: TestServer;
+let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await TestServer.start({
+  server = await startTestServer({
     modes: {
       // play: a long game, so there is time to look at the board and move.
       tmuxduel: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } },
@@ -54,7 +46,7 @@ function playCommand(name: string, mode: string): string {
     '--host',
     '127.0.0.1',
     '--port',
-    String(server.port),
+    String(server.tcpPort),
     '--name',
     name,
     '--mode',
@@ -92,7 +84,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
   });
 
   it('q while queued leaves the queue, exits 0 and restores the terminal', async () => {
-    tmux = new TmuxSession(playCommand('quitter', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
+    tmux = new TmuxSession(playCommand('quitter', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
     await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
     expect(await server.metric('proj_queue_length{mode="tmuxduel"}')).toBe(1);
@@ -105,14 +97,14 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
   });
 
   it('the game child killed mid-game: the end screen says E_SERVER_TIMEOUT, a key exits 1, the terminal is restored', async () => {
-    tmux = new TmuxSession(playCommand('orphan', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
+    tmux = new TmuxSession(playCommand('orphan', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
     await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
     bot = spawn(
       process.execPath,
-      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'],
+      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.tcpPort), '--count', '1', '--mode', 'tmuxduel'],
       {
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         env: cleanEnv(),
         stdio: 'ignore',
       },
@@ -138,7 +130,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
   });
 
   it('shows the queue, then the board, moves on an arrow key, and restores the terminal on Ctrl-C', async () => {
-    tmux = new TmuxSession(playCommand('ada', 'tmuxduel'), { cwd: ROOT, columns: 100, rows: 40 });
+    tmux = new TmuxSession(playCommand('ada', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
 
     await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
@@ -147,9 +139,9 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     // Fill the game with a bot.
     bot = spawn(
       process.execPath,
-      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.port), '--count', '1', '--mode', 'tmuxduel'],
+      [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.tcpPort), '--count', '1', '--mode', 'tmuxduel'],
       {
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         env: cleanEnv(),
         stdio: 'ignore',
       },
@@ -199,7 +191,7 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
     const { code, stdout, stderr } = await runCli([
       'bots',
       '--port',
-      String(server.port),
+      String(server.tcpPort),
       '--count',
       '4',
       '--mode',
@@ -216,7 +208,7 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
     const { code, stdout, stderr } = await runCli([
       'loadtest',
       '--port',
-      String(server.port),
+      String(server.tcpPort),
       '--mode',
       'duel',
       '--clients',
@@ -255,7 +247,7 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
     const { code, stdout } = await runCli([
       'loadtest',
       '--port',
-      String(server.port),
+      String(server.tcpPort),
       '--mode',
       'duel',
       '--clients',

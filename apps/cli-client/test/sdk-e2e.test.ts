@@ -13,16 +13,24 @@ import {
   type GameSession,
   type MatchFound,
 } from '@proj/client-sdk';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SOURCE_ARGS, TestServer, cleanEnv, stopAll, waitUntil } from './helpers/server-process.js';
+import {
+  REPO_ROOT,
+  type RunResult,
+  SOURCE_ARGS,
+  type ServerProcess,
+  runProcess,
+  stopAll,
+  waitUntil,
+} from '@proj/test-utils';
+import { startTestServer } from './helpers/test-server.js';
 
 const sessions: GameSession[] = [];
-let server: TestServer;
+let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await TestServer.start({
+  server = await startTestServer({
     modes: {
       duel: { playersPerGame: 2, gameOptions: { timeLimitMs: 3000, scoreToWin: 1000 } },
       long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } },
@@ -48,8 +56,8 @@ async function failure(promise: Promise<unknown>): Promise<ClientError> {
 
 async function pair(mode: string): Promise<[MatchFound, MatchFound]> {
   const [a, b] = await Promise.all([
-    findMatch({ host: '127.0.0.1', port: server.port, name: `${mode}-a`, mode }),
-    findMatch({ host: '127.0.0.1', port: server.port, name: `${mode}-b`, mode }),
+    findMatch({ host: '127.0.0.1', port: server.tcpPort, name: `${mode}-a`, mode }),
+    findMatch({ host: '127.0.0.1', port: server.tcpPort, name: `${mode}-b`, mode }),
   ]);
   return [a, b];
 }
@@ -60,12 +68,12 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     const [a, b] = await Promise.all([
       findMatch({
         host: '127.0.0.1',
-        port: server.port,
+        port: server.tcpPort,
         name: 'ada',
         mode: 'duel',
         onQueued: (q) => positions.push(q.position),
       }),
-      findMatch({ host: '127.0.0.1', port: server.port, name: 'bob', mode: 'duel' }),
+      findMatch({ host: '127.0.0.1', port: server.tcpPort, name: 'bob', mode: 'duel' }),
     ]);
     expect(a.gameId).toBe(b.gameId);
     expect(new Set([a.slot, b.slot]).size).toBe(2);
@@ -106,25 +114,13 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
   });
 
   it("the README's complete example (examples/arena-bot.ts) runs: two copies find a match and play it to game over", async () => {
-    const example = join(ROOT, 'packages', 'client-sdk', 'examples', 'arena-bot.ts');
-    const run = (name: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-      new Promise((resolve, reject) => {
-        const env = cleanEnv({ GAME_PORT: String(server.port), GAME_MODE: 'duel', GAME_NAME: name });
-        const proc = spawn(process.execPath, [...SOURCE_ARGS, example], {
-          cwd: ROOT,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-        proc.on('error', reject);
-        proc.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr });
-        });
+    const example = join(REPO_ROOT, 'packages', 'client-sdk', 'examples', 'arena-bot.ts');
+    const run = (name: string): Promise<RunResult> =>
+      runProcess([process.execPath, ...SOURCE_ARGS, example], {
+        cwd: REPO_ROOT,
+        env: { GAME_PORT: String(server.tcpPort), GAME_MODE: 'duel', GAME_NAME: name },
+        timeoutMs: 60_000,
+        what: `examples/arena-bot.ts as ${name}`,
       });
     const results = await Promise.all([run('readme-a'), run('readme-b')]);
     for (const r of results) {
@@ -142,7 +138,7 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
     let queued = false;
     const pending = findMatch({
       host: '127.0.0.1',
-      port: server.port,
+      port: server.tcpPort,
       name: 'lonely',
       mode: 'quad',
       signal: controller.signal,
@@ -167,7 +163,7 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
       pending.push(
         findMatch({
           host: '127.0.0.1',
-          port: server.port,
+          port: server.tcpPort,
           name,
           mode: 'quad',
           signal: controller.signal,
@@ -233,14 +229,16 @@ describe('the SDK against the real server', { timeout: 90_000 }, () => {
 
 describe('the SDK against a server that stops mid-game', { timeout: 90_000 }, () => {
   it('server shutting down while playing: the game ends with game over SERVER_SHUTDOWN (the reason, not a timeout)', async () => {
-    const stopping = await TestServer.start({
+    const stopping = await startTestServer({
       modes: { long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } } },
       args: ['--warm-pool', '0'],
     });
     const playing: GameSession[] = [];
     try {
       const [a, b] = await Promise.all(
-        ['stay-a', 'stay-b'].map((name) => findMatch({ host: '127.0.0.1', port: stopping.port, name, mode: 'long' })),
+        ['stay-a', 'stay-b'].map((name) =>
+          findMatch({ host: '127.0.0.1', port: stopping.tcpPort, name, mode: 'long' }),
+        ),
       );
       playing.push(...(await Promise.all([connect(a!), connect(b!)])));
       await waitUntil(() => playing.every((s) => s.stats().snapshotsReceived > 5), 'snapshots');
@@ -260,14 +258,14 @@ describe('the SDK against a server that stops mid-game', { timeout: 90_000 }, ()
 
 describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }, () => {
   it('a reconnect after the token expired fails with E_TOKEN_EXPIRED and ends the session', async () => {
-    const short = await TestServer.start({
+    const short = await startTestServer({
       modes: { long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } } },
       args: ['--warm-pool', '0', '--token-ttl', '1500ms'],
     });
     const playing: GameSession[] = [];
     try {
       const [a, b] = await Promise.all(
-        ['late-a', 'late-b'].map((name) => findMatch({ host: '127.0.0.1', port: short.port, name, mode: 'long' })),
+        ['late-a', 'late-b'].map((name) => findMatch({ host: '127.0.0.1', port: short.tcpPort, name, mode: 'long' })),
       );
       playing.push(...(await Promise.all([connect(a!), connect(b!)])));
       const [sa, sb] = playing as [GameSession, GameSession];
@@ -288,7 +286,7 @@ describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }
 
 describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
   it('server full: E_SERVER_FULL with the wire code', async () => {
-    const small = await TestServer.start({
+    const small = await startTestServer({
       modes: { quad: { playersPerGame: 4 } },
       args: ['--max-connections', '1', '--warm-pool', '0'],
     });
@@ -297,13 +295,13 @@ describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
       let queued = false;
       const first = findMatch({
         host: '127.0.0.1',
-        port: small.port,
+        port: small.tcpPort,
         name: 'first',
         signal: controller.signal,
         onQueued: () => (queued = true),
       });
       await waitUntil(() => queued, 'the first player queued');
-      const error = await failure(findMatch({ host: '127.0.0.1', port: small.port, name: 'second' }));
+      const error = await failure(findMatch({ host: '127.0.0.1', port: small.tcpPort, name: 'second' }));
       expect(error.code).toBe('E_SERVER_FULL');
       expect(error.wireName).toBe('SERVER_FULL');
       controller.abort();
@@ -314,12 +312,12 @@ describe('the SDK against a server that refuses', { timeout: 90_000 }, () => {
   });
 
   it('server shutting down while queued: E_SHUTTING_DOWN', async () => {
-    const doomed = await TestServer.start({ modes: { quad: { playersPerGame: 4 } }, args: ['--warm-pool', '0'] });
+    const doomed = await startTestServer({ modes: { quad: { playersPerGame: 4 } }, args: ['--warm-pool', '0'] });
     try {
       let queued = false;
       const pending = findMatch({
         host: '127.0.0.1',
-        port: doomed.port,
+        port: doomed.tcpPort,
         name: 'waiting',
         onQueued: () => (queued = true),
       });

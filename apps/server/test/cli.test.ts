@@ -2,14 +2,19 @@ import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunResult, SERVER_BIN, runProcess } from '@proj/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_LIST } from '../src/config-schema.js';
 import { ensureBuilt } from './helpers/build.js';
-import { runBin } from './helpers/server-process.js';
 
 // The built bin as a user runs it: help, and every way a configuration can be wrong. None of these start a server.
 
 const dir = mkdtempSync(join(tmpdir(), 'proj-server-cli-'));
+
+/** Runs the built bin to completion with `args`, its environment cleaned plus `env`. */
+function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return runProcess([process.execPath, SERVER_BIN, ...args], { env, what: 'proj-server' });
+}
 
 beforeAll(() => ensureBuilt(), 240_000);
 

@@ -2,9 +2,9 @@ import { type Socket, createSocket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { destroyAll, freeUdpPorts, startServer, waitUntil } from '@proj/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/build.js';
-import { destroyAll, freeUdpPorts, startBin, waitUntil } from './helpers/server-process.js';
 import { UdpType, WireClient } from './helpers/wire-client.js';
 
 // proj_packets_rejected_total end to end: the built bin, a real game child, junk and forged UDP datagrams sent to
@@ -63,7 +63,7 @@ describe('rejected UDP packets on /metrics', () => {
       config,
       JSON.stringify({ modes: { solo: { playersPerGame: 1, gameOptions: { joinTimeoutMs: 60_000 } } }, warmPool: 0 }),
     );
-    const server = await startBin(
+    const server = await startServer(
       [
         '--port',
         '0',

@@ -2,17 +2,17 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './helpers/build.js';
 import {
   HAS_PROC,
   type ServerProcess,
   destroyAll,
   freeUdpPorts,
   isAlive,
-  startBin,
+  startServer,
   waitUntil,
-} from './helpers/server-process.js';
+} from '@proj/test-utils';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './helpers/build.js';
 import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
 
 // The built bin started as a user would (flags, environment, config file), on free ports, with real TCP and UDP
@@ -43,7 +43,7 @@ async function join2(server: ServerProcess, mode: string, names: [string, string
 describe('the built bin', () => {
   it('starts with flags and env, serves the admin endpoints and prints how to join', async () => {
     const udp = await freeUdpPorts(3);
-    const server = await startBin(
+    const server = await startServer(
       ['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--warm-pool', '1'],
       {
         PROJ_MODES: 'duel:2,arena:4',
@@ -84,7 +84,7 @@ describe('the built bin', () => {
       warmPool: 0,
       logLevel: 'debug',
     });
-    const server = await startBin(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(',')], {
+    const server = await startServer(['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(',')], {
       PROJ_CONFIG: config,
     });
 
@@ -153,7 +153,7 @@ describe('the built bin', () => {
     const holder = createSocket('udp4');
     await new Promise<void>((resolve) => holder.bind(port, '127.0.0.1', resolve));
     try {
-      const server = await startBin([
+      const server = await startServer([
         '--port',
         '0',
         '--admin-port',
@@ -200,7 +200,7 @@ describe('the built bin', () => {
     const config = configFile('drain.json', {
       modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
     });
-    const server = await startBin(
+    const server = await startServer(
       [
         '--port',
         '0',
@@ -266,7 +266,7 @@ describe('the built bin', () => {
     const config = configFile('kill.json', {
       modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
     });
-    const server = await startBin([
+    const server = await startServer([
       '--port',
       '0',
       '--admin-port',
@@ -305,7 +305,7 @@ describe('the built bin', () => {
       modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
       warmPool: 1,
     });
-    const server = await startBin(
+    const server = await startServer(
       ['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--drain-timeout', '1s', '--config', config],
       { PROJ_LOG_LEVEL: 'debug' },
       { processGroup: true },
@@ -331,7 +331,7 @@ describe('the built bin', () => {
       modes: { duel: { playersPerGame: 2, gameOptions: { joinTimeoutMs: 60_000 } } },
       warmPool: 0,
     });
-    const server = await startBin([
+    const server = await startServer([
       '--port',
       '0',
       '--admin-port',

@@ -1,8 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIR, ensureBuilt } from './helpers/build.js';
 import {
   HAS_PROC,
   type ServerProcess,
@@ -10,9 +8,11 @@ import {
   destroyAll,
   freeUdpPorts,
   isAlive,
-  startBin,
+  startServer,
   waitUntil,
-} from './helpers/server-process.js';
+} from '@proj/test-utils';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, ensureBuilt } from './helpers/build.js';
 import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
 
 // `pnpm start` puts pnpm -> sh -c -> pnpm -> sh -c between whoever stops the server and the server. A SIGKILL of pnpm
@@ -56,7 +56,7 @@ async function playDuel(server: ServerProcess): Promise<{ gameId: string; udpPla
 describe('a wrapper that passes Ctrl-C on', () => {
   it('SIGTERM and SIGINT at once (pnpm exec turns Ctrl-C into a SIGTERM, the terminal sends SIGINT) are one drain, not "a second signal"', async () => {
     const udp = await freeUdpPorts(2);
-    const server = await startBin(
+    const server = await startServer(
       [
         '--port',
         '0',
@@ -101,7 +101,7 @@ describe.runIf(HAS_PROC)('the server started through a wrapper', () => {
     async (signal) => {
       const udp = await freeUdpPorts(3);
       const config = duelConfig(signal, 1);
-      const server = await startBin(
+      const server = await startServer(
         [
           '--port',
           '0',

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { WireErrorCode } from '@proj/protocol';
+import { freeTcpPort } from '@proj/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientError, findMatch, type QueueStatus } from '../src/index.js';
 import { FakeOrchestrator } from './helpers/fake-orchestrator.js';
@@ -202,10 +202,7 @@ describe('findMatch against a fake orchestrator', () => {
   });
 
   it('fails with E_CONNECT_FAILED when nothing listens', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freeTcpPort();
     const error = await rejection(findMatch({ host: '127.0.0.1', port, name: 'ada' }));
     expect(error.code).toBe('E_CONNECT_FAILED');
     expect(error.cause).toBeDefined();

@@ -1,10 +1,10 @@
 // The connect handshake's return-routability step against a fake child on 127.0.0.1: the child answers a valid
 // request with a challenge, and accepts only once this socket echoed it.
+import { waitUntil } from '@proj/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ClientError, connect, type GameSession } from '../src/index.js';
 import { closedAfterEach } from './helpers/closed-after-each.js';
 import type { FakeChild } from './helpers/fake-child.js';
-import { waitUntil } from './helpers/wait.js';
 
 const { startChild, track } = closedAfterEach();
 

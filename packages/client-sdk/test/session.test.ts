@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { DenyReason, DisconnectReason, GameOverReason } from '@proj/protocol';
+import { waitUntil } from '@proj/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   ClientError,
@@ -11,7 +12,6 @@ import {
 } from '../src/index.js';
 import { closedAfterEach } from './helpers/closed-after-each.js';
 import type { FakeChild } from './helpers/fake-child.js';
-import { waitUntil } from './helpers/wait.js';
 
 const { startChild, track } = closedAfterEach();
 

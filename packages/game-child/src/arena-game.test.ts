@@ -13,8 +13,8 @@ import {
   type ArenaEvent,
   type ArenaSnapshot,
 } from '@proj/protocol';
+import { ManualClock } from '@proj/test-utils';
 import { ArenaGame, createArenaGame } from './arena-game.js';
-import { ManualClock } from './clock.js';
 import { TickLoop } from './tick-loop.js';
 import { GameChildError } from './errors.js';
 import type { GameContext, GamePlayer } from './game.js';
@@ -386,7 +386,7 @@ describe('ArenaGame on a TickLoop with a fake clock', () => {
     clock.advance(10_000);
     expect(ticks).toBe(60);
     expect(game.result()?.reason).toBe('timeUp');
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pendingCount).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_VERSION } from '@proj/protocol';
-import { freePort } from '../test/helpers.js';
+import { freeUdpPort } from '@proj/test-utils';
 import { runChildProcess, type ChildProcessHost } from './child-process.js';
 
 // An idle game child does without node:crypto (about 1 MiB of RSS, see lazy-crypto.ts in @proj/protocol): nothing
@@ -75,7 +75,7 @@ describe('node:crypto in a game child', () => {
         gameId: 'g1',
         mode: 'arena',
         bindHost: '127.0.0.1',
-        port: await freePort(),
+        port: await freeUdpPort(),
         players: [{ slot: 0, name: 'a' }],
         // Any 32 bytes: no token is presented in this test.
         secretBase64: Buffer.alloc(32, 7).toString('base64'),

@@ -6,7 +6,7 @@ export { GameChildError, GameChildErrorCode, isGameChildError } from './errors.j
 export { silentLogger, type Logger } from './logger.js';
 
 // Time
-export { ManualClock, systemClock, type Clock } from './clock.js';
+export { systemClock, type Clock } from './clock.js';
 export { TickLoop, type TickInfo, type TickLoopOptions, type TickTimeStats } from './tick-loop.js';
 
 // The Game plug-in interface

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IPC_VERSION } from '@proj/protocol';
-import { freePort } from '../test/helpers.js';
+import { freeUdpPort } from '@proj/test-utils';
 import { runChildProcess, type ChildProcessHost } from './child-process.js';
 import { prewarmChild } from './prewarm.js';
 
@@ -65,7 +65,7 @@ describe('runChildProcess warm-up', () => {
   });
 
   it('asks for a warmUp in its idle, ignores the warmUp and still takes its start', async () => {
-    const port = await freePort();
+    const port = await freeUdpPort();
     const f = fakeHost();
     runChildProcess({ host: f.host, prewarm: false });
     expect(f.sent).toEqual([{ type: 'idle', warmUp: true }]);
@@ -89,7 +89,7 @@ describe('runChildProcess warm-up', () => {
 
   for (const when of ['at once (a cold child: no warm-up)', 'during the warm-up'] as const) {
     it(`a start that arrives ${when} is answered with ready, and no idle follows it`, async () => {
-      const port = await freePort();
+      const port = await freeUdpPort();
       const f = fakeHost();
       runChildProcess({ host: f.host });
       // The warm-up begins after the first turn of the event loop.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, type Clock } from './clock.js';
+import { ManualClock } from '@proj/test-utils';
+import type { Clock } from './clock.js';
 import { GameChildError } from './errors.js';
 import { TickLoop, type TickInfo } from './tick-loop.js';
 
@@ -33,7 +34,7 @@ describe('TickLoop', () => {
       expect(t.scheduledAt).toBeCloseTo(1000 + ((i + 1) * 1000) / 30, 9);
     });
     loop.stop();
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pendingCount).toBe(0);
   });
 
   it('does not drift when every timer fires late by a varying amount', () => {
@@ -103,7 +104,7 @@ describe('TickLoop', () => {
     expect(errors).toEqual([boom]);
     expect(loop.running).toBe(false);
     expect(loop.ticks).toBe(2);
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pendingCount).toBe(0);
   });
 
   it('rethrows from onTick when there is no onError', () => {
@@ -153,7 +154,7 @@ describe('TickLoop', () => {
     clock.advance(1000);
     expect(count).toBe(2);
     loop.stop();
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.pendingCount).toBe(0);
   });
 
   it('rejects bad options', () => {

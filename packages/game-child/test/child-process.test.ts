@@ -10,7 +10,8 @@ import {
   ShutdownReason,
 } from '@proj/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ForkedChild, TestClient, freePort, repoRoot, testGame } from './helpers.js';
+import { REPO_ROOT, SOURCE_ARGS, freeUdpPort } from '@proj/test-utils';
+import { ForkedChild, TestClient, testGame } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,7 +35,7 @@ describe('game child process', () => {
   it('idles, starts on request, plays to game over, reports results and exits GAME_OVER (0)', async () => {
     const c = child();
     await c.next('idle');
-    const g = testGame(2, { port: await freePort(), options: { ...winMap, joinTimeoutMs: 300 } });
+    const g = testGame(2, { port: await freeUdpPort(), options: { ...winMap, joinTimeoutMs: 300 } });
     c.start(g.assignment);
     const ready = await c.next('ready');
     expect(ready).toEqual({ type: 'ready', gameId: g.assignment.gameId, port: g.assignment.port });
@@ -79,14 +80,14 @@ describe('game child process', () => {
     expect((await a.exited).code).toBe(GameExitCode.BAD_START);
     const b = child();
     await b.next('idle');
-    b.start(testGame(1, { port: await freePort(), options: { scoreToWin: 'lots' } }).assignment);
+    b.start(testGame(1, { port: await freeUdpPort(), options: { scoreToWin: 'lots' } }).assignment);
     expect((await b.exited).code).toBe(GameExitCode.BAD_START);
   });
 
   it('exits NO_PLAYERS (10) when nobody joins, after reporting gameOver', async () => {
     const c = child();
     await c.next('idle');
-    c.start(testGame(2, { port: await freePort(), options: { joinTimeoutMs: 200 } }).assignment);
+    c.start(testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 200 } }).assignment);
     await c.next('ready');
     expect(await c.next('gameOver')).toMatchObject({ reason: 'noPlayers' });
     expect((await c.exited).code).toBe(GameExitCode.NO_PLAYERS);
@@ -95,7 +96,7 @@ describe('game child process', () => {
   it('exits ALL_LEFT (11) when the only player goes silent', async () => {
     const c = child();
     await c.next('idle');
-    const g = testGame(1, { port: await freePort(), options: { disconnectTimeoutMs: 200 } });
+    const g = testGame(1, { port: await freeUdpPort(), options: { disconnectTimeoutMs: 200 } });
     c.start(g.assignment);
     const player = await client((await c.next('ready')).port);
     await player.connect(g.token(0));
@@ -106,7 +107,7 @@ describe('game child process', () => {
   it('exits MAX_DURATION (15) at the assignment limit', async () => {
     const c = child();
     await c.next('idle');
-    const g = testGame(1, { port: await freePort(), maxDurationMs: 400 });
+    const g = testGame(1, { port: await freeUdpPort(), maxDurationMs: 400 });
     c.start(g.assignment);
     const player = await client((await c.next('ready')).port);
     await player.connect(g.token(0));
@@ -122,7 +123,7 @@ describe('game child process', () => {
 
     const c = child();
     await c.next('idle');
-    const g = testGame(1, { port: await freePort() });
+    const g = testGame(1, { port: await freeUdpPort() });
     c.start(g.assignment);
     const player = await client((await c.next('ready')).port);
     await player.connect(g.token(0));
@@ -133,7 +134,7 @@ describe('game child process', () => {
 
     const m = child();
     await m.next('idle');
-    m.start(testGame(1, { port: await freePort() }).assignment);
+    m.start(testGame(1, { port: await freeUdpPort() }).assignment);
     await m.next('ready');
     m.process.send({ type: 'shutdown', reason: ShutdownReason.MAX_DURATION, graceMs: 0 });
     expect((await m.exited).code).toBe(GameExitCode.MAX_DURATION);
@@ -142,7 +143,7 @@ describe('game child process', () => {
   it('with no grace at all, a stop still gives players a gameOver with the reason and the parent the results', async () => {
     const c = child();
     await c.next('idle');
-    const g = testGame(2, { port: await freePort() });
+    const g = testGame(2, { port: await freeUdpPort() });
     c.start(g.assignment);
     const port = (await c.next('ready')).port;
     const a = await client(port);
@@ -176,8 +177,8 @@ function forkParent(): {
   bothGone: Promise<void>;
 } {
   const parent = fork(fileURLToPath(new URL('./fixtures/parent.ts', import.meta.url)), [], {
-    cwd: repoRoot,
-    execArgv: ['--import', 'tsx', '--conditions=@proj/source'],
+    cwd: REPO_ROOT,
+    execArgv: [...SOURCE_ARGS],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const messages: unknown[] = [];
@@ -238,7 +239,7 @@ describe('parent death', () => {
   it('a playing child ends the game, tells its players and exits when its parent is killed -9', async () => {
     const { parent, next, bothGone } = forkParent();
     await next((m) => m['from'] === 'child' && (m['message'] as { type?: string }).type === 'idle');
-    const g = testGame(2, { port: await freePort() });
+    const g = testGame(2, { port: await freeUdpPort() });
     parent.send({ type: 'start', ipcVersion: IPC_VERSION, game: g.assignment });
     await next((m) => m['from'] === 'child' && (m['message'] as { type?: string }).type === 'ready');
     const player = await client(g.assignment.port);

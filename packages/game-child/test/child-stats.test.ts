@@ -10,7 +10,8 @@ import {
   type ChildToParentMessage,
 } from '@proj/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ForkedChild, TestClient, WAIT_MS, freePort, testGame } from './helpers.js';
+import { freeUdpPort } from '@proj/test-utils';
+import { ForkedChild, TestClient, WAIT_MS, testGame } from './helpers.js';
 
 // The child's `stats` IPC messages: the UDP datagrams it dropped, by reason, as deltas; periodically, right before
 // gameOver, and before the exit for what came during the linger. Forked children, real UDP.
@@ -112,7 +113,7 @@ describe('game child stats', () => {
   it('reports dropped datagrams by reason while the game runs, as deltas, only when they moved', async () => {
     const c = child();
     await c.next('idle');
-    const g = testGame(2, { port: await freePort(), options: { joinTimeoutMs: 60_000 } });
+    const g = testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 60_000 } });
     c.start(g.assignment);
     await c.next('ready');
     await misbehave(g.assignment.port, 4);
@@ -134,7 +135,7 @@ describe('game child stats', () => {
   it('sends the counts not yet reported right before gameOver, then exits', async () => {
     const c = child(quietEntry);
     await c.next('idle');
-    const g = testGame(2, { port: await freePort(), options: { joinTimeoutMs: 60_000 } });
+    const g = testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 60_000 } });
     c.start(g.assignment);
     await c.next('ready');
     await misbehave(g.assignment.port, 3);
@@ -153,7 +154,7 @@ describe('game child stats', () => {
   it('reports the datagrams dropped while it lingers after gameOver, before it exits', async () => {
     const c = child(quietEntry);
     await c.next('idle');
-    const g = testGame(1, { port: await freePort(), options: { lingerMs: 5_000 } });
+    const g = testGame(1, { port: await freeUdpPort(), options: { lingerMs: 5_000 } });
     c.start(g.assignment);
     await c.next('ready');
     // A player that never acknowledges its gameOver keeps the child lingering until the grace ends.

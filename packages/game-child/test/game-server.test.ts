@@ -13,7 +13,8 @@ import {
   UDP_PROTOCOL_ID,
 } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
-import { GameChildError, ManualClock, startGame, type Game, type GameServer } from '../src/index.js';
+import { ManualClock } from '@proj/test-utils';
+import { GameChildError, startGame, type Game, type GameServer } from '../src/index.js';
 import { closedAfterEach, testGame, WAIT_MS } from './helpers.js';
 
 const { start, client, keepSeat, closeLater } = closedAfterEach();

@@ -17,10 +17,10 @@ import {
   type UdpPacketOf,
   type UdpPacketType,
 } from '@proj/protocol';
+import { REPO_ROOT, SOURCE_ARGS } from '@proj/test-utils';
 import { afterEach } from 'vitest';
 import { startGame, type GameServer, type GameServerOptions } from '../src/index.js';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const mainSource = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** How long a test waits for something that should happen within milliseconds (generous: shared CPUs). */
@@ -203,15 +203,6 @@ export class TestClient {
   }
 }
 
-/** A port that was free a moment ago (bind 0, read, close). */
-export async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 /** A forked game child (from source, through tsx) with its IPC messages and exit. */
 export class ForkedChild {
   readonly process: ChildProcess;
@@ -221,8 +212,8 @@ export class ForkedChild {
 
   constructor(entry = mainSource) {
     this.process = fork(entry, [], {
-      cwd: repoRoot,
-      execArgv: ['--import', 'tsx', '--conditions=@proj/source'],
+      cwd: REPO_ROOT,
+      execArgv: [...SOURCE_ARGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));

@@ -7,7 +7,8 @@ import { GameExitCode, GameOverReason } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
 import { startGame } from '../src/index.js';
 import { createClicker } from './fixtures/clicker.js';
-import { closedAfterEach, ForkedChild, freePort, TestClient, testGame, WAIT_MS } from './helpers.js';
+import { freeUdpPort } from '@proj/test-utils';
+import { closedAfterEach, ForkedChild, TestClient, testGame, WAIT_MS } from './helpers.js';
 
 const { closeLater } = closedAfterEach();
 
@@ -63,7 +64,7 @@ describe('the README Game example', () => {
     const child = new ForkedChild(fileURLToPath(new URL('./fixtures/clicker-entry.ts', import.meta.url)));
     closeLater({ close: () => child.kill() });
     await child.next('idle');
-    const g = testGame(1, { port: await freePort() });
+    const g = testGame(1, { port: await freeUdpPort() });
     child.start(g.assignment);
     const c = await TestClient.open((await child.next('ready')).port);
     closeLater(c);

@@ -2,7 +2,7 @@
 // plain-array model of what it promises; after every step both must agree, and the invariants must hold.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, flushPromises } from '../test/manual-clock.js';
+import { ManualClock, flushPromises } from '@proj/test-utils';
 import { PortRing, PortRingError, type PortRingErrorCode } from './index.js';
 
 type Op =
@@ -203,7 +203,7 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
         if (port === undefined) break;
         ring.quarantine(port, { ms: op.ms });
         actualHeld.delete(port);
-        model.quarantinePort(port, clock.now + op.ms);
+        model.quarantinePort(port, clock.now() + op.ms);
         break;
       }
       case 'releaseQuarantined': {
@@ -233,7 +233,7 @@ async function runScenario(ports: readonly number[], ops: readonly Op[]): Promis
       }
       case 'advance': {
         clock.advance(op.ms);
-        model.advanceTo(clock.now);
+        model.advanceTo(clock.now());
         break;
       }
       case 'abort': {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flushPromises } from '../test/manual-clock.js';
+import { flushPromises } from '@proj/test-utils';
 import { PortRing, PortRingError, type PortRingErrorCode, type QuarantineTimers } from './index.js';
 
 function expectCode(fn: () => unknown, code: PortRingErrorCode): void {

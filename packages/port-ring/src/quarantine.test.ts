@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock, flushPromises } from '../test/manual-clock.js';
+import { ManualClock, flushPromises } from '@proj/test-utils';
 import { DEFAULT_QUARANTINE_MS, PortRing, PortRingError, type PortRingErrorCode } from './index.js';
 
 function expectCode(fn: () => unknown, code: PortRingErrorCode): void {

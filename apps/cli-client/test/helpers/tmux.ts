@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cleanEnv } from './server-process.js';
+import { cleanEnv } from '@proj/test-utils';
 
 /**
  * A tmux server of its own (its own socket, `-L`), so tests never touch the user's tmux or each other's, with one

@@ -14,8 +14,6 @@ import { fileURLToPath } from 'node:url';
 
 /** apps/server. */
 export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
-/** The built bin, as package.json "bin" names it. */
-export const BIN = join(APP_DIR, 'dist', 'main.js');
 const ROOT = join(APP_DIR, '..', '..');
 
 /** The workspace packages the built bin runs: this app and its `workspace:` dependencies, transitively. */

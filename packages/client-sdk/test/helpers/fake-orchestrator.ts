@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { FrameDecoder, encodeFrame, type TcpMessage } from '@proj/protocol';
-import { waitUntil } from './wait.js';
+import { waitUntil } from '@proj/test-utils';
 
 /** One client connection as the fake orchestrator sees it. */
 export class FakeConnection {
@@ -34,12 +34,14 @@ export class FakeConnection {
   }
 
   async waitFor<T extends TcpMessage['type']>(type: T): Promise<Extract<TcpMessage, { type: T }>> {
-    await waitUntil(() => this.received.some((m) => m.type === type), `a ${type} frame`);
+    await waitUntil(() => this.received.some((m) => m.type === type), `a ${type} frame`, {
+      wakeOn: [[this.socket, 'data']],
+    });
     return this.received.find((m) => m.type === type) as Extract<TcpMessage, { type: T }>;
   }
 
   async waitClosed(): Promise<void> {
-    await waitUntil(() => this.closed, 'the connection to close');
+    await waitUntil(() => this.closed, 'the connection to close', { wakeOn: [[this.socket, 'close']] });
   }
 }
 
@@ -70,7 +72,9 @@ export class FakeOrchestrator {
   }
 
   async connection(index = 0): Promise<FakeConnection> {
-    await waitUntil(() => this.connections.length > index, `connection ${index}`);
+    await waitUntil(() => this.connections.length > index, `connection ${index}`, {
+      wakeOn: [[this.#server, 'connection']],
+    });
     return this.connections[index]!;
   }
 
