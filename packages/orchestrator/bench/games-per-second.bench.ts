@@ -6,7 +6,7 @@
 // BENCH_SMOKE=1: short windows, no thresholds.
 import { performance } from 'node:perf_hooks';
 import { ForkSpawner, createOrchestrator } from '../src/index.js';
-import { BenchClient, FIXTURE, bareForksPerSecond, freeUdpPorts, note, ratio, report, smoke } from './support.js';
+import { BenchClient, FIXTURE, bareForksPerSecond, freeUdpPortRange, note, ratio, report, smoke } from './support.js';
 
 const N = 8;
 const K = 2;
@@ -28,7 +28,7 @@ async function onePlayer(port: number, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const range = await freeUdpPorts(2 * N);
+  const range = await freeUdpPortRange(2 * N);
   const orchestratorPorts = { first: range.first, last: range.first + N - 1 };
   const barePorts = Array.from({ length: N }, (_, i) => range.first + N + i);
   const orchestrator = createOrchestrator({

@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ForkSpawner, createOrchestrator } from '../src/index.js';
-import { FIXTURE, freeUdpPorts, note, report, smoke, summary } from './support.js';
+import { FIXTURE, freeUdpPortRange, note, report, smoke, summary } from './support.js';
 
 const CLIENTS = smoke ? 500 : 10_000;
 const PROBES = smoke ? 50 : 500;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < MODES; i++) modes[`m${i}`] = { playersPerGame: 255 };
   const orchestrator = createOrchestrator({
     spawner: new ForkSpawner({ entry: FIXTURE }),
-    ports: await freeUdpPorts(1),
+    ports: await freeUdpPortRange(1),
     modes,
     maxConnections: CLIENTS + 1_000,
     maxConnectionsPerIp: CLIENTS + 1_000,

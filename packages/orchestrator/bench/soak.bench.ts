@@ -8,7 +8,7 @@
 // BENCH_SMOKE=1: one small run. The invariants are checked in both modes; the script fails if one breaks.
 import { performance } from 'node:perf_hooks';
 import { ForkSpawner, type Orchestrator, type OrchestratorEvents, createOrchestrator } from '../src/index.js';
-import { BenchClient, FIXTURE, freeUdpPorts, note, report, smoke } from './support.js';
+import { BenchClient, FIXTURE, freeUdpPortRange, note, report, smoke } from './support.js';
 
 const N = 6;
 const K = 2;
@@ -61,7 +61,7 @@ function kill(pid: number | undefined): void {
 async function main(): Promise<void> {
   const orchestrator = createOrchestrator({
     spawner: new ForkSpawner({ entry: FIXTURE }),
-    ports: await freeUdpPorts(N),
+    ports: await freeUdpPortRange(N),
     modes: { duel: { playersPerGame: K, gameOptions: { fake: { lingerMs: 20 } } } },
     warmPoolSize: WARM,
     maxConnectionsPerIp: 100_000,

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { FrameDecoder, PROTOCOL_VERSION, type TcpMessage, encodeFrame } from '@proj/protocol';
 
-export { freeUdpPorts } from '../test/helpers/ports.js';
+export { freeUdpPortRange } from '@proj/test-utils';
 
 /** The fake game child the benchmarks fork (plain .mjs, no tsx). */
 export const FIXTURE = fileURLToPath(new URL('../test/fixtures/fake-game-child.mjs', import.meta.url));

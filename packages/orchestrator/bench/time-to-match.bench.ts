@@ -12,7 +12,7 @@ import {
   FIXTURE,
   bareForkToReady,
   exited,
-  freeUdpPorts,
+  freeUdpPortRange,
   note,
   ratio,
   report,
@@ -58,7 +58,7 @@ async function oneMatch(port: number, round: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const range = await freeUdpPorts(6);
+  const range = await freeUdpPortRange(6);
   const ports = { first: range.first, last: range.first + 3 };
   const barePort = range.first + 5;
   const spawner = new ForkSpawner({ entry: FIXTURE });

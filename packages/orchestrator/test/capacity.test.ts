@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive } from './helpers/fixture-spawner.js';
+import { isAlive } from '@proj/test-utils';
 import { cleanup, startHarness } from './helpers/harness.js';
 import type { TestClient } from './helpers/test-client.js';
 

@@ -1,6 +1,7 @@
 import { type Socket, createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FixtureSpawner, isAlive } from './helpers/fixture-spawner.js';
+import { isAlive } from '@proj/test-utils';
+import { FixtureSpawner } from './helpers/fixture-spawner.js';
 import { cleanup, startHarness } from './helpers/harness.js';
 
 const held: Socket[] = [];

@@ -2,8 +2,9 @@ import { createSocket } from 'node:dgram';
 import type { GameAssignment } from '@proj/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildExit, type ChildProcessHandle, ForkSpawner, OrchestratorError } from '../src/index.js';
-import { FAKE_CHILD_ENTRY, isAlive } from './helpers/fixture-spawner.js';
-import { freeUdpPorts } from './helpers/ports.js';
+import { isAlive } from '@proj/test-utils';
+import { FAKE_CHILD_ENTRY } from './helpers/fixture-spawner.js';
+import { freeUdpPortRange } from '@proj/test-utils';
 
 const handles: ChildProcessHandle[] = [];
 afterEach(() => {
@@ -48,7 +49,7 @@ function spawn(env: Record<string, string> = {}): Spawned {
 }
 
 async function assignment(options: Record<string, unknown> = {}): Promise<GameAssignment> {
-  const { first } = await freeUdpPorts(1);
+  const { first } = await freeUdpPortRange(1);
   return {
     gameId: 'g',
     mode: 'm',

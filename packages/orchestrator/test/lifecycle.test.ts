@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OrchestratorError, createOrchestrator } from '../src/index.js';
 import { FixtureSpawner } from './helpers/fixture-spawner.js';
 import { cleanup, startHarness } from './helpers/harness.js';
-import { freeUdpPorts } from './helpers/ports.js';
+import { freeUdpPortRange } from '@proj/test-utils';
 
 afterEach(cleanup);
 
@@ -20,7 +20,7 @@ describe('listen and close', () => {
     const taken = (blocker.address() as { port: number }).port;
     const orchestrator = createOrchestrator({
       spawner: new FixtureSpawner(),
-      ports: await freeUdpPorts(1),
+      ports: await freeUdpPortRange(1),
       port: taken,
     });
     try {
@@ -38,7 +38,7 @@ describe('listen and close', () => {
   });
 
   it('can be closed without ever listening', async () => {
-    const orchestrator = createOrchestrator({ spawner: new FixtureSpawner(), ports: await freeUdpPorts(1) });
+    const orchestrator = createOrchestrator({ spawner: new FixtureSpawner(), ports: await freeUdpPortRange(1) });
     await orchestrator.close();
     expect(orchestrator.stats().closing).toBe(true);
   });

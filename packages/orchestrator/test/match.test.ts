@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { verifyConnectToken } from '@proj/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAlive } from './helpers/fixture-spawner.js';
+import { isAlive } from '@proj/test-utils';
 import { cleanup, startHarness } from './helpers/harness.js';
 
 afterEach(cleanup);

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WireErrorCode } from '@proj/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAlive } from './helpers/fixture-spawner.js';
+import { isAlive } from '@proj/test-utils';
 import { cleanup, startHarness } from './helpers/harness.js';
 import { TestClient } from './helpers/test-client.js';
 

@@ -33,3 +33,29 @@ export async function freeTcpPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Whether `port` can be bound for UDP on 127.0.0.1 right now. */
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A range of `count` consecutive UDP ports, all free on 127.0.0.1 a moment ago, for code that takes a port range
+ * (the orchestrator's ring): a random base in 40000..60000, tried up to 50 times. Rejects when none was found.
+ */
+export async function freeUdpPortRange(count: number): Promise<{ first: number; last: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 40_000 + Math.floor(Math.random() * (20_000 - count));
+    let ok = true;
+    for (let port = first; port < first + count && ok; port++) ok = await udpFree(port);
+    if (ok) return { first, last: first + count - 1 };
+  }
+  throw new Error(`no range of ${count} free UDP ports found`);
+}

@@ -11,7 +11,7 @@ export { flushPromises } from './flush-promises.js';
 
 // The repository, ports, environments, processes
 export { REPO_ROOT, SOURCE_ARGS } from './repo.js';
-export { freeTcpPort, freeUdpPort, freeUdpPorts } from './free-ports.js';
+export { freeTcpPort, freeUdpPort, freeUdpPortRange, freeUdpPorts } from './free-ports.js';
 export { cleanEnv } from './clean-env.js';
 export { HAS_PROC, descendants, isAlive } from './process-tree.js';
 export { runProcess, type RunOptions, type RunResult } from './run-process.js';

@@ -3,8 +3,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 /** True when this machine has /proc (Linux): {@link isAlive} and {@link descendants} need it. */
 export const HAS_PROC = existsSync('/proc/self/stat');
 
-/** True while `pid` is a live process; a zombie (exited, not yet reaped) counts as gone. Reads /proc. */
-export function isAlive(pid: number): boolean {
+/**
+ * True while `pid` is a live process; a zombie (exited, not yet reaped) counts as gone, and so does an undefined
+ * pid (a process that never started). Reads /proc.
+ */
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';

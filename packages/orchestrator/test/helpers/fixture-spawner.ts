@@ -64,14 +64,3 @@ export class FixtureSpawner implements ChildSpawner {
     };
   }
 }
-
-/** True while a process with this pid exists. */
-export function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

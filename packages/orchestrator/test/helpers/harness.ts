@@ -6,7 +6,7 @@ import {
   createOrchestrator,
 } from '../../src/index.js';
 import { FixtureSpawner } from './fixture-spawner.js';
-import { freeUdpPorts } from './ports.js';
+import { freeUdpPortRange } from '@proj/test-utils';
 import { TestClient } from './test-client.js';
 
 const EVENT_NAMES: (keyof OrchestratorEvents)[] = [
@@ -73,7 +73,7 @@ const open: { orchestrators: Orchestrator[]; clients: TestClient[] } = { orchest
 export async function startHarness(
   options: Partial<OrchestratorOptions> & { portCount?: number; spawner?: FixtureSpawner } = {},
 ): Promise<Harness> {
-  const ports = await freeUdpPorts(options.portCount ?? 4);
+  const ports = await freeUdpPortRange(options.portCount ?? 4);
   const spawner = options.spawner ?? new FixtureSpawner();
   const { portCount: _portCount, ...rest } = options;
   const orchestrator = createOrchestrator({ ports, host: '127.0.0.1', port: 0, ...rest, spawner });
