@@ -1,17 +1,14 @@
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
 import { build as prettyStream } from 'pino-pretty';
+import type { Logger } from '@proj/orchestrator';
 import type { LogFormat, LogLevel } from './config-schema.js';
 
 /**
- * The logger interface our packages take (`@proj/orchestrator`, `@proj/game-child`): a message first, then an
- * optional object of fields. pino's own order is `(fields, message)`, hence {@link toPackageLogger}.
+ * The logger interface our packages take (`@proj/orchestrator`, `@proj/game-child`: one definition, theirs): a
+ * message first, then an optional object of fields. pino's own order is `(fields, message)`, hence
+ * {@link toPackageLogger}.
  */
-export interface PackageLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type PackageLogger = Logger;
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
