@@ -13,7 +13,7 @@ import {
   type ArenaEvent,
   type ArenaSnapshot,
 } from '@proj/protocol';
-import { ArenaGame, createArenaGame } from './arena-game.js';
+import { type ArenaGame, createArenaGame } from './arena-game.js';
 import { ManualClock } from './clock.js';
 import { TickLoop } from './tick-loop.js';
 import { GameChildError } from './errors.js';

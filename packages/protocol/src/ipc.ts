@@ -199,7 +199,7 @@ function parseAssignment(v: unknown): GameAssignment {
     secretBase64,
     tokenExpiresAt: int(v, 'tokenExpiresAt', 0, Number.MAX_SAFE_INTEGER),
     ...(maxDurationMs !== undefined ? { maxDurationMs: maxDurationMs as number } : {}),
-    ...(options !== undefined ? { options: options as Obj } : {}),
+    ...(options !== undefined ? { options } : {}),
   };
 }
 
