@@ -68,19 +68,17 @@ describe('findMatch against a fake orchestrator', () => {
 
   it('keeps a non-empty match host as given', async () => {
     fake = await FakeOrchestrator.start((c) => {
-      void c
-        .waitFor('hello')
-        .then(() =>
-          c.sendAndClose({
-            type: 'matchFound',
-            gameId: 'g',
-            host: 'games.example.com',
-            port: 7701,
-            slot: 0,
-            token,
-            tokenExpiresAt: 1,
-          }),
-        );
+      void c.waitFor('hello').then(() =>
+        c.sendAndClose({
+          type: 'matchFound',
+          gameId: 'g',
+          host: 'games.example.com',
+          port: 7701,
+          slot: 0,
+          token,
+          tokenExpiresAt: 1,
+        }),
+      );
     });
     const match = await findMatch({ host: '127.0.0.1', port: fake.port, name: 'ada' });
     expect(match.host).toBe('games.example.com');
