@@ -119,7 +119,9 @@ export async function freeUdpRange(count) {
     for (const s of sockets) {
       try {
         s.close();
-      } catch {}
+      } catch {
+        // The socket that failed to bind is not running: nothing to close.
+      }
     }
     if (ok) return { first, last: first + count - 1 };
   }

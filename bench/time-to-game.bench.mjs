@@ -52,7 +52,9 @@ async function one(label, clients, warmPool) {
           // 0 or none: a child exiting (or a zombie). A child in no game is a warm one (or one still starting).
           if (rss !== undefined && rss > 0) (gamePids.has(pid) ? busy : idle).push(rss);
         }
-      } catch {}
+      } catch {
+        // The admin endpoint did not answer this time: skip this sample, take the next one.
+      }
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
     }
   })();

@@ -110,7 +110,10 @@ if (failures.length > 0) {
   process.exit(1);
 }
 
-/** One block per result: its name, then its figures as `key value` pairs wrapped to the terminal (no 3,000-column table). */
+/**
+ * One block per result: its name, then its figures as `key value` pairs wrapped to the terminal (no 3,000-column
+ * table).
+ */
 function formatSummary(rows) {
   const width = Math.max(80, process.stdout.columns ?? 120);
   const flat = (value) => {

@@ -36,7 +36,10 @@ function myPosition(screen: string): [number, number] | undefined {
   return undefined;
 }
 
-/** `play` as a shell command that, after play exits, prints its exit code and the terminal modes (raw mode undone: icanon and echo back). */
+/**
+ * `play` as a shell command that, after play exits, prints its exit code and the terminal modes (raw mode undone:
+ * icanon and echo back).
+ */
 function playCommand(name: string, mode: string): string {
   const play = [
     'node',

@@ -2,7 +2,7 @@
 // source: orchestrator + real game children over real TCP and UDP). These tests live here, not in
 // packages/client-sdk, because the SDK's tests may not reach apps/server (boundary rule) and this app may.
 import {
-  ArenaDirection,
+  type ArenaDirection,
   ArenaEventType,
   ClientError,
   GameOverReason,

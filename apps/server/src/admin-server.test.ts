@@ -18,7 +18,8 @@ const games: GameInfo[] = [
 
 function handlers(overrides: Partial<AdminHandlers> = {}): AdminHandlers {
   return {
-    metrics: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: 'proj_games_running 1\n' }),
+    metrics: () =>
+      Promise.resolve({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: 'proj_games_running 1\n' }),
     readiness: () => ({ ready: true, status: 'listening' }),
     games: () => games,
     ...overrides,

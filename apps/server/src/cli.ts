@@ -86,14 +86,12 @@ export function parseCommandLine(argv: readonly string[], version = '0.0.0'): Co
   const program = createProgram(version);
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   let out = '';
-  let err = '';
   program.configureOutput({
     writeOut: (s) => {
       out += s;
     },
-    writeErr: (s) => {
-      err += s;
-    },
+    // Dropped: an error is reported below, from error.message, in our own words.
+    writeErr: () => undefined,
     outputError: (s, write) => write(s),
   });
   try {

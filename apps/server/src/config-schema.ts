@@ -18,7 +18,10 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 /** A value of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Log formats: 'pretty' for people, 'json' (one object a line) for machines, 'auto' picks by whether stdout is a terminal. */
+/**
+ * Log formats: 'pretty' for people, 'json' (one object a line) for machines, 'auto' picks by whether stdout is a
+ * terminal.
+ */
 export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 /** A value of {@link LOG_FORMATS}. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -288,4 +291,4 @@ export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = Object.f
 ) as unknown as { readonly [K in SettingKey]: SettingSpec<K> };
 
 /** Every setting in --help order. */
-export const SETTING_LIST: readonly SettingSpec[] = Object.values(SETTINGS) as SettingSpec[];
+export const SETTING_LIST: readonly SettingSpec[] = Object.values(SETTINGS);

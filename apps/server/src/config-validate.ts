@@ -7,7 +7,9 @@ export type ParsedSettings = { readonly [K in SettingKey]: ServerConfig[K] | und
 
 /** What validation knows about where each setting came from. */
 export interface SettingOrigins {
-  /** Names a setting as the user gave it, for messages: `--udp-ports 7800-7700`, `PROJ_PORT=x`, `"port": 1 in f.json`. */
+  /**
+   * Names a setting as the user gave it, for messages: `--udp-ports 7800-7700`, `PROJ_PORT=x`, `"port": 1 in f.json`.
+   */
   label(key: SettingKey): string;
   /** True when the setting was not given and holds its embedded default. */
   isDefault(key: SettingKey): boolean;
@@ -23,7 +25,7 @@ function need<K extends SettingKey>(parsed: ParsedSettings, key: K): NonNullable
   const value = parsed[key];
   // Only the derived settings may be missing; the others always have an embedded default.
   if (value === undefined || value === null) throw new Error(`internal: setting ${key} has no value`);
-  return value as NonNullable<ServerConfig[K]>;
+  return value;
 }
 
 function fail(label: string, reason: string, setting: SettingKey): never {

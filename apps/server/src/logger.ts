@@ -46,7 +46,7 @@ export function createLogger(options: LoggerOptions): PinoLogger {
       translateTime: 'SYS:HH:MM:ss.l',
       singleLine: true,
       ignore: 'pid,hostname,name',
-      destination: (options.destination as NodeJS.WritableStream | undefined) ?? 1,
+      destination: options.destination ?? 1,
     });
     return pino(base, stream);
   }

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import type { Logger as PinoLogger } from 'pino';
 import { parseCommandLine } from './cli.js';
 import { type LoadedConfig, loadConfig } from './config-load.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';

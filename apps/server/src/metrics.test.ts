@@ -16,7 +16,7 @@ function fakeSource(initial: Partial<ServerStats> = {}): { stats: ServerStats; s
       childProcesses: 2,
       draining: false,
       ...initial,
-    } as ServerStats,
+    },
     source: { stats: () => holder.stats },
   };
   return holder;

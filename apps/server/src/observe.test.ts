@@ -8,9 +8,9 @@ class FakeOrchestrator implements OrchestratorEventSource {
   readonly listeners = new Map<string, Set<(payload: never) => void>>();
   on<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => void): () => void {
     const set = this.listeners.get(event) ?? new Set();
-    set.add(listener as (payload: never) => void);
+    set.add(listener);
     this.listeners.set(event, set);
-    return () => set.delete(listener as (payload: never) => void);
+    return () => set.delete(listener);
   }
   fire<E extends OrchestratorEventName>(event: E, payload: OrchestratorEvents[E]): void {
     for (const l of this.listeners.get(event) ?? []) (l as (p: OrchestratorEvents[E]) => void)(payload);

@@ -37,7 +37,7 @@ export class Conversation {
   send(body: UdpPacketBody): void {
     const now = performance.now();
     const header = this.#tracker.nextHeader();
-    const bytes = encodePacket({ ...body, ...header } as UdpPacket);
+    const bytes = encodePacket({ ...body, ...header });
     this.link.send(bytes);
     this.#metrics.sent(header.sequence, bytes.length, now);
     this.lastSentAt = now;

@@ -7,7 +7,9 @@ export type SessionState = 'open' | 'reconnecting' | 'ended';
 export interface Snapshot {
   /** The child's tick number (u32). */
   readonly tick: number;
-  /** The game's own state bytes (for the arena: `decodeArenaSnapshot`). A view: copy it to keep it past the listener. */
+  /**
+   * The game's own state bytes (for the arena: `decodeArenaSnapshot`). A view: copy it to keep it past the listener.
+   */
   readonly data: Uint8Array;
 }
 

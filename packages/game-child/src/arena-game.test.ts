@@ -14,7 +14,7 @@ import {
   type ArenaSnapshot,
 } from '@proj/protocol';
 import { ManualClock } from '@proj/test-utils';
-import { ArenaGame, createArenaGame } from './arena-game.js';
+import { type ArenaGame, createArenaGame } from './arena-game.js';
 import { TickLoop } from './tick-loop.js';
 import { GameChildError } from './errors.js';
 import type { GameContext, GamePlayer } from './game.js';

@@ -17,7 +17,9 @@ export interface ArenaPlayer extends ArenaPlayerView {
   pendingDash: boolean;
 }
 
-/** What the movement rules act on: the options, the board, the players (by board index) and the event sink. @internal */
+/**
+ * What the movement rules act on: the options, the board, the players (by board index) and the event sink. @internal
+ */
 export interface ArenaRules {
   readonly options: ResolvedArenaOptions;
   readonly board: ArenaBoard;

@@ -101,7 +101,10 @@ export class ArenaSnapshotEncoder {
     return bytes;
   }
 
-  /** Player indices: those inside area (ax, ay) first, then the others by Manhattan distance to its centre (counting sort). */
+  /**
+   * Player indices: those inside area (ax, ay) first, then the others by Manhattan distance to its centre (counting
+   * sort).
+   */
   #nearestToArea(ax: number, ay: number): Int32Array {
     const players = this.#players;
     const n = players.length;

@@ -53,7 +53,10 @@ export class ChallengeTable {
     return this.#byKey.has(key);
   }
 
-  /** The cookie to send `key` for `slot`: the outstanding one if there is one for this seat and address, else a fresh one. */
+  /**
+   * The cookie to send `key` for `slot`: the outstanding one if there is one for this seat and address, else a fresh
+   * one.
+   */
   issue(slot: number, key: string, token: Uint8Array): Uint8Array {
     const current = this.#bySlot.get(slot);
     if (current !== undefined && current.key === key) return current.cookie;

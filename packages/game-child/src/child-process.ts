@@ -57,16 +57,16 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
 }
 
 /**
- * Runs this process as a game child of the orchestrator, over Node's IPC channel (the process must have been
- * forked with one; otherwise it exits BAD_START). Warms up (unless `prewarm: false`), sends `idle` (asking for a `warmUp` message, which it
- * ignores), waits for a `start` (validated with
- * parseParentToChildMessage; invalid -> exit BAD_START), starts the game on the assigned port and answers
- * `ready` (or `bindFailed`, then exits BIND_FAILED). While it plays it sends `stats` (the UDP datagrams dropped
- * since the previous one, by reason) every `statsIntervalMs` when there are any. When the game ends it sends its
- * last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the linger (if
- * any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the parent. `shutdown` ends the game
- * (exit SHUTDOWN, or MAX_DURATION for that reason) within its grace; a lost parent (IPC disconnect), even while
- * idle, ends the game at once and exits PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
+ * Runs this process as a game child of the orchestrator, over Node's IPC channel (the process must have been forked
+ * with one; otherwise it exits BAD_START). Warms up (unless `prewarm: false`), sends `idle` (asking for a `warmUp`
+ * message, which it ignores), waits for a `start` (validated with parseParentToChildMessage; invalid -> exit
+ * BAD_START), starts the game on the assigned port and answers `ready` (or `bindFailed`, then exits BIND_FAILED). While
+ * it plays it sends `stats` (the UDP datagrams dropped since the previous one, by reason) every `statsIntervalMs` when
+ * there are any. When the game ends it sends its last `stats` then `gameOver` with the results, lingers for
+ * acknowledgements, sends the drops of the linger (if any) and exits with the end reason's {@link GameExitCode}, only
+ * once all of it was flushed to the parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
+ * within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
+ * `parentGoneDeadlineMs`. Returns immediately.
  */
 export function runChildProcess(options: ChildProcessOptions = {}): void {
   const host: ChildProcessHost = options.host ?? (process as unknown as ChildProcessHost);

@@ -43,7 +43,10 @@ const exitCodes: Readonly<Record<GameEndReason, GameExitCode>> = {
   crashed: GameExitCode.CRASHED,
 };
 
-/** The process exit code for an end reason: gameOver 0, crashed 1, noPlayers 10, allLeft 11, parentGone 12, maxDuration 15, shutdown 16. */
+/**
+ * The process exit code for an end reason: gameOver 0, crashed 1, noPlayers 10, allLeft 11, parentGone 12,
+ * maxDuration 15, shutdown 16.
+ */
 export function exitCodeFor(reason: GameEndReason): GameExitCode {
   return exitCodes[reason];
 }
@@ -94,7 +97,9 @@ const stopCauses: Partial<Record<GameEndReason, GameStopCause>> = {
   parentGone: GameStopCause.PARENT_GONE,
 };
 
-/** The cause to pass to `Game.stop` when the server ends the game for `reason` (undefined: do not call it). @internal */
+/**
+ * The cause to pass to `Game.stop` when the server ends the game for `reason` (undefined: do not call it). @internal
+ */
 export function stopCauseFor(reason: GameEndReason): GameStopCause | undefined {
   return stopCauses[reason];
 }

@@ -1,6 +1,9 @@
 import type { GameEnd } from './game-end.js';
 
-/** Events of a `GameServer` (listeners run synchronously; an exception thrown by one is logged and counted as internalError, never propagated). */
+/**
+ * Events of a `GameServer` (listeners run synchronously; an exception thrown by one is logged and counted as
+ * internalError, never propagated).
+ */
 export interface GameServerEvents {
   /** A client proved a token for `slot` and is bound to it (`reconnect`: the slot had been connected before). */
   playerConnected: [slot: number, reconnect: boolean];

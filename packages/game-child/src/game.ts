@@ -93,10 +93,10 @@ export interface Game {
   /** Advances the game by `dtMs` (the fixed step). */
   tick(dtMs: number): void;
   /**
-   * The state to send to `slot` this tick (unreliable, newest wins), at most the server's snapshot limit
-   * (1,183 bytes: one datagram; a larger one ends the game as crashed). The server never mutates it and may send it asynchronously, so a game must not
-   * mutate an array after returning it; returning the same array to every slot (encode once per tick) is
-   * encouraged.
+   * The state to send to `slot` this tick (unreliable, newest wins), at most the server's snapshot limit (1,183 bytes:
+   * one datagram; a larger one ends the game as crashed). The server never mutates it and may send it asynchronously,
+   * so a game must not mutate an array after returning it; returning the same array to every slot (encode once per
+   * tick) is encouraged.
    */
   snapshotFor(slot: number): Uint8Array;
   /** Undefined while the game runs; its result once it is over (then stable). */

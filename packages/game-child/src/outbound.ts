@@ -6,7 +6,9 @@ import type { MutableStats } from './server-stats.js';
 /** Most reliable events (first sends and resends) sent to one player in one tick. */
 const MAX_RELIABLE_SENDS_PER_TICK = 32;
 
-/** How long to wait for an ack before resending to `s`: 2×RTT within [50, 1000] ms (100 ms before any sample). @internal */
+/**
+ * How long to wait for an ack before resending to `s`: 2×RTT within [50, 1000] ms (100 ms before any sample). @internal
+ */
 export function resendDelayMs(s: PlayerSession): number {
   return s.srttMs === undefined ? 100 : Math.min(1000, Math.max(50, 2 * s.srttMs));
 }

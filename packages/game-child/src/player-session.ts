@@ -45,7 +45,9 @@ export class PlayerSession {
   gameOverSentAt = -1;
   /** The outbox overflowed: the player cannot keep up and is disconnected at the next tick. */
   overflowed = false;
-  /** The challenge cookie the bound address echoed (a resent challengeResponse with it is answered `accepted` again). */
+  /**
+   * The challenge cookie the bound address echoed (a resent challengeResponse with it is answered `accepted` again).
+   */
   cookie: Uint8Array | undefined;
   /** When we last told a disconnected client it timed out (to rate-limit the notice). */
   lastNoticeAt = Number.NEGATIVE_INFINITY;

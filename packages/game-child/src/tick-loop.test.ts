@@ -139,9 +139,8 @@ describe('TickLoop', () => {
 
   it('start and stop are idempotent and stop inside a tick ends the loop', () => {
     const clock = new ManualClock(0);
-    let loop!: TickLoop;
     let count = 0;
-    loop = new TickLoop({
+    const loop: TickLoop = new TickLoop({
       tickRateHz: 10,
       clock,
       maxCatchUpTicks: 5,

@@ -110,7 +110,10 @@ export class TestClient {
     });
   }
 
-  /** A client bound to 127.0.0.1:0 talking to the server at `serverPort`. Acks reliable packets by itself unless told not to. */
+  /**
+   * A client bound to 127.0.0.1:0 talking to the server at `serverPort`. Acks reliable packets by itself unless told
+   * not to.
+   */
   static async open(serverPort: number, opts: { autoAck?: boolean } = {}): Promise<TestClient> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -119,7 +122,7 @@ export class TestClient {
 
   /** Sends a packet with the next header of this client's conversation. */
   send(body: UdpPacketBody): void {
-    this.sendRaw(encodePacket({ ...body, ...this.tracker.nextHeader() } as UdpPacket));
+    this.sendRaw(encodePacket({ ...body, ...this.tracker.nextHeader() }));
   }
 
   sendRaw(bytes: Uint8Array): void {
@@ -182,7 +185,7 @@ export class TestClient {
 
   #nextOf<T extends UdpPacketType>(types: readonly T[]): Promise<UdpPacketOf<T>> {
     const since = this.received.length;
-    return Promise.race(types.map((t) => this.waitFor(t, () => true, WAIT_MS, since))) as Promise<UdpPacketOf<T>>;
+    return Promise.race(types.map((t) => this.waitFor(t, () => true, WAIT_MS, since)));
   }
 
   /** The reliable event payloads received, deduplicated by event id, in id order. */

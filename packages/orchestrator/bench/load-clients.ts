@@ -56,7 +56,7 @@ function hello(conn: Conn, name: string, mode: string): Promise<number> {
   });
 }
 
-process.once('message', async (job: Job) => {
+async function run(job: Job): Promise<void> {
   const conns: Conn[] = [];
   const t0 = performance.now();
   for (let i = 0; i < job.count; i += 500) {
@@ -80,5 +80,13 @@ process.once('message', async (job: Job) => {
       for (const c of conns) c.socket.destroy();
       process.exit(0);
     });
+  });
+}
+
+process.once('message', (job: Job) => {
+  // The parent bench waits for our report: a failure must end this process visibly, not leave it waiting.
+  run(job).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
   });
 });

@@ -82,7 +82,7 @@ export class ForkSpawner implements ChildSpawner {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
         throw new OrchestratorError('E_INVALID_OPTIONS', `ForkSpawner: options.${name} must be an array of strings`);
       }
-      return [...(v as string[])];
+      return [...v];
     };
     const stdio: unknown = options.stdio ?? 'inherit';
     if (stdio !== 'inherit' && stdio !== 'ignore') {

@@ -81,7 +81,7 @@ describe('ManagedChild', () => {
     expect(handle.sent.map((m) => m.type)).toEqual(['start']);
   });
 
-  it('ignores invalid messages and a ready for another game or port', async () => {
+  it('ignores invalid messages and a ready for another game or port', () => {
     const { handle, child } = setup();
     let outcome: StartOutcome | undefined;
     child.start(assignment, 10_000, (o) => (outcome = o));
@@ -103,7 +103,7 @@ describe('ManagedChild', () => {
     expect(exits[0]!.previous).toBe('stopping');
   });
 
-  it('reports bindFailed, and SIGKILLs the child if it does not exit by itself', async () => {
+  it('reports bindFailed, and SIGKILLs the child if it does not exit by itself', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const { handle, child } = setup();

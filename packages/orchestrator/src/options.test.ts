@@ -75,9 +75,7 @@ describe('resolveOptions', () => {
     [{ maxConnections: 0 }],
     [{ logger: { info() {} } }],
   ])('refuses %j with E_INVALID_OPTIONS', (patch) => {
-    expect(code(() => resolveOptions({ ...base, ...(patch as object) } as OrchestratorOptions))).toBe(
-      'E_INVALID_OPTIONS',
-    );
+    expect(code(() => resolveOptions({ ...base, ...(patch as object) }))).toBe('E_INVALID_OPTIONS');
   });
 
   it('refuses a non-object', () => {

@@ -47,7 +47,9 @@ export interface OrchestratorOptions {
   readonly queuedIdleTimeoutMs?: number;
   /** TCP keepalive probe delay on client sockets; 0 disables keepalive. Default 15000. */
   readonly keepAliveMs?: number;
-  /** A child must report its UDP socket bound within this time (a warm child: say idle), or it is killed. Default 10000. */
+  /**
+   * A child must report its UDP socket bound within this time (a warm child: say idle), or it is killed. Default 10000.
+   */
   readonly readyTimeoutMs?: number;
   /** A game running longer is told to stop, then killed after `shutdownGraceMs`; 0: no limit. Default 3600000. */
   readonly maxGameDurationMs?: number;

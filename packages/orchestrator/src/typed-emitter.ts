@@ -27,7 +27,7 @@ export class TypedEmitter<M extends EventMap> {
       set = new Set();
       this.#listeners.set(event, set);
     }
-    set.add(listener as (payload: never) => void);
+    set.add(listener);
     return () => this.off(event, listener);
   }
 
@@ -42,7 +42,7 @@ export class TypedEmitter<M extends EventMap> {
 
   /** Removes `listener` from `event`; does nothing when it is not there. */
   off<E extends keyof M>(event: E, listener: Listener<M, E>): void {
-    this.#listeners.get(event)?.delete(listener as (payload: never) => void);
+    this.#listeners.get(event)?.delete(listener);
   }
 
   /** How many listeners `event` has. */

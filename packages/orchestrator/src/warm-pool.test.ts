@@ -7,7 +7,6 @@ import { type ChildObserver, ManagedChild } from './managed-child.js';
 function setup(size: number, cap: number, bootTimeoutMs = 10_000) {
   const spawner = new FakeSpawner();
   let processes = 0;
-  let pool: WarmPool;
   const observer: ChildObserver = {
     idle: (child) => pool.childIdle(child),
     gameOver: () => {},
@@ -17,7 +16,7 @@ function setup(size: number, cap: number, bootTimeoutMs = 10_000) {
       pool.childExited(child);
     },
   };
-  pool = new WarmPool(
+  const pool = new WarmPool(
     {
       spawn: () => {
         try {

@@ -100,7 +100,7 @@ describe('graceful shutdown', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     processes.push(proc);
-    const lines = createInterface({ input: proc.stdout! });
+    const lines = createInterface({ input: proc.stdout });
     const messages: Record<string, unknown>[] = [];
     let wake: (() => void) | undefined;
     lines.on('line', (line) => {

@@ -1,4 +1,5 @@
-// The README's quick start, runnable: node_modules/.bin/tsx --conditions=@proj/source packages/port-ring/examples/quick-start.ts
+// The README's quick start, runnable:
+//   node_modules/.bin/tsx --conditions=@proj/source packages/port-ring/examples/quick-start.ts
 import { PortRing, PortRingError } from '@proj/port-ring';
 
 const ring = PortRing.fromRange(7000, 7001); // two ports: 7000 and 7001

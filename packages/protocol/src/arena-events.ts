@@ -5,7 +5,7 @@ import {
   ARENA_MAX_SIDE,
   ArenaEndReason,
   ArenaEventType,
-  ArenaItemKind,
+  type ArenaItemKind,
   type ArenaEvent,
   type ArenaRosterEntry,
   type ArenaStanding,

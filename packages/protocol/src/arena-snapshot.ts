@@ -6,9 +6,9 @@ import {
   ARENA_PLAYER_ENTRY_BYTES,
   ARENA_SNAPSHOT_HEADER_BYTES,
   ARENA_SNAPSHOT_VERSION,
-  ArenaDirection,
-  ArenaItemKind,
-  ArenaPhase,
+  type ArenaDirection,
+  type ArenaItemKind,
+  type ArenaPhase,
   type ArenaInput,
   type ArenaItem,
   type ArenaPlayerState,
@@ -25,7 +25,10 @@ export function encodeArenaInput(input: ArenaInput): Uint8Array {
   return Uint8Array.of(input.direction, input.dashCounter);
 }
 
-/** Decodes an input. Throws ProtocolError ('E_TRUNCATED', 'E_TRAILING_BYTES', 'E_INVALID_FIELD') unless it is exactly 2 valid bytes. */
+/**
+ * Decodes an input. Throws ProtocolError ('E_TRUNCATED', 'E_TRAILING_BYTES', 'E_INVALID_FIELD') unless it is exactly 2
+ * valid bytes.
+ */
 export function decodeArenaInput(bytes: Uint8Array): ArenaInput {
   if (bytes.length !== ARENA_INPUT_BYTES)
     malformed(
@@ -178,7 +181,10 @@ export class ArenaSnapshotBuilder {
     );
   }
 
-  /** Every player and item, as given. Throws ProtocolError 'E_INVALID_FIELD' if that exceeds {@link ARENA_MAX_SNAPSHOT_BYTES}. */
+  /**
+   * Every player and item, as given. Throws ProtocolError 'E_INVALID_FIELD' if that exceeds
+   * {@link ARENA_MAX_SNAPSHOT_BYTES}.
+   */
   full(): Uint8Array {
     if (this.#playerCount > this.capacity)
       invalid(

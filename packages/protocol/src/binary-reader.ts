@@ -143,7 +143,9 @@ export class BinaryReader {
     return this.bytes(this.remaining);
   }
 
-  /** Reads a varUint length then that many bytes, as a view; E_BAD_LENGTH when it exceeds `maxBytes` or what remains. */
+  /**
+   * Reads a varUint length then that many bytes, as a view; E_BAD_LENGTH when it exceeds `maxBytes` or what remains.
+   */
   blob(maxBytes: number = Number.MAX_SAFE_INTEGER): Uint8Array {
     return this.bytes(this.#length(maxBytes, 'blob'));
   }

@@ -10,7 +10,9 @@ export const CONNECT_TOKEN_VERSION = 1 as const;
 export const CONNECT_TOKEN_NONCE_BYTES = 16 as const;
 /** Bytes of a token's HMAC-SHA256 tag. */
 export const CONNECT_TOKEN_MAC_BYTES = 32 as const;
-/** Bytes of a per-game secret made by generateGameSecret, and the least signConnectToken and verifyConnectToken accept. */
+/**
+ * Bytes of a per-game secret made by generateGameSecret, and the least signConnectToken and verifyConnectToken accept.
+ */
 export const GAME_SECRET_BYTES = 32 as const;
 
 // Bound into every MAC so a secret that were ever reused for something else could not be tricked

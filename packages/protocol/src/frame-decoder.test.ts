@@ -14,7 +14,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   const points = [...cuts.map((c) => c % (bytes.length + 1)), 0, bytes.length].sort((a, b) => a - b);
   const chunks: Uint8Array[] = [];
-  for (let i = 1; i < points.length; i++) chunks.push(bytes.subarray(points[i - 1]!, points[i]!));
+  for (let i = 1; i < points.length; i++) chunks.push(bytes.subarray(points[i - 1], points[i]));
   return chunks;
 }
 

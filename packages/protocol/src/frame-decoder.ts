@@ -45,7 +45,9 @@ export class FrameDecoder {
     return this.#error;
   }
 
-  /** Decodes what `chunk` completes; see the class comment for errors. `chunk` may be reused by the caller afterwards. */
+  /**
+   * Decodes what `chunk` completes; see the class comment for errors. `chunk` may be reused by the caller afterwards.
+   */
   push(chunk: Uint8Array): TcpMessage[] {
     this.#checkUsable();
     if (!(chunk instanceof Uint8Array))

@@ -110,7 +110,10 @@ export function decodeFrame(bytes: Uint8Array, options?: FrameOptions): TcpMessa
   return decodeFrameBody(bytes, FRAME_LENGTH_BYTES, length);
 }
 
-/** decodeFrame without throwing: `{ ok: true, value }` or `{ ok: false, error }` with the ProtocolError it would have thrown. */
+/**
+ * decodeFrame without throwing: `{ ok: true, value }` or `{ ok: false, error }` with the ProtocolError it would have
+ * thrown.
+ */
 export function tryDecodeFrame(bytes: Uint8Array, options?: FrameOptions): DecodeResult<TcpMessage> {
   return attempt(() => decodeFrame(bytes, options));
 }

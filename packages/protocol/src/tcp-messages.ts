@@ -8,7 +8,7 @@ import {
   MAX_TOKEN_BYTES,
 } from './constants.js';
 import { fail } from './errors.js';
-import { ByteSink, bytesField, readPrefixed, readString, stringField, uintField } from './fields.js';
+import { type ByteSink, bytesField, readPrefixed, readString, stringField, uintField } from './fields.js';
 
 /**
  * Client -> orchestrator, first message on a connection: "I speak this version, call me `name`,
@@ -24,7 +24,10 @@ export interface HelloMessage {
   readonly mode?: string;
 }
 
-/** Orchestrator -> client: you wait in the queue of `mode` at `position` (1 = next to be matched). Sent again when it changes. */
+/**
+ * Orchestrator -> client: you wait in the queue of `mode` at `position` (1 = next to be matched). Sent again when it
+ * changes.
+ */
 export interface QueuedMessage {
   readonly type: 'queued';
   /** u32; 1-based place in the queue. */
@@ -41,7 +44,9 @@ export interface MatchFoundMessage {
   readonly type: 'matchFound';
   /** 1..MAX_GAME_ID_BYTES UTF-8 bytes, no control characters. */
   readonly gameId: string;
-  /** Hostname or IP literal of the game child, 0..MAX_HOST_BYTES bytes; '' means the host the client reached over TCP. */
+  /**
+   * Hostname or IP literal of the game child, 0..MAX_HOST_BYTES bytes; '' means the host the client reached over TCP.
+   */
   readonly host: string;
   /** UDP port, 1..65535. */
   readonly port: number;

@@ -16,8 +16,9 @@ import type { TcpMessage } from './tcp-messages.js';
 import type { PacketHeader, UdpPacket } from './udp-packet-types.js';
 import { packetDataCapacity } from './udp-packets.js';
 
-const IDENTIFIER_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F]/gu;
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
+// The control characters that utf8.ts refuses (Cc: U+0000-U+001F, U+007F-U+009F; text keeps TAB and LF).
+const IDENTIFIER_FORBIDDEN = /\p{Cc}/gu;
+const TEXT_FORBIDDEN = /(?![\t\n])\p{Cc}/gu;
 
 /** Keeps whole code points of `s` while they fit in `maxBytes` UTF-8 bytes. */
 function fitBytes(s: string, maxBytes: number): string {
@@ -91,7 +92,7 @@ export const tcpMessageArb: fc.Arbitrary<TcpMessage> = fc
     fc.record({ type: fc.constant('pong' as const), nonce: u32 }),
     // fc.record builds null-prototype objects; decoders return plain ones.
   )
-  .map((m) => ({ ...m }) as TcpMessage);
+  .map((m) => ({ ...m }));
 
 /** Any valid packet header. */
 export const headerArb: fc.Arbitrary<PacketHeader> = fc.record({ sequence: u16, ack: u16, ackBits: u32 });
@@ -134,7 +135,7 @@ export const udpPacketArb: fc.Arbitrary<UdpPacket> = fc
       fc.record({ type: fc.constant('gameOver' as const), reason: u8, data: dataArb('gameOver') }),
     ),
   )
-  .map(([header, body]) => ({ ...header, ...body }) as UdpPacket);
+  .map(([header, body]) => ({ ...header, ...body }));
 
 /**
  * Runs `fn`; returns the code of the ProtocolError it throws (asserting the code is a known one),

@@ -20,7 +20,10 @@ export interface ConnectRequestPacket extends PacketHeader {
   readonly token: Uint8Array;
 }
 
-/** Child -> client: you are in, as `slot`; the game ticks `tickRate` times a second; `data` is the game's own welcome bytes (may be empty). */
+/**
+ * Child -> client: you are in, as `slot`; the game ticks `tickRate` times a second; `data` is the game's own welcome
+ * bytes (may be empty).
+ */
 export interface AcceptedPacket extends PacketHeader {
   readonly type: 'accepted';
   /** u8 */
@@ -48,7 +51,10 @@ export interface ChallengePacket extends PacketHeader {
   readonly cookie: Uint8Array;
 }
 
-/** Client -> child: proves the client receives at its address by echoing the `challenge` cookie; answered `accepted` (or `denied`). */
+/**
+ * Client -> child: proves the client receives at its address by echoing the `challenge` cookie; answered
+ * `accepted` (or `denied`).
+ */
 export interface ChallengeResponsePacket extends PacketHeader {
   readonly type: 'challengeResponse';
   /** Exactly CHALLENGE_COOKIE_BYTES: the cookie of the newest `challenge` received. */

@@ -84,9 +84,9 @@ describe('UDP packets: round trip', () => {
     for (const type of ['accepted', 'input', 'snapshot', 'reliableEvent', 'gameOver'] as const) {
       const cap = packetDataCapacity(type);
       const base = { ...h, slot: 0, tickRate: 1, inputSeq: 0, tick: 0, eventId: 0, reason: 0 };
-      const full = encodePacket({ ...base, type, data: new Uint8Array(cap) } as UdpPacket);
+      const full = encodePacket({ ...base, type, data: new Uint8Array(cap) });
       expect(full.length).toBe(MAX_DATAGRAM_BYTES);
-      expect(errorCodeOf(() => encodePacket({ ...base, type, data: new Uint8Array(cap + 1) } as UdpPacket))).toBe(
+      expect(errorCodeOf(() => encodePacket({ ...base, type, data: new Uint8Array(cap + 1) }))).toBe(
         'E_PACKET_TOO_LARGE',
       );
     }

@@ -26,9 +26,9 @@ const FIXED_BODY_BYTES = {
 } as const satisfies Record<UdpPacketType, number>;
 
 /**
- * The most opaque bytes a packet of `type` can carry in one datagram: the token bound for
- * connectRequest, MAX_DATAGRAM_BYTES minus header and fixed body for the types with `data`
- * (snapshot: 1183), 0 for types without (challenge cookies are fixed-size fields, not data). E_UNKNOWN_TYPE for an unknown type.
+ * The most opaque bytes a packet of `type` can carry in one datagram: the token bound for connectRequest,
+ * MAX_DATAGRAM_BYTES minus header and fixed body for the types with `data` (snapshot: 1183), 0 for types without
+ * (challenge cookies are fixed-size fields, not data). E_UNKNOWN_TYPE for an unknown type.
  */
 export function packetDataCapacity(type: UdpPacketType): number {
   switch (type) {
@@ -232,7 +232,10 @@ function fixed<P extends UdpPacket>(r: BinaryReader, packet: P): P {
   return packet;
 }
 
-/** decodePacket without throwing: `{ ok: true, value }` or `{ ok: false, error }` with the ProtocolError it would have thrown. */
+/**
+ * decodePacket without throwing: `{ ok: true, value }` or `{ ok: false, error }` with the ProtocolError it would have
+ * thrown.
+ */
 export function tryDecodePacket(datagram: Uint8Array): DecodeResult<UdpPacket> {
   return attempt(() => decodePacket(datagram));
 }

@@ -5,10 +5,11 @@ import { fail } from './errors.js';
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
-// C0 controls, DEL and C1 controls: they reorder, hide or inject terminal sequences.
-const IDENTIFIER_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F]/;
+// C0 controls, DEL and C1 controls (Unicode's Cc: U+0000-U+001F, U+007F-U+009F): they reorder, hide or inject
+// terminal sequences.
+const IDENTIFIER_FORBIDDEN = /\p{Cc}/u;
 // Free text may also hold TAB and LF.
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+const TEXT_FORBIDDEN = /(?![\t\n])\p{Cc}/u;
 
 /** @internal How strings of a field are policed beyond being valid UTF-8. */
 export type StringPolicy = 'identifier' | 'text' | 'any';

@@ -69,7 +69,9 @@ export function wireErrorName(code: number): string {
   return wireErrorNames.get(code) ?? `WIRE_${code}`;
 }
 
-/** A short human description of a wire error code ('frame too large'), or `error <n>` for an unknown one. Never throws. */
+/**
+ * A short human description of a wire error code ('frame too large'), or `error <n>` for an unknown one. Never throws.
+ */
 export function describeWireError(code: number): string {
   return isWireErrorCode(code) ? wireErrorDescriptions[code] : `error ${code}`;
 }

@@ -45,10 +45,10 @@ export function parseKeys(chunk: string): KeyAction[] {
       continue;
     }
     if (chunk[i] === '\x1b') {
-      // An escape sequence we do not use (function keys...): skip ESC [ params final.
-      const m = /^\x1b\[?[0-9;]*[A-Za-z~]?/.exec(chunk.slice(i));
+      // An escape sequence we do not use (function keys...): skip ESC, then [ params final.
+      const m = /^\[?[0-9;]*[A-Za-z~]?/.exec(chunk.slice(i + 1));
       out.push({ kind: 'other' });
-      i += Math.max(1, m?.[0].length ?? 1);
+      i += 1 + (m?.[0].length ?? 0);
       continue;
     }
     out.push(SINGLE[chunk[i]!.toLowerCase()] ?? { kind: 'other' });

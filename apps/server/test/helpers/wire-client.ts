@@ -1,5 +1,5 @@
 import { type Socket as DgramSocket, createSocket } from 'node:dgram';
-import { Socket, connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 
 // A minimal TCP client of the orchestrator, for tests only: apps/server may depend on @proj/orchestrator and
 // @proj/game-child alone, and neither exports a client, so the few frames a test needs are written here by hand,

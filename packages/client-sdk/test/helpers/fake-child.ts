@@ -148,7 +148,7 @@ export class FakeChild {
 
   #send(peer: FakePeer, body: UdpPacketBody): number {
     const header = peer.tracker.nextHeader();
-    if (!this.silent) this.#socket.send(encodePacket({ ...body, ...header } as UdpPacket), peer.port, peer.address);
+    if (!this.silent) this.#socket.send(encodePacket({ ...body, ...header }), peer.port, peer.address);
     return header.sequence;
   }
 
