@@ -50,13 +50,6 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
-
-  {
-    // TEMPORARY: orchestrator.ts is being rewritten in another branch, which fixes its one finding (line 98,
-    // `this.emit.bind(this) as typeof this.emit`). Remove this block when that rewrite lands.
-    files: ['packages/orchestrator/src/orchestrator.ts'],
-    rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'off' },
-  },
 );
 
 /** The Node.js globals the .mjs scripts use (the `globals` package would list them all; these are enough). */

@@ -1,6 +1,7 @@
 // The baseline of the child benchmarks: a bare Node child that does only what any game child must before it can
 // serve a game (boot Node, take the IPC `start`, bind one UDP socket, answer `ready`), and nothing else.
-// It speaks the same IPC messages as the real game child (see @proj/protocol src/ipc-messages.ts) without importing them.
+// It speaks the same IPC messages as the real game child (see @proj/protocol src/ipc-messages.ts) without
+// importing them.
 import { createSocket } from 'node:dgram';
 
 process.on('disconnect', () => process.exit(12));

@@ -5,6 +5,7 @@ import { ClientFlow } from './client-flow.js';
 import { OrchestratorError } from './errors.js';
 import type { OrchestratorEvents } from './events.js';
 import { GameLauncher } from './game-launcher.js';
+import type { Emit } from './launched-game.js';
 import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -93,7 +94,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     const resolved = resolveOptions(options);
     super(resolved.logger);
     this.#options = resolved;
-    const emit = this.emit.bind(this) as typeof this.emit;
+    const emit: Emit = (event, payload) => this.emit(event, payload);
     this.#launcher = new GameLauncher({
       spawner: resolved.spawner,
       ring: resolved.ring,

@@ -2,9 +2,8 @@ import { createSocket } from 'node:dgram';
 import type { GameAssignment } from '@proj/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildExit, type ChildProcessHandle, ForkSpawner, OrchestratorError } from '../src/index.js';
-import { isAlive } from '@proj/test-utils';
 import { FAKE_CHILD_ENTRY } from './helpers/fixture-spawner.js';
-import { freeUdpPortRange } from '@proj/test-utils';
+import { freeUdpPortRange, isAlive } from '@proj/test-utils';
 
 const handles: ChildProcessHandle[] = [];
 afterEach(() => {

@@ -209,7 +209,10 @@ export class ServerProcess {
     this.#removeOwnedDir();
   }
 
-  /** SIGKILLs `proc`, the server under it and every child it ever had (by pid); removes its owned directory. Never throws. */
+  /**
+   * SIGKILLs `proc`, the server under it and every child it ever had (by pid); removes its owned directory. Never
+   * throws.
+   */
   destroy(): void {
     started.delete(this);
     if (this.exit === undefined) {

@@ -8,7 +8,7 @@ describe('waitUntil', () => {
     let calls = 0;
     await expect(waitUntil(() => (++calls >= 3 ? { calls } : undefined), 'three calls')).resolves.toEqual({ calls: 3 });
     expect(await waitUntil(() => 0, 'zero')).toBe(0);
-    expect(await waitUntil(async () => 'async', 'an async check')).toBe('async');
+    expect(await waitUntil(() => Promise.resolve('async'), 'an async check')).toBe('async');
   });
 
   it('gives up after its timeout with E_WAIT_TIMEOUT naming what it waited for, having checked after the deadline', async () => {

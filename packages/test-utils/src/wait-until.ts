@@ -46,7 +46,7 @@ export async function waitUntil<T>(
     pollMs = DEFAULT_POLL_MS,
   } = typeof options === 'number' ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
-  let woken = false;
+  let woken: boolean;
   let wake: (() => void) | undefined;
   const onEvent = (): void => {
     woken = true;
