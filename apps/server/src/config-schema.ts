@@ -32,6 +32,14 @@ export const CHILD_OUTPUTS = ['inherit', 'ignore'] as const;
 export type ChildOutput = (typeof CHILD_OUTPUTS)[number];
 
 /**
+ * How game children are started: through a small fork server process (the orchestrator's event loop never waits
+ * for a fork), or forked by the server itself (each fork stops the server for tens of milliseconds).
+ */
+export const SPAWNERS = ['fork-server', 'fork'] as const;
+/** A value of {@link SPAWNERS}. */
+export type Spawner = (typeof SPAWNERS)[number];
+
+/**
  * The server's configuration, every value resolved and validated. Its keys are also the config file's keys;
  * durations are in milliseconds.
  */
@@ -64,6 +72,8 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly childOutput: ChildOutput;
+  readonly spawner: Spawner;
+  readonly childNice: number;
 }
 
 /** The key of a setting: a key of {@link ServerConfig} and of the config file. */
@@ -186,6 +196,20 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     defaultDoc: 'the first of --modes',
     parse: parseModeName,
     doc: 'Mode of a player who names none.',
+  },
+  spawner: {
+    group: 'Games',
+    placeholder: '<how>',
+    default: 'fork-server',
+    parse: (raw) => parseChoice(raw, SPAWNERS),
+    doc: 'How game children start: fork-server (a helper process forks them, so the server never stops to fork) or fork.',
+  },
+  childNice: {
+    group: 'Games',
+    placeholder: '<n>',
+    default: '5',
+    parse: (raw) => parseInteger(raw, 0, 19),
+    doc: 'Nice value of game children (0-19; higher runs later): under load the server, accepting players, goes first.',
   },
   warmPool: {
     group: 'Games',

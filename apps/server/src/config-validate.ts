@@ -98,5 +98,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     logLevel: need(parsed, 'logLevel'),
     logFormat: need(parsed, 'logFormat'),
     childOutput: need(parsed, 'childOutput'),
+    spawner: need(parsed, 'spawner'),
+    childNice: need(parsed, 'childNice'),
   };
 }

@@ -1,4 +1,10 @@
-import { ForkSpawner, type ModeOptions, type Orchestrator, createOrchestrator } from '@proj/orchestrator';
+import {
+  ForkServerSpawner,
+  ForkSpawner,
+  type ModeOptions,
+  type Orchestrator,
+  createOrchestrator,
+} from '@proj/orchestrator';
 import type { Logger as PinoLogger } from 'pino';
 import { type AdminServer, startAdminServer } from './admin-server.js';
 import { type ChildEntry, resolveChildEntry } from './child-entry.js';
@@ -64,12 +70,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const orchestratorLogger =
     pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'orchestrator' }));
   const entry = options.childEntry ?? resolveChildEntry();
-  const spawner = new ForkSpawner({
+  const spawnerOptions = {
     entry: entry.path,
     execArgv: entry.execArgv,
     stdio: config.childOutput,
+    childNice: config.childNice,
     ...(options.childEnv !== undefined ? { env: options.childEnv } : {}),
-  });
+  };
+  const spawner =
+    config.spawner === 'fork-server' ? new ForkServerSpawner(spawnerOptions) : new ForkSpawner(spawnerOptions);
   const orchestrator = createOrchestrator({
     spawner,
     ports:

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { ParentToChildMessage } from '@proj/protocol';
 import { OrchestratorError } from './errors.js';
 
@@ -30,14 +31,23 @@ export interface ChildProcessHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** Adds a listener for the end of the process (called once). */
   onExit(listener: (exit: ChildExit) => void): void;
+  /**
+   * For handles whose `pid` is not known when `spawn()` returns (the process is started elsewhere, as
+   * {@link ForkServerSpawner} does): adds a listener called once with the pid when the process exists (never when it
+   * failed to start). Absent when `pid` is known at once.
+   */
+  onSpawn?(listener: (pid: number) => void): void;
 }
 
 /**
  * Starts child game processes. The orchestrator calls `spawn()` once per process (warm or cold) and owns the
- * returned handle until its exit. `spawn` may throw (it is reported as a spawn failure), but must not block.
+ * returned handle until its exit. `spawn` may throw (it is reported as a spawn failure). {@link ForkSpawner}
+ * blocks its caller for the fork (see {@link ForkServerSpawner}, which does not).
  */
 export interface ChildSpawner {
   spawn(): ChildProcessHandle;
+  /** Called by the orchestrator once its `close()` saw every child exit: release what the spawner holds. */
+  close?(): void;
 }
 
 /** Options of {@link ForkSpawner}. */
@@ -54,6 +64,61 @@ export interface ForkSpawnerOptions {
   readonly cwd?: string;
   /** What the child's stdout/stderr are connected to: the parent's ('inherit', default) or nothing ('ignore'). */
   readonly stdio?: 'inherit' | 'ignore';
+  /**
+   * The nice value (-20..19, higher is lower priority) each child gets right after its fork, so that under load
+   * the orchestrator (accepting players, answering pings and the admin endpoints) goes before the games. Default 0:
+   * the parent's priority. Lowering needs no privilege; a value below the parent's needs one and is then ignored.
+   */
+  readonly childNice?: number;
+}
+
+/** {@link ForkSpawnerOptions} checked, with their defaults. */
+export interface ResolvedForkOptions {
+  readonly entry: string | URL;
+  readonly args: string[];
+  readonly execArgv: string[];
+  readonly env: NodeJS.ProcessEnv | undefined;
+  readonly cwd: string | undefined;
+  readonly stdio: 'inherit' | 'ignore';
+  readonly childNice: number;
+}
+
+/**
+ * Checks `options` for `who` (the spawner class named in the errors) and fills in the defaults.
+ * @throws OrchestratorError `E_INVALID_OPTIONS` when `entry` is missing or an option has the wrong type.
+ */
+export function resolveForkOptions(options: ForkSpawnerOptions, who: string): ResolvedForkOptions {
+  const entry: unknown = options?.entry;
+  if (!(typeof entry === 'string' && entry.length > 0) && !(entry instanceof URL)) {
+    throw new OrchestratorError('E_INVALID_OPTIONS', `${who}: options.entry must be a non-empty path or a file URL`);
+  }
+  const strings = (v: unknown, name: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+      throw new OrchestratorError('E_INVALID_OPTIONS', `${who}: options.${name} must be an array of strings`);
+    }
+    return [...v];
+  };
+  const stdio: unknown = options.stdio ?? 'inherit';
+  if (stdio !== 'inherit' && stdio !== 'ignore') {
+    throw new OrchestratorError('E_INVALID_OPTIONS', `${who}: options.stdio must be 'inherit' or 'ignore'`);
+  }
+  const childNice = options.childNice ?? 0;
+  if (!Number.isInteger(childNice) || childNice < -20 || childNice > 19) {
+    throw new OrchestratorError(
+      'E_INVALID_OPTIONS',
+      `${who}: options.childNice must be an integer in -20..19, got ${String(childNice)}`,
+    );
+  }
+  return {
+    entry,
+    args: strings(options.args, 'args'),
+    execArgv: strings(options.execArgv, 'execArgv'),
+    env: options.env,
+    cwd: options.cwd,
+    stdio,
+    childNice,
+  };
 }
 
 /**
@@ -67,33 +132,18 @@ export class ForkSpawner implements ChildSpawner {
   readonly #env: NodeJS.ProcessEnv | undefined;
   readonly #cwd: string | undefined;
   readonly #stdio: 'inherit' | 'ignore';
+  readonly #childNice: number;
 
   /** @throws OrchestratorError `E_INVALID_OPTIONS` when `entry` is missing or an option has the wrong type. */
   constructor(options: ForkSpawnerOptions) {
-    const entry: unknown = options?.entry;
-    if (!(typeof entry === 'string' && entry.length > 0) && !(entry instanceof URL)) {
-      throw new OrchestratorError(
-        'E_INVALID_OPTIONS',
-        'ForkSpawner: options.entry must be a non-empty path or a file URL',
-      );
-    }
-    const strings = (v: unknown, name: string): string[] => {
-      if (v === undefined) return [];
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-        throw new OrchestratorError('E_INVALID_OPTIONS', `ForkSpawner: options.${name} must be an array of strings`);
-      }
-      return [...v];
-    };
-    const stdio: unknown = options.stdio ?? 'inherit';
-    if (stdio !== 'inherit' && stdio !== 'ignore') {
-      throw new OrchestratorError('E_INVALID_OPTIONS', "ForkSpawner: options.stdio must be 'inherit' or 'ignore'");
-    }
-    this.#entry = entry;
-    this.#args = strings(options.args, 'args');
-    this.#execArgv = strings(options.execArgv, 'execArgv');
-    this.#env = options.env;
-    this.#cwd = options.cwd;
-    this.#stdio = stdio;
+    const resolved = resolveForkOptions(options, 'ForkSpawner');
+    this.#entry = resolved.entry;
+    this.#args = resolved.args;
+    this.#execArgv = resolved.execArgv;
+    this.#env = resolved.env;
+    this.#cwd = resolved.cwd;
+    this.#stdio = resolved.stdio;
+    this.#childNice = resolved.childNice;
   }
 
   /** Forks the entry. Spawn errors (for example EMFILE) are reported through the handle's `onExit`, not thrown. */
@@ -107,6 +157,13 @@ export class ForkSpawner implements ChildSpawner {
       serialization: 'json',
       detached: false,
     });
+    if (this.#childNice !== 0 && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, this.#childNice);
+      } catch {
+        // Not allowed (a value below ours without the privilege): the child keeps our priority.
+      }
+    }
     return new ForkedChild(child);
   }
 }

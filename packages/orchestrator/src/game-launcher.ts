@@ -223,7 +223,12 @@ export class GameLauncher {
       return undefined;
     }
     this.#processes++;
-    this.#options.emit('childSpawned', { pid: child.pid, warm });
+    const handle = child.handle;
+    if (handle.pid === undefined && handle.onSpawn !== undefined) {
+      handle.onSpawn((pid) => this.#options.emit('childSpawned', { pid, warm }));
+    } else {
+      this.#options.emit('childSpawned', { pid: child.pid, warm });
+    }
     return child;
   }
 

@@ -1,14 +1,44 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import type { GameAssignment } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ChildExit, type ChildProcessHandle, ForkSpawner, OrchestratorError } from '../src/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ChildExit,
+  type ChildProcessHandle,
+  type ChildSpawner,
+  ForkServerSpawner,
+  type ForkSpawnerOptions,
+  ForkSpawner,
+  OrchestratorError,
+} from '../src/index.js';
 import { FAKE_CHILD_ENTRY } from './helpers/fixture-spawner.js';
 import { freeUdpPortRange, isAlive } from '@proj/test-utils';
 
 const handles: ChildProcessHandle[] = [];
+const spawners: ChildSpawner[] = [];
 afterEach(() => {
   for (const h of handles.splice(0)) h.kill('SIGKILL');
+  for (const s of spawners.splice(0)) s.close?.();
 });
+
+/** The two spawners of the package: they keep the same promises (the fork server's pid comes a little later). */
+const SPAWNERS = [
+  ['ForkSpawner', (options: ForkSpawnerOptions) => new ForkSpawner(options)],
+  ['ForkServerSpawner', (options: ForkSpawnerOptions) => new ForkServerSpawner(options)],
+] as const;
+let makeSpawner: (options: ForkSpawnerOptions) => ChildSpawner;
+
+function spawner(options: ForkSpawnerOptions): ChildSpawner {
+  const made = makeSpawner(options);
+  spawners.push(made);
+  return made;
+}
+
+/** The handle's pid, once the process exists. */
+function pidOf(handle: ChildProcessHandle): Promise<number> {
+  if (handle.pid !== undefined) return Promise.resolve(handle.pid);
+  return new Promise((resolve) => handle.onSpawn!(resolve));
+}
 
 interface Spawned {
   handle: ChildProcessHandle;
@@ -19,7 +49,7 @@ interface Spawned {
 }
 
 function spawn(env: Record<string, string> = {}): Spawned {
-  const handle = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } }).spawn();
+  const handle = spawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } }).spawn();
   handles.push(handle);
   const messages: unknown[] = [];
   const waiters: (() => void)[] = [];
@@ -61,11 +91,24 @@ async function assignment(options: Record<string, unknown> = {}): Promise<GameAs
   };
 }
 
-describe('ForkSpawner', () => {
+describe.each(SPAWNERS)('%s', (_name, make) => {
+  beforeEach(() => {
+    makeSpawner = make;
+  });
+
   it('validates its options', () => {
-    expect(() => new ForkSpawner({ entry: '' })).toThrow(OrchestratorError);
-    expect(() => new ForkSpawner({ entry: 'x', execArgv: 'no' as unknown as string[] })).toThrow(OrchestratorError);
-    expect(() => new ForkSpawner({ entry: 'x', stdio: 'pipe' as 'inherit' })).toThrow(OrchestratorError);
+    expect(() => make({ entry: '' })).toThrow(OrchestratorError);
+    expect(() => make({ entry: 'x', execArgv: 'no' as unknown as string[] })).toThrow(OrchestratorError);
+    expect(() => make({ entry: 'x', stdio: 'pipe' as 'inherit' })).toThrow(OrchestratorError);
+    expect(() => make({ entry: 'x', childNice: 20 })).toThrow(OrchestratorError);
+    expect(() => make({ entry: 'x', childNice: 1.5 })).toThrow(OrchestratorError);
+  });
+
+  it('gives each child the nice value asked for', async () => {
+    const handle = spawner({ entry: FAKE_CHILD_ENTRY, childNice: 6 }).spawn();
+    handles.push(handle);
+    const stat = readFileSync(`/proc/${await pidOf(handle)}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(6);
   });
 
   it('says idle when started ahead', async () => {
@@ -76,7 +119,8 @@ describe('ForkSpawner', () => {
 
   it('forks a child that speaks IPC: start, ready, shutdown; exit reported once', async () => {
     const { handle, message, exit } = spawn();
-    expect(handle.pid).toBeGreaterThan(0);
+    const pid = await pidOf(handle);
+    expect(pid).toBeGreaterThan(0);
     const game = await assignment();
     expect(handle.send({ type: 'start', ipcVersion: 1, game })).toBe(true);
     expect(await message('ready')).toEqual({ type: 'ready', gameId: 'g', port: game.port });
@@ -84,7 +128,7 @@ describe('ForkSpawner', () => {
     expect(await exit).toEqual({ code: 16, signal: null });
     expect(handle.send({ type: 'shutdown', reason: 'orchestratorStopping', graceMs: 100 })).toBe(false);
     expect(handle.kill('SIGKILL')).toBe(false);
-    expect(isAlive(handle.pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('delivers a message sent just before the exit (bindFailed) before reporting the exit', async () => {
@@ -111,7 +155,7 @@ describe('ForkSpawner', () => {
   });
 
   it('reports an entry that does not load as an exit with code 1', async () => {
-    const handle = new ForkSpawner({ entry: '/nonexistent/entry.mjs', stdio: 'ignore' }).spawn();
+    const handle = spawner({ entry: '/nonexistent/entry.mjs', stdio: 'ignore' }).spawn();
     handles.push(handle);
     const e = await new Promise<ChildExit>((resolve) => handle.onExit(resolve));
     expect(e.code).toBe(1);

@@ -91,37 +91,42 @@ describe('graceful shutdown', () => {
     expect(h.all('shutdown').map((e) => e.phase)).toEqual(['draining', 'stopping', 'closed']);
   });
 
-  it('after SIGKILL of the orchestrator, its children notice the IPC disconnect and exit', async () => {
-    const script = fileURLToPath(new URL('./fixtures/orchestrator-process.ts', import.meta.url));
-    // Node itself (not the tsx CLI, which would run the script in a grandchild) so that SIGKILL hits the orchestrator.
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@proj/source', script], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    processes.push(proc);
-    const lines = createInterface({ input: proc.stdout });
-    const messages: Record<string, unknown>[] = [];
-    let wake: (() => void) | undefined;
-    lines.on('line', (line) => {
-      messages.push(JSON.parse(line) as Record<string, unknown>);
-      wake?.();
-    });
-    const waitMessage = async (event: string): Promise<Record<string, unknown>> => {
-      for (;;) {
-        const found = messages.find((m) => m['event'] === event);
-        if (found !== undefined) return found;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    };
-    const { port } = (await waitMessage('listening')) as { port: number };
-    const client = await TestClient.connect(port);
-    client.hello('a');
-    await client.next('matchFound');
-    const { pid } = (await waitMessage('gameStarted')) as { pid: number };
-    expect(isAlive(pid)).toBe(true);
-    proc.kill('SIGKILL');
-    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 15_000, interval: 50 });
-    client.destroy();
-  });
+  it.each(['fork', 'forkServer'])(
+    'after SIGKILL of the orchestrator, its children notice the IPC disconnect and exit (%s)',
+    async (via) => {
+      const script = fileURLToPath(new URL('./fixtures/orchestrator-process.ts', import.meta.url));
+      // Node itself (not the tsx CLI, which would run the script in a grandchild) so that SIGKILL hits the
+      // orchestrator.
+      const root = fileURLToPath(new URL('../../../', import.meta.url));
+      const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@proj/source', script], {
+        cwd: root,
+        env: { ...process.env, FIXTURE_VIA: via },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      processes.push(proc);
+      const lines = createInterface({ input: proc.stdout });
+      const messages: Record<string, unknown>[] = [];
+      let wake: (() => void) | undefined;
+      lines.on('line', (line) => {
+        messages.push(JSON.parse(line) as Record<string, unknown>);
+        wake?.();
+      });
+      const waitMessage = async (event: string): Promise<Record<string, unknown>> => {
+        for (;;) {
+          const found = messages.find((m) => m['event'] === event);
+          if (found !== undefined) return found;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      };
+      const { port } = (await waitMessage('listening')) as { port: number };
+      const client = await TestClient.connect(port);
+      client.hello('a');
+      await client.next('matchFound');
+      const { pid } = (await waitMessage('gameStarted')) as { pid: number };
+      expect(isAlive(pid)).toBe(true);
+      proc.kill('SIGKILL');
+      await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 15_000, interval: 50 });
+      client.destroy();
+    },
+  );
 });

@@ -3,7 +3,7 @@
 // secret the child got).
 import { fileURLToPath } from 'node:url';
 import type { GameAssignment, ParentToChildMessage } from '@proj/protocol';
-import { type ChildProcessHandle, type ChildSpawner, ForkSpawner } from '../../src/index.js';
+import { type ChildProcessHandle, type ChildSpawner, ForkServerSpawner, ForkSpawner } from '../../src/index.js';
 
 /** The fixture's entry point. */
 export const FAKE_CHILD_ENTRY = fileURLToPath(new URL('../fixtures/fake-game-child.mjs', import.meta.url));
@@ -24,7 +24,7 @@ export interface FakeBehaviour {
 
 /** Forks the fixture; `script` gives the next games their behaviour, in order. */
 export class FixtureSpawner implements ChildSpawner {
-  readonly #fork: ForkSpawner;
+  readonly #fork: ForkSpawner | ForkServerSpawner;
   /** Behaviours for the next `start`s, consumed in order; when empty, the mode's gameOptions apply. */
   readonly script: FakeBehaviour[] = [];
   /** Every assignment sent to a child, in order. */
@@ -34,8 +34,14 @@ export class FixtureSpawner implements ChildSpawner {
   /** Every message sent to a child (after scripting), in order. */
   readonly sent: ParentToChildMessage[] = [];
 
-  constructor(env: Record<string, string> = {}) {
-    this.#fork = new ForkSpawner({ entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } });
+  /** `via`: fork from this process (`ForkSpawner`) or through a fork server (`ForkServerSpawner`). */
+  constructor(env: Record<string, string> = {}, via: 'fork' | 'forkServer' = 'fork') {
+    const options = { entry: FAKE_CHILD_ENTRY, env: { ...process.env, ...env } };
+    this.#fork = via === 'fork' ? new ForkSpawner(options) : new ForkServerSpawner(options);
+  }
+
+  close(): void {
+    if (this.#fork instanceof ForkServerSpawner) this.#fork.close();
   }
 
   spawn(): ChildProcessHandle {
@@ -61,6 +67,7 @@ export class FixtureSpawner implements ChildSpawner {
       kill: (signal) => handle.kill(signal),
       onMessage: (listener) => handle.onMessage(listener),
       onExit: (listener) => handle.onExit(listener),
+      ...(handle.onSpawn !== undefined ? { onSpawn: (listener) => handle.onSpawn!(listener) } : {}),
     };
   }
 }
