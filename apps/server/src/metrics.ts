@@ -58,7 +58,8 @@ const GAME_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
  * `proj_time_to_match_seconds{mode}`, `proj_game_duration_seconds{mode}`; `proj_games_started_total{mode}`,
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
- * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`.
+ * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
+ * `proj_seats_backfilled_total{mode}`.
  */
 export class ServerMetrics {
   /** The registry to serve on /metrics. */
@@ -76,6 +77,7 @@ export class ServerMetrics {
   readonly #framesRejected: Counter<'reason'>;
   readonly #packetsRejected: Counter<'reason'>;
   readonly #portsQuarantined: Counter;
+  readonly #seatsBackfilled: Counter<'mode'>;
   readonly #source: StatsSource;
   #snapshot: ServerStats | undefined;
 
@@ -183,6 +185,11 @@ export class ServerMetrics {
       'Times a UDP port was set aside after a failed bind.',
       [],
     );
+    this.#seatsBackfilled = counter(
+      'seats_backfilled_total',
+      'Seats of a starting game given to the next queued player after their player left (the child was used).',
+      ['mode'],
+    );
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
   }
 
@@ -240,6 +247,11 @@ export class ServerMetrics {
   /** Game children rejected `count` UDP packets for `reason`. */
   recordPacketsRejected(reason: string, count = 1): void {
     if (count > 0) this.#packetsRejected.inc({ reason }, count);
+  }
+
+  /** A seat of a starting game of `mode` went to the next queued player. */
+  recordSeatBackfilled(mode: string): void {
+    this.#seatsBackfilled.inc({ mode });
   }
 
   /** A port was quarantined. */

@@ -104,6 +104,7 @@ describe('observeOrchestrator', () => {
     orch.fire('childSpawned', { pid: 102, warm: true });
     orch.fire('clientConnected', { clientId: 1, remoteAddress: '127.0.0.1' });
     orch.fire('playerQueued', { clientId: 1, name: 'ann', mode: 'duel', position: 0 });
+    orch.fire('seatBackfilled', { gameId: 'g0', mode: 'duel', slot: 1, leftClientId: 3, clientId: 1, name: 'ann' });
     orch.fire('frameRejected', { clientId: 2, remoteAddress: '127.0.0.1', code: 1, reason: 'BAD_FRAME' });
     orch.fire('clientRejected', { remoteAddress: '10.0.0.1', code: 8, reason: 'TOO_MANY_FROM_IP' });
     orch.fire('gameStarted', {
@@ -162,6 +163,7 @@ describe('observeOrchestrator', () => {
     expect(await sample(metrics, 'proj_time_to_match_seconds_count{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_game_launch_failures_total{reason="bindFailed"}')).toBe(1);
     expect(await sample(metrics, 'proj_ports_quarantined_total')).toBe(1);
+    expect(await sample(metrics, 'proj_seats_backfilled_total{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_game_duration_seconds_count{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_child_exits_total{reason="GAME_OVER"}')).toBe(1);
     expect(await sample(metrics, 'proj_players_left_total{reason="disconnected"}')).toBe(1);

@@ -94,6 +94,10 @@ export function observeOrchestrator(
       metrics.recordPlayerLeft(reason);
       logger.debug('player left the queue', { clientId, player: name, mode, reason });
     }),
+    source.on('seatBackfilled', ({ gameId, mode, slot, leftClientId, clientId, name }) => {
+      metrics.recordSeatBackfilled(mode);
+      logger.debug('seat backfilled', { gameId, mode, slot, leftClientId, clientId, player: name });
+    }),
     source.on('gameStarting', ({ gameId, mode, port, players, pid, warm }) => {
       logger.debug('game starting', { gameId, mode, port, players, childPid: pid, warm });
     }),

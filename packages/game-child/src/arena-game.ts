@@ -130,6 +130,11 @@ export class ArenaGame implements Game {
   }
 
   /** A player joined or came back: sends it the welcome and the roster, and tells everyone. */
+  playerRenamed(slot: number, name: string): void {
+    const p = this.#players.find((q) => q.slot === slot);
+    if (p !== undefined && !p.everConnected) p.name = name;
+  }
+
   playerConnected(slot: number, reconnect: boolean): void {
     const p = this.#player(slot);
     p.connected = true;

@@ -5,7 +5,8 @@ import type { ArenaPlayerView } from './arena-snapshot.js';
 
 /** One arena player as the rules see it. @internal */
 export interface ArenaPlayer extends ArenaPlayerView {
-  readonly name: string;
+  /** Changes only before anyone joined the seat (a backfill, see `Game.playerRenamed`). */
+  name: string;
   readonly index: number;
   /** Last non-NONE heading: a dash while standing still goes this way. */
   facing: ArenaDirection;

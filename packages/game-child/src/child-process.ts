@@ -77,6 +77,8 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   let parentGone = false;
   /** A shutdown that arrived while the game was still starting. */
   let pendingStop: { reason: 'shutdown' | 'maxDuration'; graceMs: number } | undefined;
+  /** Seats renamed (backfilled) while the game server did not exist yet: slot -> name. */
+  const pendingSeats = new Map<number, string>();
 
   const exit = (code: number): void => {
     if (state === 'exiting') return;
@@ -152,6 +154,8 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     }
     const running = server;
     state = 'running';
+    for (const [slot, name] of pendingSeats) running.renameSeat(slot, name);
+    pendingSeats.clear();
     const drops = new DropReport(assignment.gameId, () => running.stats().dropped);
     const reportDrops = (then?: () => void): void => {
       const message = drops.next();
@@ -204,6 +208,12 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     }
     // Asked for with `idle` (warmUp: true): its only job was to be received, so the `start` is not the first.
     if (message.type === 'warmUp') return;
+    // A backfilled seat: renamed now if the game server exists, else as soon as it does.
+    if (message.type === 'seat') {
+      if (server !== undefined) server.renameSeat(message.slot, message.name);
+      else if (state === 'starting') pendingSeats.set(message.slot, message.name);
+      return;
+    }
     if (message.type === 'start') {
       if (state !== 'idle') return logger.warn('start ignored: this child already has a game');
       state = 'starting';

@@ -118,6 +118,20 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     return snapshotStats(this.#stats, this.#loop.ticks, this.#loop.skippedTicks);
   }
 
+  /**
+   * Gives the seat `slot`, which nobody has joined yet, to another player named `name` (the orchestrator
+   * backfilled a player who left before match-found; the seat's token is the same): the seat and the game
+   * (`Game.playerRenamed`) take the new name. Returns false, changing nothing, for an unknown slot or a seat
+   * that was already joined.
+   */
+  renameSeat(slot: number, name: string): boolean {
+    const session = this.#sessions.get(slot);
+    if (session === undefined || session.everConnected) return false;
+    session.name = name;
+    this.#callGame(() => this.#game.playerRenamed?.(slot, name));
+    return true;
+  }
+
   /** Every seat, in slot order. */
   players(): PlayerStatus[] {
     return seatStatuses(this.#sessions);

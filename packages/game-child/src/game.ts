@@ -76,6 +76,11 @@ export const MAX_RELIABLE_PAYLOAD_BYTES: number = packetDataCapacity('reliableEv
 export interface Game {
   /** Receives the seats and the context; called once, before anything else. */
   setup(players: readonly GamePlayer[], context: GameContext): void;
+  /**
+   * Optional. Before anyone joined `slot`, the orchestrator gave the seat to another player (the first one left
+   * before its match was found): from now on the seat's name is `name`. Never called for a seat that was joined.
+   */
+  playerRenamed?(slot: number, name: string): void;
   /** Play begins: the game clock starts. */
   start(): void;
   /**

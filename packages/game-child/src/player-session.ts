@@ -23,7 +23,8 @@ export interface OutboxLimits {
  */
 export class PlayerSession {
   readonly slot: number;
-  readonly name: string;
+  /** Changes only before the seat was ever joined (a backfill: {@link GameServer.renameSeat}). */
+  name: string;
   /** `address|port` of the bound client, or undefined before the first join. */
   key: string | undefined;
   address = '';

@@ -84,6 +84,19 @@ describe('game child process', () => {
     expect((await b.exited).code).toBe(GameExitCode.BAD_START);
   });
 
+  it("takes a seat's new name from a `seat` message sent with the start (a backfill): the results carry it", async () => {
+    const c = child();
+    await c.next('idle');
+    const g = testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 200 } });
+    c.start(g.assignment);
+    c.process.send({ type: 'seat', slot: 1, name: 'grace' });
+    await c.next('ready');
+    c.process.send({ type: 'seat', slot: 0, name: 'hopper' });
+    const over = await c.next('gameOver');
+    expect(over).toMatchObject({ reason: 'noPlayers' });
+    expect(over.type === 'gameOver' && over.results.map((r) => r.name)).toEqual(['hopper', 'grace']);
+  });
+
   it('exits NO_PLAYERS (10) when nobody joins, after reporting gameOver', async () => {
     const c = child();
     await c.next('idle');

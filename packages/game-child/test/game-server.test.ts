@@ -51,6 +51,24 @@ describe('joining', () => {
     expect(server.stats().accepted).toBe(1);
   });
 
+  it('renames a seat nobody joined (a backfill): the roster carries the new name; a joined seat keeps its name', async () => {
+    const g = testGame(2);
+    const server = await start(g);
+    expect(server.renameSeat(1, 'grace')).toBe(true);
+    expect(server.renameSeat(7, 'nobody')).toBe(false);
+    const c = await client(server);
+    await c.connect(g.token(0));
+    const roster = await c.waitFor('reliableEvent', (p) => decodeArenaEvent(p.data).type === ArenaEventType.ROSTER);
+    expect(decodeArenaEvent(roster.data)).toMatchObject({
+      players: [
+        { slot: 0, name: 'player0' },
+        { slot: 1, name: 'grace' },
+      ],
+    });
+    expect(server.renameSeat(0, 'mallory')).toBe(false);
+    expect(server.players().map((p) => p.name)).toEqual(['player0', 'grace']);
+  });
+
   it('denies forged, expired, wrong-game and unknown-slot tokens, counted, never with more bytes than received', async () => {
     const g = testGame(2);
     const server = await start(g);

@@ -15,10 +15,12 @@ type QueuedPlayer = Member<number, Client>;
 /** A group of players between "group formed" and match-found (or its failure). */
 interface PendingLaunch {
   readonly mode: string;
-  /** The group's players, by slot. */
-  readonly players: readonly QueuedPlayer[];
-  /** `performance.now()` of the hello of the group's last player. */
-  readonly lastHelloAt: number;
+  /** The group's players, by slot; undefined: the player left and the seat waits for a backfill. */
+  readonly players: (QueuedPlayer | undefined)[];
+  /** `performance.now()` of the hello of the group's last player (a backfilled one included). */
+  lastHelloAt: number;
+  /** Slot -> id of the client who left it, while the seat waits for a backfill. */
+  readonly vacatedBy: Map<number, number>;
   game: LaunchedGame | undefined;
   /** The players' connect tokens, by slot, signed while the child starts. */
   tokens: Uint8Array[] | undefined;
@@ -35,14 +37,16 @@ interface PendingLaunch {
  *    child starts;
  * 5. `#onLaunchOutcome`: the child is ready, every player gets match-found and its connection closes
  *    (`#sendMatchFound`); or the launch failed and its players go back to the front of their queue (`#requeueAtFront`);
- * 6. {@link gone}: departures (while queued: removed at once; while matched: the whole launch is cancelled);
- *    {@link stop}: shutdown.
+ * 6. {@link gone}: departures (while queued: removed at once; while matched: the seat goes to the next queued
+ *    player of the mode, `#fillOpenSeats`, so the started child is used); {@link stop}: shutdown.
  *
  * Every change of a client's state happens here, through `ClientTable.transition`, which refuses moves the flow
  * does not have. Decisions:
- * - a player who leaves between match and match-found cancels the match as a whole: the child is killed (its port
- *   returns on its exit), the others go back to the front of their queue in their old order and get fresh
- *   positions; nobody is sent a match-found for a game missing a player;
+ * - a player who leaves between match and match-found is replaced (backfill): the next queued player of the mode
+ *   takes the seat (same slot, same token; the child is told the new name), at once or as soon as one queues while
+ *   the child starts. A seat still empty when the child is ready (or every seat empty) cancels the match as a
+ *   whole: the child is killed (its port returns on its exit), the others go back to the front of their queue in
+ *   their old order and get fresh positions; nobody is sent a match-found for a game missing a player;
  * - a failed launch (bind failure, crash, no ready in time) puts its players back at the front of their queue;
  * - queue positions are batched: at most one batch per `queueUpdateIntervalMs`, or per turn of the event loop.
  */
@@ -56,6 +60,8 @@ export class ClientFlow {
   readonly #queues: Matchmaker<number, Client>;
   /** The launch each matched client waits for (the flow's own record: a client knows nothing of launches). */
   readonly #launches = new Map<Client, PendingLaunch>();
+  /** Launches still starting with a seat whose player left, oldest first: the next queued players take them. */
+  readonly #openSeats = new Set<PendingLaunch>();
   #matchScheduled = false;
   #positionsDue = false;
   #positionTimer: NodeJS.Timeout | undefined;
@@ -116,6 +122,7 @@ export class ClientFlow {
   #matchWaitingGroups(): void {
     this.#matchScheduled = false;
     if (!this.#stopped) {
+      this.#fillOpenSeats();
       while (this.#queues.hasReadyGroup() && this.#launcher.canLaunch()) {
         const group = this.#queues.takeNextGroup();
         if (group === undefined) break;
@@ -137,8 +144,9 @@ export class ClientFlow {
     });
     const launch: PendingLaunch = {
       mode: group.mode,
-      players: group.members,
+      players: [...group.members],
       lastHelloAt,
+      vacatedBy: new Map(),
       game: undefined,
       tokens: undefined,
     };
@@ -159,8 +167,10 @@ export class ClientFlow {
   // 5. Match-found (or back to the front of the queue).
 
   #onLaunchOutcome(launch: PendingLaunch, game: LaunchedGame, outcome: LaunchOutcome): void {
+    this.#openSeats.delete(launch);
     const stillHere = launch.players.filter(
-      ({ payload: client }) => client.state === 'matched' && this.#launches.get(client) === launch,
+      (player): player is QueuedPlayer =>
+        player !== undefined && player.payload.state === 'matched' && this.#launches.get(player.payload) === launch,
     );
     for (const { payload: client } of stillHere) this.#launches.delete(client);
     if (outcome.ok && stillHere.length === launch.players.length && launch.tokens !== undefined) {
@@ -168,7 +178,7 @@ export class ClientFlow {
       return;
     }
     if (outcome.ok) {
-      // Cannot happen (a departure cancels the launch first); never send a match-found for an incomplete game.
+      // A seat nobody took in time: never send a match-found for an incomplete game.
       game.child?.kill();
     }
     if (this.#stopped) {
@@ -190,7 +200,8 @@ export class ClientFlow {
   }
 
   #sendMatchFound(launch: PendingLaunch, game: LaunchedGame, tokens: readonly Uint8Array[], readyMs: number): void {
-    launch.players.forEach(({ payload: client }, slot) => {
+    const players = launch.players as readonly QueuedPlayer[]; // every seat is taken (checked by the caller)
+    players.forEach(({ payload: client }, slot) => {
       this.#table.transition(client, 'closing');
       const frame = encodeFrame({
         type: 'matchFound',
@@ -207,7 +218,7 @@ export class ClientFlow {
       gameId: game.gameId,
       mode: game.mode,
       port: game.port,
-      players: launch.players.map(({ payload: client }) => client.name),
+      players: players.map(({ payload: client }) => client.name),
       pid: game.child?.pid,
       warm: game.warm,
       spawnMs: readyMs,
@@ -240,8 +251,58 @@ export class ClientFlow {
       this.#emit('playerLeft', { clientId: client.id, name: client.name, mode: client.mode, reason });
       const launch = this.#launches.get(client);
       this.#launches.delete(client);
-      // Cancels the whole match; the outcome handler requeues the others.
-      if (launch?.game !== undefined) this.#launcher.cancel(launch.game);
+      if (launch?.game === undefined) return;
+      const slot = launch.players.findIndex((player) => player?.payload === client);
+      launch.players[slot] = undefined;
+      launch.vacatedBy.set(slot, client.id);
+      if (this.#stopped || launch.players.every((player) => player === undefined)) {
+        // Nobody left to play it: cancel; the outcome handler requeues whoever is still matched.
+        this.#launcher.cancel(launch.game);
+        return;
+      }
+      this.#openSeats.add(launch);
+      this.#fillOpenSeats();
+    }
+  }
+
+  /**
+   * Gives the empty seats of launches still starting to the front players of their modes' queues, oldest launch
+   * first: each newcomer takes the seat's slot and token, and the child learns its name.
+   */
+  #fillOpenSeats(): void {
+    for (const launch of this.#openSeats) {
+      const game = launch.game;
+      if (game === undefined || game.state !== 'starting') {
+        this.#openSeats.delete(launch);
+        continue;
+      }
+      let open = 0;
+      for (let slot = 0; slot < launch.players.length; slot++) {
+        if (launch.players[slot] !== undefined) continue;
+        const next = this.#queues.waiting(launch.mode).next();
+        if (next.done === true || !this.#launcher.reseat(game, slot, next.value.payload.name)) {
+          open++;
+          continue;
+        }
+        const player = next.value;
+        const client = player.payload;
+        this.#queues.leave(client.id);
+        launch.players[slot] = player;
+        launch.vacatedBy.delete(slot);
+        this.#table.transition(client, 'matched');
+        this.#connections.disarm(client);
+        this.#launches.set(client, launch);
+        if (client.queuedAt > launch.lastHelloAt) launch.lastHelloAt = client.queuedAt;
+        this.#emit('seatBackfilled', {
+          gameId: game.gameId,
+          mode: launch.mode,
+          slot,
+          leftClientId: launch.vacatedBy.get(slot) ?? -1,
+          clientId: client.id,
+          name: client.name,
+        });
+      }
+      if (open === 0) this.#openSeats.delete(launch);
     }
   }
 

@@ -66,6 +66,20 @@ export interface OrchestratorEvents {
     readonly mode: string;
     readonly reason: PlayerLeftReason;
   };
+  /**
+   * A player of a game still starting left (see `playerLeft`) and the next queued player of the mode took its seat
+   * (`slot`), so the started child is used: the child was told the new name, and the newcomer gets the seat's
+   * match-found with the others.
+   */
+  seatBackfilled: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly slot: number;
+    /** The client who left. */
+    readonly leftClientId: number;
+    readonly clientId: number;
+    readonly name: string;
+  };
   /** K players were matched, a port taken and a child chosen; the orchestrator waits for the child's ready. */
   gameStarting: {
     readonly gameId: string;

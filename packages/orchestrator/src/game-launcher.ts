@@ -168,6 +168,17 @@ export class GameLauncher {
     return game;
   }
 
+  /**
+   * Gives the seat `slot` of a game still starting to the player `name` (a backfill: the player before left before
+   * match-found): the child is told, the game's seats updated. Returns false, changing nothing, when the game is
+   * not starting any more or its child could not be told.
+   */
+  reseat(game: LaunchedGame, slot: number, name: string): boolean {
+    if (game.state !== 'starting' || game.child?.reseat(slot, name) !== true) return false;
+    game.players = game.players.map((p) => (p.slot === slot ? { slot, name } : p));
+    return true;
+  }
+
   /** Cancels a launch that has not reported ready: its outcome becomes `cancelled` and its child is killed. */
   cancel(game: LaunchedGame): void {
     if (game.state === 'starting') game.child?.cancelStart();

@@ -15,7 +15,8 @@ export interface LaunchedGame {
   readonly gameId: string;
   readonly mode: string;
   readonly port: number;
-  readonly players: readonly IpcPlayerSlot[];
+  /** The seats; a backfill replaces one (see `GameLauncher.reseat`). */
+  players: readonly IpcPlayerSlot[];
   /** The per-game token secret (32 random bytes); it leaves this process only inside the `start` IPC message. */
   readonly secret: Uint8Array;
   /** Epoch ms after which the game's connect tokens are refused. */

@@ -137,6 +137,15 @@ export class ManagedChild {
   }
 
   /**
+   * Tells a starting child that the seat `slot` now belongs to the player `name` (a backfill). Returns false when
+   * the child is not starting (nothing sent).
+   */
+  reseat(slot: number, name: string): boolean {
+    if (this.#state !== 'starting') return false;
+    return this.handle.send({ type: 'seat', slot, name });
+  }
+
+  /**
    * Arms the maximum game duration of a running child: after `maxDurationMs` it is told to stop (reason
    * maxDuration) and SIGKILLed `graceMs` later if still alive.
    */

@@ -18,10 +18,61 @@ describe('players who leave', () => {
     expect(c.lastPosition()).toBe(2);
   });
 
-  it('a player who disconnects between match and match-found cancels the match; the others go back to the front', async () => {
+  it('a player who disconnects between match and match-found is replaced by the next queued one: same child, same slot', async () => {
     const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, portCount: 2 });
-    // The first child takes its time to bind, so the departure lands between match and ready.
-    h.spawner.script.push({ readyDelayMs: 60_000 });
+    // The child takes its time to bind, so the departure lands between match and ready.
+    h.spawner.script.push({ readyDelayMs: 1_000 });
+    const a = await h.queued('a');
+    const b = await h.queued('b');
+    const c = await h.queued('c');
+    const starting = await h.waitFor('gameStarting');
+    const d = await h.queued('d');
+    expect(d.lastPosition()).toBe(1);
+    b.destroy();
+    expect(await h.waitFor('playerLeft')).toMatchObject({ name: 'b', reason: 'disconnected' });
+    expect(await h.waitFor('seatBackfilled')).toMatchObject({
+      gameId: starting.gameId,
+      mode: 'trio',
+      slot: 1,
+      name: 'd',
+    });
+    // The child learns the new name of the seat.
+    expect(h.spawner.sent).toContainEqual({ type: 'seat', slot: 1, name: 'd' });
+    const [ma, md, mc] = await Promise.all([a.next('matchFound'), d.next('matchFound'), c.next('matchFound')]);
+    expect([ma.slot, md.slot, mc.slot]).toEqual([0, 1, 2]);
+    expect(new Set([ma.gameId, md.gameId, mc.gameId])).toEqual(new Set([starting.gameId]));
+    const started = await h.waitFor('gameStarted');
+    expect(started).toMatchObject({ gameId: starting.gameId, players: ['a', 'd', 'c'], pid: starting.pid });
+    // The started child was used: one launch, no failure, no second process for this group.
+    expect(h.all('gameLaunchFailed')).toEqual([]);
+    expect(h.all('gameStarting')).toHaveLength(1);
+    expect(h.orchestrator.games().find((g) => g.gameId === starting.gameId)?.players).toEqual(['a', 'd', 'c']);
+    expect(h.portProblems([starting.gameId])).toEqual([]);
+  });
+
+  it('with nobody queued, the seat stays open while the child starts, and a player who queues meanwhile takes it', async () => {
+    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, portCount: 2 });
+    h.spawner.script.push({ readyDelayMs: 1_500 });
+    const a = await h.queued('a');
+    const b = await h.queued('b');
+    const c = await h.queued('c');
+    const starting = await h.waitFor('gameStarting');
+    a.destroy();
+    await h.waitFor('playerLeft');
+    expect(h.all('gameLaunchFailed')).toEqual([]);
+    const e = await h.connect();
+    e.hello('e');
+    expect(await h.waitFor('seatBackfilled')).toMatchObject({ gameId: starting.gameId, slot: 0, name: 'e' });
+    const [me, mb, mc] = await Promise.all([e.next('matchFound'), b.next('matchFound'), c.next('matchFound')]);
+    expect([me.slot, mb.slot, mc.slot]).toEqual([0, 1, 2]);
+    expect(new Set([me.gameId, mb.gameId, mc.gameId])).toEqual(new Set([starting.gameId]));
+    expect(e.received.filter((m) => m.type === 'queued').length).toBeLessThanOrEqual(1);
+  });
+
+  it('a seat still empty when the child is ready cancels the match; the others go back to the front', async () => {
+    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, portCount: 2 });
+    // The child takes its time to bind, so the departure lands between match and ready.
+    h.spawner.script.push({ readyDelayMs: 1_000 });
     const a = await h.queued('a');
     const b = await h.queued('b');
     const c = await h.queued('c');
@@ -50,6 +101,22 @@ describe('players who leave', () => {
     // Nobody got a match-found for the cancelled game.
     expect(h.all('gameStarted').map((g) => g.gameId)).not.toContain(starting.gameId);
     expect(h.portProblems([ma.gameId])).toEqual([]);
+  });
+
+  it('when every player of a starting game leaves, the launch is cancelled at once', async () => {
+    const h = await startHarness({ modes: { duel: { playersPerGame: 2 } }, portCount: 2 });
+    h.spawner.script.push({ readyDelayMs: 60_000 });
+    const a = await h.queued('a');
+    const b = await h.queued('b');
+    const starting = await h.waitFor('gameStarting');
+    a.destroy();
+    b.destroy();
+    expect(await h.waitFor('gameLaunchFailed')).toMatchObject({
+      gameId: starting.gameId,
+      reason: 'cancelled',
+      requeued: 0,
+    });
+    await h.waitFor('portReleased', (e) => e.gameId === starting.gameId);
   });
 
   it('closed connections leave no trace in the table', async () => {

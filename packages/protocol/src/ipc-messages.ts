@@ -50,7 +50,13 @@ export type ParentToChildMessage =
    * ones (measured on Node 20: its channel-reading code runs cold), and that first message should not be the
    * `start` a match is waiting for.
    */
-  | { readonly type: 'warmUp' };
+  | { readonly type: 'warmUp' }
+  /**
+   * Sent while the child starts (after `start`, before or after `ready` crosses it): the player of `slot` left
+   * before match-found and another took the seat (backfill). Nobody has joined that slot (its token was never
+   * sent), so the child only updates the seat's name. A child that already has a player on the slot ignores it.
+   */
+  | { readonly type: 'seat'; readonly slot: number; readonly name: string };
 
 /** Why the orchestrator asks a child to stop. */
 export const ShutdownReason = {

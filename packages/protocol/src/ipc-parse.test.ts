@@ -36,6 +36,8 @@ describe('IPC contract', () => {
     const shutdown = { type: 'shutdown', reason: 'orchestratorStopping', graceMs: 2000 } as const;
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify(shutdown)))).toEqual(shutdown);
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify({ type: 'warmUp' })))).toEqual({ type: 'warmUp' });
+    const seat = { type: 'seat', slot: 3, name: 'grace' } as const;
+    expect(parseParentToChildMessage(JSON.parse(JSON.stringify(seat)))).toEqual(seat);
     const childMessages = [
       { type: 'idle' },
       { type: 'idle', warmUp: true },
@@ -65,6 +67,11 @@ describe('IPC contract', () => {
       [],
       'start',
       { type: 'nope' },
+      { type: 'seat', slot: 255, name: 'grace' },
+      { type: 'seat', slot: 1.5, name: 'grace' },
+      { type: 'seat', slot: 0, name: '' },
+      { type: 'seat', slot: 0, name: 'x'.repeat(65) },
+      { type: 'seat', name: 'grace' },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, port: 70000 } },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, players: [] } },
       {

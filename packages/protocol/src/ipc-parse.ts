@@ -95,6 +95,12 @@ export function parseParentToChildMessage(value: unknown): ParentToChildMessage 
     }
     case 'warmUp':
       return { type: 'warmUp' };
+    case 'seat':
+      return {
+        type: 'seat',
+        slot: integerEntry(value, 'slot', 0, 254, invalid),
+        name: stringEntry(value, 'name', 64, invalid),
+      };
     default:
       return invalid(`unknown type ${JSON.stringify(value['type'])}`);
   }

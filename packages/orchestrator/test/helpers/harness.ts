@@ -9,26 +9,29 @@ import { FixtureSpawner } from './fixture-spawner.js';
 import { freeUdpPortRange } from '@proj/test-utils';
 import { TestClient } from './test-client.js';
 
-const EVENT_NAMES: (keyof OrchestratorEvents)[] = [
-  'listening',
-  'clientConnected',
-  'clientRejected',
-  'frameRejected',
-  'playerQueued',
-  'playerLeft',
-  'gameStarting',
-  'gameStarted',
-  'gameLaunchFailed',
-  'gameEnded',
-  'childPacketStats',
-  'portAcquired',
-  'portReleased',
-  'portQuarantined',
-  'childSpawned',
-  'warmChildReady',
-  'childExited',
-  'shutdown',
-];
+// Every event, checked by the compiler: a new event must be added here to be recorded.
+const RECORDED: Record<keyof OrchestratorEvents, true> = {
+  listening: true,
+  clientConnected: true,
+  clientRejected: true,
+  frameRejected: true,
+  playerQueued: true,
+  playerLeft: true,
+  seatBackfilled: true,
+  gameStarting: true,
+  gameStarted: true,
+  gameLaunchFailed: true,
+  gameEnded: true,
+  childPacketStats: true,
+  portAcquired: true,
+  portReleased: true,
+  portQuarantined: true,
+  childSpawned: true,
+  warmChildReady: true,
+  childExited: true,
+  shutdown: true,
+};
+const EVENT_NAMES = Object.keys(RECORDED) as (keyof OrchestratorEvents)[];
 
 type Recorded = {
   [E in keyof OrchestratorEvents]: { name: E; payload: OrchestratorEvents[E] };
