@@ -63,9 +63,10 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * message, which it ignores), waits for a `start` (validated with parseParentToChildMessage; invalid -> exit
  * BAD_START), starts the game on the assigned port and answers `ready` (or `bindFailed`, then exits BIND_FAILED). While
  * it plays it sends `stats` every `statsIntervalMs`: its tick health (tick rate, ticks run, tick lateness p50/p99/max,
- * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends it sends its last `stats` then `gameOver` with the results, lingers for
- * acknowledgements, sends the drops of the linger (if any) and exits with the end reason's {@link GameExitCode}, only
- * once all of it was flushed to the parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
+ * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends
+ * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
+ * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
+ * parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
  * within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
  * `parentGoneDeadlineMs`. Returns immediately.
  */
