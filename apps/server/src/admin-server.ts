@@ -18,6 +18,23 @@ export interface GameInfo {
   readonly launchedAt: string;
   /** Milliseconds since launch. */
   readonly ageMs: number;
+  /** From the child's latest tick report (absent before it, about 1 s after the start): its tick rate. */
+  readonly tickRateHz?: number;
+  /** Tick lateness p99 over the child's latest reporting interval, ms. */
+  readonly tickLateP99Ms?: number;
+  /** The child's CPU use over its latest reporting interval, % of one core. */
+  readonly cpuPercent?: number;
+}
+
+/** The admission control's state, as /games shows it next to the games. */
+export interface AdmissionInfo {
+  readonly open: boolean;
+  /** 'open', 'startsInFlight', 'hostCpu' or 'tickLate'. */
+  readonly reason: string;
+  /** Smoothed host CPU utilisation 0..1 (absent until known). */
+  readonly hostCpu?: number;
+  readonly startsInFlight: number;
+  readonly worstTickLateMs: number;
 }
 
 /** Readiness: ready to take players, or why not. */
@@ -33,6 +50,8 @@ export interface AdminHandlers {
   metrics(): Promise<{ readonly contentType: string; readonly body: string }>;
   readiness(): Readiness;
   games(): readonly GameInfo[];
+  /** The admission control's state, served in /games as `admission` (left out when absent). */
+  admission?(): AdmissionInfo;
 }
 
 /** Options of {@link startAdminServer}. */
@@ -71,8 +90,8 @@ function json(res: ServerResponse, status: number, value: unknown, head: boolean
 
 /**
  * Routes: GET (or HEAD) `/healthz` (200 while the process serves requests), `/readyz` (200 when taking players, 503
- * while starting or draining), `/metrics` (Prometheus), `/games` (JSON: `{ count, games: GameInfo[] }`). Anything
- * else: 404, or 405 for another method.
+ * while starting or draining), `/metrics` (Prometheus), `/games` (JSON: `{ count, games: GameInfo[], admission }`).
+ * Anything else: 404, or 405 for another method.
  */
 function handle(
   handlers: AdminHandlers,
@@ -101,7 +120,8 @@ function handle(
     }
     case '/games': {
       const games = handlers.games();
-      return json(res, 200, { count: games.length, games }, head);
+      const admission = handlers.admission?.();
+      return json(res, 200, { count: games.length, games, ...(admission !== undefined ? { admission } : {}) }, head);
     }
     default:
       handlers.metrics().then(

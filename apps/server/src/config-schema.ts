@@ -10,6 +10,7 @@ import {
   parseListenPort,
   parseModeName,
   parseModes,
+  parseNumber,
   parsePortRanges,
 } from './config-values.js';
 
@@ -74,6 +75,10 @@ export interface ServerConfig {
   readonly childOutput: ChildOutput;
   readonly spawner: Spawner;
   readonly childNice: number;
+  /** Undefined: the orchestrator's default, the number of CPUs. */
+  readonly maxConcurrentStarts: number | undefined;
+  readonly admissionCpuThreshold: number;
+  readonly admissionMaxTickLate: number;
 }
 
 /** The key of a setting: a key of {@link ServerConfig} and of the config file. */
@@ -253,6 +258,28 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     default: '64',
     parse: (raw) => parseInteger(raw, 1, 1 << 24),
     doc: 'Most player TCP connections from one IP address.',
+  },
+  maxConcurrentStarts: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: undefined,
+    defaultDoc: 'the number of CPUs',
+    parse: (raw) => parseInteger(raw, 1, 65_535),
+    doc: 'Admission: most games starting on a fresh child process at once (a start keeps about a core busy); more players wait queued.',
+  },
+  admissionCpuThreshold: {
+    group: 'Limits',
+    placeholder: '<fraction>',
+    default: '0.9',
+    parse: (raw) => parseNumber(raw, 1),
+    doc: 'Admission: no game is started while host CPU use (all cores, smoothed over about 1 s) is at or above this; 0 or 1 disables the check.',
+  },
+  admissionMaxTickLate: {
+    group: 'Limits',
+    placeholder: '<ticks>',
+    default: '1',
+    parse: (raw) => parseNumber(raw, 1_000),
+    doc: "Admission: no game is started while a running game's ticks run late by more than this many tick periods (p99); 0 disables the check.",
   },
   maxFrameBytes: {
     group: 'Limits',

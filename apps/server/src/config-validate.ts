@@ -100,5 +100,8 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     childOutput: need(parsed, 'childOutput'),
     spawner: need(parsed, 'spawner'),
     childNice: need(parsed, 'childNice'),
+    maxConcurrentStarts: parsed.maxConcurrentStarts,
+    admissionCpuThreshold: need(parsed, 'admissionCpuThreshold'),
+    admissionMaxTickLate: need(parsed, 'admissionMaxTickLate'),
   };
 }

@@ -49,6 +49,15 @@ export function parseInteger(raw: unknown, min: number, max: number): number {
   return n;
 }
 
+/** A number in `0..max`, from a number or a decimal string ('0.9', '1', '.5'). */
+export function parseNumber(raw: unknown, max: number): number {
+  const s = text(raw);
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(s)) throw new InvalidValue('not a number');
+  const n = Number(s);
+  if (!Number.isFinite(n) || n > max) throw new InvalidValue(`must be a number in 0..${max}`);
+  return n;
+}
+
 /** A TCP port: 0..65535, where 0 asks the OS for a free port. */
 export function parseListenPort(raw: unknown): number {
   return parseInteger(raw, 0, 65_535);

@@ -29,6 +29,34 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('ServerMetrics', () => {
+  it('reads the admission gauges, with a NaN host CPU until it is known and no held reason while open', async () => {
+    const fake = fakeSource();
+    const metrics = new ServerMetrics(fake.source, { processMetrics: false });
+    let text = await metrics.text();
+    // A source that knows nothing of admission: zeros, no CPU value, no reason.
+    expect(sample(text, 'proj_admission_open')).toBe(0);
+    expect(sample(text, 'proj_admission_host_cpu_ratio')).toBeNaN();
+    expect(text).not.toContain('proj_admission_held{');
+    fake.stats = {
+      ...fake.stats,
+      admission: { open: true, reason: 'open', hostCpu: undefined, startsInFlight: 0, worstTickLateMs: 0 },
+    };
+    text = await metrics.text();
+    expect(sample(text, 'proj_admission_open')).toBe(1);
+    expect(sample(text, 'proj_admission_host_cpu_ratio')).toBeNaN();
+    expect(text).not.toContain('proj_admission_held{');
+    fake.stats = {
+      ...fake.stats,
+      admission: { open: false, reason: 'hostCpu', hostCpu: 0.95, startsInFlight: 2, worstTickLateMs: 12.5 },
+    };
+    text = await metrics.text();
+    expect(sample(text, 'proj_admission_open')).toBe(0);
+    expect(sample(text, 'proj_admission_held{reason="hostCpu"}')).toBe(1);
+    expect(sample(text, 'proj_admission_host_cpu_ratio')).toBe(0.95);
+    expect(sample(text, 'proj_admission_starts_in_flight')).toBe(2);
+    expect(sample(text, 'proj_game_tick_late_p99_worst_seconds')).toBe(0.0125);
+  });
+
   it('reads every gauge from the source at each scrape', async () => {
     const fake = fakeSource();
     const metrics = new ServerMetrics(fake.source, { processMetrics: false });

@@ -27,6 +27,22 @@ export interface ServerStats {
   readonly childProcesses: number;
   /** True once a shutdown began. */
   readonly draining: boolean;
+  /** Admission by capacity (absent: not known, its gauges read 0). */
+  readonly admission?: AdmissionStats;
+}
+
+/** The orchestrator's admission controller, as the metrics read it. */
+export interface AdmissionStats {
+  /** True when a game may be started now as far as host capacity goes. */
+  readonly open: boolean;
+  /** Why not: 'open', 'startsInFlight', 'hostCpu' or 'tickLate'. */
+  readonly reason: string;
+  /** Smoothed host CPU utilisation 0..1; undefined before two samples or with the check off. */
+  readonly hostCpu: number | undefined;
+  /** Games starting on a fresh child process. */
+  readonly startsInFlight: number;
+  /** The worst recent tick lateness p99 among running games, ms (0: none reported). */
+  readonly worstTickLateMs: number;
 }
 
 /** Where the gauges take their values from. */
@@ -46,6 +62,7 @@ export interface ServerMetricsOptions {
 const SPAWN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const MATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const GAME_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0.25, 0.5, 1];
 
 /**
  * The server's Prometheus metrics in their own registry (never prom-client's global one, so several servers can live
@@ -60,6 +77,8 @@ const GAME_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
  * `proj_seats_backfilled_total{mode}`.
+ * Admission by capacity: `proj_admission_open`, `proj_admission_held{reason}`, `proj_admission_host_cpu_ratio`,
+ * `proj_admission_starts_in_flight`, `proj_game_tick_late_p99_worst_seconds`, `proj_game_tick_late_p99_seconds{mode}`.
  */
 export class ServerMetrics {
   /** The registry to serve on /metrics. */
@@ -78,6 +97,7 @@ export class ServerMetrics {
   readonly #packetsRejected: Counter<'reason'>;
   readonly #portsQuarantined: Counter;
   readonly #seatsBackfilled: Counter<'mode'>;
+  readonly #tickLateP99: Histogram<'mode'>;
   readonly #source: StatsSource;
   #snapshot: ServerStats | undefined;
 
@@ -190,6 +210,48 @@ export class ServerMetrics {
       'Seats of a starting game given to the next queued player after their player left (the child was used).',
       ['mode'],
     );
+
+    // Admission by capacity (the orchestrator's limiter) and the games' tick health.
+    gauge('admission_open', '1 while a game may be started as far as host capacity goes, else 0.', (s) =>
+      s.admission?.open === true ? 1 : 0,
+    );
+    new Gauge({
+      name: `${p}admission_held`,
+      help: 'Why game starts are held: 1 for the current reason (startsInFlight, hostCpu, tickLate), none while open.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        const admission = stats().admission;
+        if (admission !== undefined && !admission.open) this.set({ reason: admission.reason }, 1);
+      },
+    });
+    new Gauge({
+      name: `${p}admission_host_cpu_ratio`,
+      help: 'Host CPU utilisation (0..1, all cores, smoothed) the admission control reads; NaN until known.',
+      registers,
+      collect() {
+        this.set(stats().admission?.hostCpu ?? Number.NaN);
+      },
+    });
+    gauge(
+      'admission_starts_in_flight',
+      'Games starting on a fresh child process (bounded by maxConcurrentStarts).',
+      (s) => s.admission?.startsInFlight ?? 0,
+    );
+    gauge(
+      'game_tick_late_p99_worst_seconds',
+      'The worst recent tick lateness p99 among running games (0 when none reported).',
+      (s) => (s.admission?.worstTickLateMs ?? 0) / 1000,
+    );
+    this.#tickLateP99 = new Histogram({
+      name: `${p}game_tick_late_p99_seconds`,
+      help: 'Tick lateness p99 of a running game over one report (about a second), as its child reported it.',
+      labelNames: ['mode'],
+      buckets: TICK_LATE_BUCKETS,
+      registers,
+    });
+
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
   }
 
@@ -257,6 +319,11 @@ export class ServerMetrics {
   /** A port was quarantined. */
   recordPortQuarantined(): void {
     this.#portsQuarantined.inc();
+  }
+
+  /** A running game of `mode` reported its tick lateness p99 over its last interval. */
+  recordTickLateP99(mode: string, lateP99Ms: number): void {
+    this.#tickLateP99.observe({ mode }, lateP99Ms / 1000);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -2,7 +2,14 @@ import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats } fro
 import { describe, expect, it } from 'vitest';
 import type { PackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
-import { ChildPids, type OrchestratorEventSource, observeOrchestrator, toGameInfo, toServerStats } from './observe.js';
+import {
+  ChildPids,
+  type OrchestratorEventSource,
+  observeOrchestrator,
+  toAdmissionInfo,
+  toGameInfo,
+  toServerStats,
+} from './observe.js';
 
 class FakeOrchestrator implements OrchestratorEventSource {
   readonly listeners = new Map<string, Set<(payload: never) => void>>();
@@ -40,6 +47,7 @@ const stats: OrchestratorStats = {
   warmBooting: 0,
   ports: { total: 8, free: 5, inUse: 3, quarantined: 0 },
   closing: false,
+  admission: { open: false, reason: 'tickLate', hostCpu: 0.71234, startsInFlight: 1, worstTickLateMs: 41.26 },
 };
 
 async function sample(metrics: ServerMetrics, series: string): Promise<number | undefined> {
@@ -61,7 +69,21 @@ describe('toServerStats / toGameInfo', () => {
       warmChildren: 1,
       childProcesses: 4,
       draining: false,
+      admission: stats.admission,
     });
+  });
+
+  it('maps the admission state to its /games entry, leaving out an unknown host CPU', () => {
+    expect(toAdmissionInfo(stats.admission)).toEqual({
+      open: false,
+      reason: 'tickLate',
+      hostCpu: 0.712,
+      startsInFlight: 1,
+      worstTickLateMs: 41.3,
+    });
+    expect(
+      toAdmissionInfo({ open: true, reason: 'open', hostCpu: undefined, startsInFlight: 0, worstTickLateMs: 0 }),
+    ).toEqual({ open: true, reason: 'open', startsInFlight: 0, worstTickLateMs: 0 });
   });
 
   it('maps a game to its /games entry', () => {
@@ -76,6 +98,9 @@ describe('toServerStats / toGameInfo', () => {
         warm: true,
         startedAt: 1_000,
         ageMs: 1234.56,
+        tickRateHz: undefined,
+        tickLateP99Ms: undefined,
+        cpuPercent: undefined,
       },
       10_000,
     );
@@ -152,8 +177,35 @@ describe('observeOrchestrator', () => {
       pid: 101,
       dropped: { malformed: 2, madeUp: 4, alsoMadeUp: 1, stale: 0 },
     });
+    const health = { tickRateHz: 30, intervalMs: 1_000, ticks: 30, lateP50Ms: 1, lateMaxMs: 60, skippedTicks: 0 };
+    orch.fire('childTickStats', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      pid: 101,
+      ...health,
+      lateP99Ms: 4,
+      cpuMs: 30,
+    });
+    orch.fire('childTickStats', {
+      gameId: 'g1',
+      mode: 'duel',
+      port: 7701,
+      pid: 101,
+      ...health,
+      lateP99Ms: 40,
+      cpuMs: 30,
+    });
 
     expect(pids.list()).toEqual([102]);
+    expect(await sample(metrics, 'proj_game_tick_late_p99_seconds_count{mode="duel"}')).toBe(2);
+    expect(await sample(metrics, 'proj_game_tick_late_p99_seconds_bucket{le="0.005",mode="duel"}')).toBe(1);
+    expect(await sample(metrics, 'proj_game_tick_late_p99_seconds_bucket{le="0.05",mode="duel"}')).toBe(2);
+    expect(await sample(metrics, 'proj_admission_open')).toBe(0);
+    expect(await sample(metrics, 'proj_admission_held{reason="tickLate"}')).toBe(1);
+    expect(await sample(metrics, 'proj_admission_host_cpu_ratio')).toBe(0.71234);
+    expect(await sample(metrics, 'proj_admission_starts_in_flight')).toBe(1);
+    expect(await sample(metrics, 'proj_game_tick_late_p99_worst_seconds')).toBeCloseTo(0.04126);
     expect(await sample(metrics, 'proj_connections_total')).toBe(1);
     expect(await sample(metrics, 'proj_players_queued_total{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_frames_rejected_total{reason="BAD_FRAME"}')).toBe(1);

@@ -3,9 +3,10 @@ import type {
   OrchestratorEventName,
   OrchestratorEvents,
   OrchestratorStats,
+  AdmissionState,
   GameInfo as OrchestratorGame,
 } from '@proj/orchestrator';
-import type { GameInfo } from './admin-server.js';
+import type { AdmissionInfo, GameInfo } from './admin-server.js';
 import type { PackageLogger } from './logger.js';
 import type { ServerMetrics, ServerStats } from './metrics.js';
 
@@ -147,6 +148,7 @@ export function observeOrchestrator(
         metrics.recordPacketsRejected(packetRejectReason(reason), count);
       logger.debug('UDP packets rejected by a game', { gameId, mode, port, childPid: pid, dropped });
     }),
+    source.on('childTickStats', ({ mode, lateP99Ms }) => metrics.recordTickLateP99(mode, lateP99Ms)),
     source.on('portAcquired', ({ port, gameId }) => logger.debug('port taken', { port, gameId })),
     source.on('portReleased', ({ port, gameId }) => logger.debug('port released', { port, gameId })),
     source.on('portQuarantined', ({ port, gameId, errorCode }) => {
@@ -189,6 +191,7 @@ export function toServerStats(stats: OrchestratorStats, modes: readonly string[]
     warmChildren: stats.warmIdle,
     childProcesses: stats.processes,
     draining: stats.closing,
+    admission: stats.admission,
   };
 }
 
@@ -203,5 +206,19 @@ export function toGameInfo(game: OrchestratorGame, now = Date.now()): GameInfo {
     state: game.state,
     launchedAt: new Date(now - game.ageMs).toISOString(),
     ageMs: Math.round(game.ageMs),
+    ...(game.tickRateHz !== undefined ? { tickRateHz: game.tickRateHz } : {}),
+    ...(game.tickLateP99Ms !== undefined ? { tickLateP99Ms: round(game.tickLateP99Ms) } : {}),
+    ...(game.cpuPercent !== undefined ? { cpuPercent: round(game.cpuPercent) } : {}),
+  };
+}
+
+/** Maps the orchestrator's admission state to its /games entry (host CPU rounded to 0.001, lateness to 0.1 ms). */
+export function toAdmissionInfo(state: AdmissionState): AdmissionInfo {
+  return {
+    open: state.open,
+    reason: state.reason,
+    ...(state.hostCpu !== undefined ? { hostCpu: Math.round(state.hostCpu * 1000) / 1000 } : {}),
+    startsInFlight: state.startsInFlight,
+    worstTickLateMs: round(state.worstTickLateMs),
   };
 }

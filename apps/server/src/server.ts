@@ -12,7 +12,7 @@ import type { ServerConfig } from './config-schema.js';
 import { ServerError } from './errors.js';
 import { type PackageLogger, toPackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
-import { ChildPids, observeOrchestrator, toGameInfo, toServerStats } from './observe.js';
+import { ChildPids, observeOrchestrator, toAdmissionInfo, toGameInfo, toServerStats } from './observe.js';
 
 /** Options of {@link startServer} beyond the configuration. */
 export interface StartServerOptions {
@@ -104,6 +104,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     maxFrameBytes: config.maxFrameBytes,
     maxConnections: config.maxConnections,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    ...(config.maxConcurrentStarts !== undefined ? { maxConcurrentStarts: config.maxConcurrentStarts } : {}),
+    admissionCpuThreshold: config.admissionCpuThreshold,
+    admissionMaxTickLate: config.admissionMaxTickLate,
     logger: orchestratorLogger,
   });
   const modeNames = config.modes.map((m) => m.name);
@@ -122,6 +125,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.text() }),
         readiness: () => ({ ready: phase === 'listening', status: phase }),
         games: () => orchestrator.games().map((g) => toGameInfo(g)),
+        admission: () => toAdmissionInfo(orchestrator.stats().admission),
       },
     });
     await orchestrator.listen().catch((error: unknown) => {

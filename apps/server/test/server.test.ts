@@ -66,7 +66,12 @@ describe('the built bin', () => {
     const ready = await server.get('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'listening', ready: true });
-    expect(await (await server.get('/games')).json()).toEqual({ count: 0, games: [] });
+    // hostCpu appears once the host was sampled twice (500 ms apart).
+    expect(await (await server.get('/games')).json()).toMatchObject({
+      count: 0,
+      games: [],
+      admission: { open: true, reason: 'open', startsInFlight: 0, worstTickLateMs: 0 },
+    });
 
     expect(await server.metric('proj_ports_total')).toBe(3);
     expect(await server.metric('proj_games_max')).toBe(3);
@@ -142,7 +147,12 @@ describe('the built bin', () => {
       'the child exit to be counted and its port to be free again',
     );
     expect(await server.metric('proj_game_duration_seconds_count{mode="duel"}')).toBe(1);
-    expect(await (await server.get('/games')).json()).toEqual({ count: 0, games: [] });
+    // hostCpu appears once the host was sampled twice (500 ms apart).
+    expect(await (await server.get('/games')).json()).toMatchObject({
+      count: 0,
+      games: [],
+      admission: { open: true, reason: 'open', startsInFlight: 0, worstTickLateMs: 0 },
+    });
 
     const ended = server.logs.find((l) => l.msg === 'game ended')!;
     expect(ended).toMatchObject({ gameId: a.gameId, mode: 'duel', port: a.port, reason: 'GAME_OVER', exitCode: 0 });

@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { prewarmChild, prewarmTokens } from './prewarm.js';
 import type { GameServerOptions } from './server-options.js';
 import { startGame } from './start-game.js';
+import { TickHealthReport } from './tick-health.js';
 
 /** The parts of `process` a child uses; injectable for tests. */
 export interface ChildProcessHost {
@@ -38,7 +39,7 @@ export interface ChildProcessOptions {
   readonly host?: ChildProcessHost;
   /** Upper bound on how long the child may take to exit once the parent is gone (default 2,000 ms). */
   readonly parentGoneDeadlineMs?: number;
-  /** How often a running game reports its dropped packets (`stats`), when some were (default 1,000 ms). */
+  /** How often a running game reports its tick health and dropped packets (`stats`, default 1,000 ms). */
   readonly statsIntervalMs?: number;
   /**
    * Before `idle`, pay the process's first-use costs with a throwaway arena game on an ephemeral loopback port
@@ -61,10 +62,11 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * with one; otherwise it exits BAD_START). Warms up (unless `prewarm: false`), sends `idle` (asking for a `warmUp`
  * message, which it ignores), waits for a `start` (validated with parseParentToChildMessage; invalid -> exit
  * BAD_START), starts the game on the assigned port and answers `ready` (or `bindFailed`, then exits BIND_FAILED). While
- * it plays it sends `stats` (the UDP datagrams dropped since the previous one, by reason) every `statsIntervalMs` when
- * there are any. When the game ends it sends its last `stats` then `gameOver` with the results, lingers for
- * acknowledgements, sends the drops of the linger (if any) and exits with the end reason's {@link GameExitCode}, only
- * once all of it was flushed to the parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
+ * it plays it sends `stats` every `statsIntervalMs`: its tick health (tick rate, ticks run, tick lateness p50/p99/max,
+ * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends
+ * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
+ * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
+ * parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
  * within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
  * `parentGoneDeadlineMs`. Returns immediately.
  */
@@ -162,7 +164,20 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       if (message === undefined) then?.();
       else send(message, then);
     };
-    const statsTimer = setInterval(() => reportDrops(), options.statsIntervalMs ?? 1000);
+    // While the game runs every periodic report carries its tick health (so the orchestrator can tell whether the
+    // host keeps up), with or without drops; once it ended, only drops are worth a message.
+    const health = new TickHealthReport(running);
+    let over = false;
+    const reportPeriodic = (): void => {
+      if (over) return reportDrops();
+      send({
+        type: 'stats',
+        gameId: assignment.gameId,
+        dropped: drops.next()?.dropped ?? {},
+        health: health.next(),
+      });
+    };
+    const statsTimer = setInterval(reportPeriodic, options.statsIntervalMs ?? 1000);
     statsTimer.unref();
     // Exit only once the results (and the last drop counts) reached the parent too (flushed, failed, or
     // SEND_TIMEOUT_MS): process.exit drops IPC messages still queued, and with a short grace the socket closes
@@ -170,6 +185,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
     const reported = running.ended.then(
       (end) =>
         new Promise<void>((resolve) => {
+          over = true;
           reportDrops();
           send(
             {

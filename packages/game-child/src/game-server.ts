@@ -13,6 +13,7 @@ import { anyJoined, countConnected, queueReliable, seatStatuses } from './seats.
 import type { ResolvedServerOptions } from './server-options.js';
 import { createStats, snapshotStats, type GameServerStats, type MutableStats } from './server-stats.js';
 import type { GameServerEvents, GameServerState, PlayerStatus } from './game-server-types.js';
+import { LatenessHistogram } from './tick-health.js';
 import { TickLoop, type TickInfo } from './tick-loop.js';
 
 /** @internal Starts a constructed server once its socket is bound (used by startGame only). */
@@ -45,6 +46,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   readonly #outbound: Outbound;
   readonly #inbound: Inbound;
   readonly #tickDurations = new DurationWindow(2048);
+  readonly #tickLateness = new LatenessHistogram();
   #startedAt = 0;
   #state: GameServerState = 'waiting';
   #end: GameEnd | undefined;
@@ -145,6 +147,15 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     return this.#tickDurations.stats();
   }
 
+  /**
+   * Percentiles of how late the ticks started (after their due time) since the previous call, or since the game
+   * started; then forgets them. Percentiles are rounded up to a histogram bucket's bound (never above `max`, which is
+   * exact). The game child reports them to the orchestrator with its `stats`.
+   */
+  takeTickLateness(): TickTimeStats {
+    return this.#tickLateness.take();
+  }
+
   /** Forgets recorded tick durations (for example after a warm-up). */
   resetTickTimes(): void {
     this.#tickDurations.reset();
@@ -177,6 +188,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   // ---- ticking -------------------------------------------------------------------------------------
 
   readonly #onTick = (info: TickInfo): void => {
+    this.#tickLateness.record(info.lateMs);
     // Sends to IP literals happen in process.nextTick (after dgram's lookup); a tick ends when they are done.
     process.nextTick(this.#recordTick, this.#clock.now());
     try {

@@ -9,7 +9,7 @@ import {
   signConnectToken,
   type ChildToParentMessage,
 } from '@proj/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freeUdpPort } from '@proj/test-utils';
 import { ForkedChild, TestClient, WAIT_MS, testGame } from './helpers.js';
 
@@ -120,16 +120,43 @@ describe('game child stats', () => {
     await statsReach(c, { malformed: 4, tokenForged: 1 });
     await misbehave(g.assignment.port, 2);
     await statsReach(c, { malformed: 6, tokenForged: 2 });
+    // Periodic reports also carry the tick health, with or without drops: count the ones that report drops.
+    const withDrops = (): ChildToParentMessage[] =>
+      c.messages.filter((m) => m.type === 'stats' && Object.keys(m.dropped).length > 0);
     const stats = c.messages.filter((m) => m.type === 'stats');
     for (const m of stats) {
       expect(m.gameId).toBe(g.assignment.gameId);
       for (const n of Object.values(m.dropped)) expect(n).toBeGreaterThan(0);
     }
+    const reported = withDrops().length;
     c.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 0 });
     expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
-    // Nothing moved after the last report: no empty or repeated stats at the end.
-    expect(c.messages.filter((m) => m.type === 'stats')).toHaveLength(stats.length);
+    // Nothing moved after the last report: no repeated drops at the end.
+    expect(withDrops()).toHaveLength(reported);
     expect(summed(c.messages)).toEqual({ malformed: 6, tokenForged: 2 });
+  });
+
+  it('reports its tick health at every interval while the game runs, also when nothing was dropped', async () => {
+    const c = child();
+    await c.next('idle');
+    const g = testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 60_000, tickRateHz: 20 } });
+    c.start(g.assignment);
+    await c.next('ready');
+    const stats = (): ChildToParentMessage[] => c.messages.filter((m) => m.type === 'stats');
+    await vi.waitFor(() => expect(stats().length).toBeGreaterThanOrEqual(2), { timeout: WAIT_MS, interval: 50 });
+    for (const m of stats()) {
+      if (m.type !== 'stats') throw new Error('expected stats');
+      expect(m.dropped).toEqual({});
+      expect(m.health).toMatchObject({ tickRateHz: 20 });
+      const h = m.health!;
+      expect(h.intervalMs).toBeGreaterThan(0);
+      expect(h.ticks).toBeGreaterThan(0);
+      expect(h.lateP50Ms).toBeLessThanOrEqual(h.lateP99Ms);
+      expect(h.lateP99Ms).toBeLessThanOrEqual(h.lateMaxMs);
+      expect(h.cpuMs).toBeGreaterThanOrEqual(0);
+    }
+    c.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 0 });
+    expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
   });
 
   it('sends the counts not yet reported right before gameOver, then exits', async () => {

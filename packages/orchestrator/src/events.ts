@@ -1,4 +1,4 @@
-import type { IpcPlayerResult } from '@proj/protocol';
+import type { IpcPlayerResult, IpcTickHealth } from '@proj/protocol';
 import type { ChildState } from './managed-child.js';
 
 /** Why a queued (or matched) player left the orchestrator without a match-found. */
@@ -141,6 +141,18 @@ export interface OrchestratorEvents {
     readonly pid: number | undefined;
     readonly dropped: Readonly<Record<string, number>>;
   };
+  /**
+   * A running game's child reported its tick health over the interval since its previous report (about every
+   * second): tick rate, ticks run, tick lateness p50/p99/max (ms after the due time), ticks skipped and the child's
+   * CPU time (see `IpcTickHealth` of `@proj/protocol`). The latest one per game is in `Orchestrator.games()`; the
+   * admission control holds launches while a game's p99 is over `admissionMaxTickLate` tick periods.
+   */
+  childTickStats: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+  } & IpcTickHealth;
   /** A port was taken from the ring for a game. */
   portAcquired: { readonly port: number; readonly gameId: string };
   /** A port went back to the ring (its child exited). */

@@ -9,7 +9,15 @@ import { silentLogger } from './logger.js';
 type Recorded = { [E in keyof OrchestratorEvents]: [E, OrchestratorEvents[E]] }[keyof OrchestratorEvents];
 
 function setup(
-  opts: { ports?: number; maxGames?: number; warm?: number; readyTimeoutMs?: number; maxGameDurationMs?: number } = {},
+  opts: {
+    ports?: number;
+    maxGames?: number;
+    warm?: number;
+    readyTimeoutMs?: number;
+    maxGameDurationMs?: number;
+    maxStarts?: number;
+    maxTickLate?: number;
+  } = {},
 ) {
   const spawner = new FakeSpawner();
   const ring = PortRing.fromRange(41000, 41000 + (opts.ports ?? 2) - 1, { quarantineMs: 60_000 });
@@ -28,6 +36,13 @@ function setup(
     logger: silentLogger,
     emit: (event, payload) => events.push([event, payload] as Recorded),
     onCapacity: () => capacityCalls++,
+    // Admission off unless a test sets it (no CPU sampling: the host's load must not change these tests).
+    admission: {
+      maxConcurrentStarts: opts.maxStarts ?? 1_000,
+      cpuThreshold: 0,
+      maxTickLateTicks: opts.maxTickLate ?? 0,
+      sampleIntervalMs: 500,
+    },
   });
   const launch = () =>
     new Promise<{ game: LaunchedGame; outcome: LaunchOutcome }>((resolve) => {
@@ -103,6 +118,47 @@ describe('GameLauncher', () => {
     await vi.waitFor(() => expect(capacity()).toBe(2));
     expect(ring.available).toBe(1);
     expect(launcher.canLaunch()).toBe(true);
+  });
+
+  it('admission: bounds the cold starts in flight and calls onCapacity when one settles', async () => {
+    const { spawner, launcher, launch, capacity } = setup({ ports: 4, maxStarts: 1 });
+    spawner.behaviour = { ready: false };
+    const first = launch();
+    expect(launcher.canLaunch()).toBe(false);
+    expect(launcher.admission).toMatchObject({ open: false, reason: 'startsInFlight', startsInFlight: 1 });
+    spawner.handles[0]!.message({
+      type: 'ready',
+      gameId: launcher.games()[0]!.gameId,
+      port: launcher.games()[0]!.port,
+    });
+    await first;
+    expect(capacity()).toBe(1);
+    expect(launcher.canLaunch()).toBe(true);
+  });
+
+  it('admission: holds while a running game reports late ticks, keeps its latest health, and resumes when it recovers', async () => {
+    const { spawner, launcher, launch, capacity, events } = setup({ ports: 4, maxTickLate: 1 });
+    const { game } = await launch();
+    const health = (lateP99Ms: number) => ({
+      tickRateHz: 30,
+      intervalMs: 1_000,
+      ticks: 30,
+      lateP50Ms: 1,
+      lateP99Ms,
+      lateMaxMs: lateP99Ms,
+      skippedTicks: 0,
+      cpuMs: 30,
+    });
+    spawner.handles[0]!.message({ type: 'stats', gameId: game.gameId, dropped: {}, health: health(50) });
+    expect(game.tickHealth).toEqual(health(50));
+    expect(launcher.canLaunch()).toBe(false);
+    expect(launcher.admission).toMatchObject({ reason: 'tickLate', worstTickLateMs: 50 });
+    spawner.handles[0]!.message({ type: 'stats', gameId: game.gameId, dropped: {}, health: health(20) });
+    expect(capacity()).toBe(1);
+    expect(launcher.canLaunch()).toBe(true);
+    // Health reports are childTickStats; with nothing dropped they are no childPacketStats.
+    expect(events.filter(([e]) => e === 'childTickStats')).toHaveLength(2);
+    expect(events.filter(([e]) => e === 'childPacketStats')).toHaveLength(0);
   });
 
   it('quarantines the port of a child whose bind failed', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { PortRing } from '@proj/port-ring';
 import { type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
+import { AdmissionController, type AdmissionSettings, type AdmissionState } from './admission.js';
 import type { ChildExit, ChildSpawner } from './child-process.js';
 import { WarmPool } from './warm-pool.js';
 import { ConditionWaiters } from './condition-waiters.js';
@@ -29,6 +30,8 @@ export interface GameLauncherOptions {
   readonly emit: Emit;
   /** Called (synchronously) when a port or a process slot may have become free: re-run matching. */
   readonly onCapacity: () => void;
+  /** Admission by capacity: cold starts in flight, host CPU, the running games' tick lateness. */
+  readonly admission: AdmissionSettings;
 }
 
 /** How long after a warm child took a game its replacement is started. */
@@ -50,7 +53,10 @@ export class GameLauncher {
   readonly #byId = new Map<string, LaunchedGame>();
   #processes = 0;
   #starting = 0;
+  /** Games launched on a fresh process (not a warm child) that have not settled yet. */
+  #coldStarting = 0;
   #running = 0;
+  readonly #admission: AdmissionController;
   readonly #backoff: LaunchBackoff;
   /** The ports of the games: each taken at launch, given back exactly once (released or quarantined). */
   readonly #ports: GamePorts;
@@ -62,6 +68,11 @@ export class GameLauncher {
     this.#options = options;
     this.#backoff = new LaunchBackoff(options.logger, options.onCapacity);
     this.#ports = new GamePorts(options.ring, options.emit, options.onCapacity);
+    this.#admission = new AdmissionController(
+      options.admission,
+      { startsInFlight: () => this.#coldStarting, activeGames: () => this.#games.size },
+      options.onCapacity,
+    );
     this.#pool = new WarmPool(
       {
         spawn: () => this.#spawn(true),
@@ -96,22 +107,31 @@ export class GameLauncher {
     return this.#pool;
   }
 
-  /** Fills the warm pool (call once the orchestrator is up). */
+  /** The admission controller's state. */
+  get admission(): AdmissionState {
+    return this.#admission.state();
+  }
+
+  /** Fills the warm pool and starts the admission controller's sampling (call once the orchestrator is up). */
   start(): void {
+    this.#admission.start();
     this.#pool.scheduleRefill();
   }
 
   /**
    * True when a game can be launched now: not closed, not paused after failures, fewer busy processes than the
-   * cap, and a free port. When only the port is missing, it arranges (once) for `onCapacity` to be called as soon
-   * as a port comes back, including from quarantine.
+   * cap, a free port, and the admission controller agrees (cold starts in flight, host CPU, running games' tick
+   * lateness). When the port or admission is what is missing, it arranges (once) for `onCapacity` to be called as
+   * soon as that clears (a port comes back, including from quarantine; admission opens again).
    */
   canLaunch(): boolean {
     if (this.#closed || this.#backoff.paused) return false;
     if (this.busyProcesses >= this.#options.maxGames) return false;
     // No warm child to hand the game to and no room for one more process (children still exiting): wait.
     if (this.#pool.size === 0 && this.#processes >= this.#options.maxGames) return false;
-    return this.#ports.hasFree();
+    if (!this.#ports.hasFree()) return false;
+    // A warm child's start costs a bind, not a fork: only the host's load (not the starts in flight) holds it.
+    return this.#admission.admits(this.#pool.idleCount > 0);
   }
 
   /**
@@ -146,9 +166,11 @@ export class GameLauncher {
       startedAt: undefined,
       readyAt: undefined,
       results: undefined,
+      tickHealth: undefined,
     };
     this.#byId.set(gameId, game);
     this.#starting++;
+    if (!game.warm) this.#coldStarting++;
     if (child === undefined) {
       this.#ports.release(gameId);
       queueMicrotask(() => this.#settle(game, { ok: false, reason: 'spawnFailed' }, onOutcome));
@@ -201,6 +223,7 @@ export class GameLauncher {
     if (this.#closed) return;
     this.#closed = true;
     this.#backoff.close();
+    this.#admission.close();
     this.#ports.close();
     this.#pool.close();
   }
@@ -253,9 +276,11 @@ export class GameLauncher {
       const game = this.#games.get(child);
       if (game !== undefined) game.results = message.results;
     },
-    stats: (child, { dropped }) => {
+    stats: (child, { dropped, health }) => {
       const game = this.#games.get(child);
-      if (game !== undefined)
+      if (game === undefined) return;
+      // A report that carries tick health comes every second, most often with no drop: only drops are news here.
+      if (health === undefined || Object.keys(dropped).length > 0)
         this.#options.emit('childPacketStats', {
           gameId: game.gameId,
           mode: game.mode,
@@ -263,6 +288,17 @@ export class GameLauncher {
           pid: child.pid,
           dropped,
         });
+      if (health !== undefined && game.state === 'running') {
+        game.tickHealth = health;
+        this.#options.emit('childTickStats', {
+          gameId: game.gameId,
+          mode: game.mode,
+          port: game.port,
+          pid: child.pid,
+          ...health,
+        });
+        this.#admission.reportTicks(game, health.tickRateHz, health.lateP99Ms);
+      }
     },
     exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
   };
@@ -273,6 +309,7 @@ export class GameLauncher {
     onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
   ): void {
     this.#starting--;
+    if (!game.warm) this.#coldStarting--;
     // A little later: forking is a synchronous call of a millisecond or two, and the new process competes for the
     // CPU while it starts; neither should delay the match-found frames of the game that just started.
     if (game.warm) this.#pool.scheduleRefill(REFILL_DELAY_MS);
@@ -297,6 +334,8 @@ export class GameLauncher {
       else if (outcome.reason !== 'cancelled') this.#backoff.failed();
     }
     onOutcome(game, outcome);
+    // One start fewer in flight: matching may go on if that was what held it.
+    if (!this.#closed) this.#admission.recheck();
   }
 
   #onChildExit(child: ManagedChild, exit: ChildExit, previous: ChildState): void {
@@ -316,6 +355,7 @@ export class GameLauncher {
       const wasRunning = game.state === 'running';
       game.state = 'ended';
       this.#ports.release(game.gameId);
+      this.#admission.forgetGame(game);
       if (wasRunning) {
         this.#running--;
         this.#options.emit('gameEnded', {

@@ -12,6 +12,7 @@ export {
 } from './child-process.js';
 export { ForkServerSpawner, type ForkServerSpawnerOptions } from './fork-server-spawner.js';
 export type { ChildState } from './managed-child.js';
+export type { AdmissionReason, AdmissionState } from './admission.js';
 export type { ClientState } from './client-table.js';
 export { ORCHESTRATOR_DEFAULTS, type ModeOptions, type OrchestratorOptions } from './options.js';
 export {

@@ -1,4 +1,4 @@
-import type { GameAssignment, IpcPlayerResult, IpcPlayerSlot } from '@proj/protocol';
+import type { GameAssignment, IpcPlayerResult, IpcPlayerSlot, IpcTickHealth } from '@proj/protocol';
 import { describeGameExitCode } from '@proj/protocol';
 import type { ChildExit } from './child-process.js';
 import type { OrchestratorEvents } from './events.js';
@@ -33,6 +33,8 @@ export interface LaunchedGame {
   /** `performance.now()` when the child reported ready. */
   readyAt: number | undefined;
   results: readonly IpcPlayerResult[] | undefined;
+  /** The tick health of the child's latest `stats` that carried one (undefined until then). */
+  tickHealth: IpcTickHealth | undefined;
 }
 
 /** The reason of a child's exit, for events: the exit code's name, `SIGNAL_<name>` or `SPAWN_ERROR`. */

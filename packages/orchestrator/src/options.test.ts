@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { FakeSpawner } from '../test/helpers/fake-spawner.js';
 import { OrchestratorError } from './errors.js';
@@ -27,6 +28,20 @@ describe('resolveOptions', () => {
     expect(o.defaultMode).toBe('default');
     expect(o.helloTimeoutMs).toBe(ORCHESTRATOR_DEFAULTS.helloTimeoutMs);
     expect(o.warmPoolSize).toBe(0);
+  });
+
+  it('applies the admission defaults and takes its settings, 0 and 1 included', () => {
+    const o = resolveOptions(base);
+    expect(o.maxConcurrentStarts).toBe(availableParallelism());
+    expect(o.admissionCpuThreshold).toBe(0.9);
+    expect(o.admissionMaxTickLate).toBe(1);
+    expect(
+      resolveOptions({ ...base, maxConcurrentStarts: 1, admissionCpuThreshold: 1, admissionMaxTickLate: 0 }),
+    ).toMatchObject({ maxConcurrentStarts: 1, admissionCpuThreshold: 1, admissionMaxTickLate: 0 });
+    expect(resolveOptions({ ...base, admissionCpuThreshold: 0, admissionMaxTickLate: 2.5 })).toMatchObject({
+      admissionCpuThreshold: 0,
+      admissionMaxTickLate: 2.5,
+    });
   });
 
   it('advertises "" (the host the client reached) when listening on a wildcard address', () => {
@@ -74,6 +89,16 @@ describe('resolveOptions', () => {
     [{ maxFrameBytes: 10 }],
     [{ maxConnections: 0 }],
     [{ logger: { info() {} } }],
+    [{ maxConcurrentStarts: 0 }],
+    [{ maxConcurrentStarts: 1.5 }],
+    [{ maxConcurrentStarts: '2' }],
+    [{ admissionCpuThreshold: -0.1 }],
+    [{ admissionCpuThreshold: 1.01 }],
+    [{ admissionCpuThreshold: Number.NaN }],
+    [{ admissionCpuThreshold: '0.9' }],
+    [{ admissionMaxTickLate: -1 }],
+    [{ admissionMaxTickLate: Number.POSITIVE_INFINITY }],
+    [{ admissionMaxTickLate: 1_001 }],
   ])('refuses %j with E_INVALID_OPTIONS', (patch) => {
     expect(code(() => resolveOptions({ ...base, ...(patch as object) }))).toBe('E_INVALID_OPTIONS');
   });

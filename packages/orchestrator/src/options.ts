@@ -1,4 +1,5 @@
 import { PortRing } from '@proj/port-ring';
+import { defaultMaxConcurrentStarts } from './admission.js';
 import type { ChildSpawner } from './child-process.js';
 import { OrchestratorError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -75,6 +76,24 @@ export interface OrchestratorOptions {
    * Default 250.
    */
   readonly queueUpdateIntervalMs?: number;
+  /**
+   * Admission: at most this many cold starts at once (games launched on a fresh process, not ready yet; a warm
+   * child's start is not counted: it costs a bind). Players wait queued meanwhile. Default: the host's CPU count
+   * (`os.availableParallelism()`), since a cold start keeps about one core busy for 100-150 ms.
+   */
+  readonly maxConcurrentStarts?: number;
+  /**
+   * Admission: no game is launched while the host's CPU utilisation (all cores, sampled from `os.cpus()` every
+   * 500 ms and smoothed) is at or above this fraction; players wait queued until it drops. 0 or 1 disables the
+   * check. With no game starting or running one game is always admitted. Default 0.9.
+   */
+  readonly admissionCpuThreshold?: number;
+  /**
+   * Admission: no game is launched while a running game's tick lateness p99 (reported by its child every second)
+   * is over this many tick periods: the host does not keep up with the games it has. 0 disables the check.
+   * Default 1.
+   */
+  readonly admissionMaxTickLate?: number;
   /** TCP listen backlog. Default 2048. */
   readonly backlog?: number;
   /** Where to log. Default: nowhere. */
@@ -105,6 +124,9 @@ export interface ResolvedOptions {
   readonly maxConnectionsPerIp: number;
   readonly maxWriteBufferBytes: number;
   readonly queueUpdateIntervalMs: number;
+  readonly maxConcurrentStarts: number;
+  readonly admissionCpuThreshold: number;
+  readonly admissionMaxTickLate: number;
   readonly backlog: number;
   readonly logger: Logger;
 }
@@ -127,6 +149,8 @@ export const ORCHESTRATOR_DEFAULTS = {
   maxConnectionsPerIp: 64,
   maxWriteBufferBytes: 65_536,
   queueUpdateIntervalMs: 250,
+  admissionCpuThreshold: 0.9,
+  admissionMaxTickLate: 1,
   backlog: 2_048,
   drainMs: 30_000,
 } as const;
@@ -146,6 +170,13 @@ function int(value: unknown, name: string, fallback: number, min: number, max: n
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     invalid(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  return v;
+}
+
+function fraction(value: unknown, name: string, fallback: number, max: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
+    invalid(`${name} must be a number in 0..${max}, got ${String(value)}`);
   return v;
 }
 
@@ -257,6 +288,9 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
       0,
       MAX_TIMER_MS,
     ),
+    maxConcurrentStarts: int(o.maxConcurrentStarts, 'maxConcurrentStarts', defaultMaxConcurrentStarts(), 1, 65_535),
+    admissionCpuThreshold: fraction(o.admissionCpuThreshold, 'admissionCpuThreshold', d.admissionCpuThreshold, 1),
+    admissionMaxTickLate: fraction(o.admissionMaxTickLate, 'admissionMaxTickLate', d.admissionMaxTickLate, 1_000),
     backlog: int(o.backlog, 'backlog', d.backlog, 1, 1 << 20),
     logger,
   };

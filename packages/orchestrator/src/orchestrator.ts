@@ -1,5 +1,6 @@
 import { type Server, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { AdmissionState } from './admission.js';
 import { ClientConnections } from './client-connections.js';
 import { ClientFlow } from './client-flow.js';
 import { OrchestratorError } from './errors.js';
@@ -48,6 +49,13 @@ export interface OrchestratorStats {
   };
   /** True once `close()` was called. */
   readonly closing: boolean;
+  /**
+   * Admission by capacity: whether a game may be launched now as far as the host's capacity goes (ports and the
+   * cap apart), why not (`startsInFlight`, `hostCpu`, `tickLate`), the smoothed host CPU utilisation (0..1,
+   * undefined before two samples or with the CPU check off), the cold starts in flight, and the worst recent tick
+   * lateness p99 (ms) among running games.
+   */
+  readonly admission: AdmissionState;
 }
 
 /** One game, as listed by {@link Orchestrator.games}. */
@@ -63,6 +71,12 @@ export interface GameInfo {
   readonly startedAt: number | undefined;
   /** Milliseconds since the launch. */
   readonly ageMs: number;
+  /** The game's tick rate, from its child's latest tick report (undefined until the first, about 1 s in). */
+  readonly tickRateHz: number | undefined;
+  /** Tick lateness p99 (ms after the due time) over the child's latest reporting interval. */
+  readonly tickLateP99Ms: number | undefined;
+  /** The child's CPU use over its latest reporting interval, in % of one core. */
+  readonly cpuPercent: number | undefined;
 }
 
 /** Options of {@link Orchestrator.close}. */
@@ -109,6 +123,12 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       emit,
       // Never called before listen(), so the flow exists by then.
       onCapacity: () => this.#flow.schedule(),
+      admission: {
+        maxConcurrentStarts: resolved.maxConcurrentStarts,
+        cpuThreshold: resolved.admissionCpuThreshold,
+        maxTickLateTicks: resolved.admissionMaxTickLate,
+        sampleIntervalMs: ADMISSION_SAMPLE_MS,
+      },
     });
     this.#connections = new ClientConnections(
       resolved,
@@ -200,6 +220,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       warmBooting: pool.bootingCount,
       ports: { total: ring.capacity, free: ring.available, inUse: ring.inUse, quarantined: ring.quarantined },
       closing: this.#closing !== undefined,
+      admission: this.#launcher.admission,
     };
   }
 
@@ -216,6 +237,10 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       warm: game.warm,
       startedAt: game.startedAt,
       ageMs: now - game.launchedAt,
+      tickRateHz: game.tickHealth?.tickRateHz,
+      tickLateP99Ms: game.tickHealth?.lateP99Ms,
+      cpuPercent:
+        game.tickHealth === undefined ? undefined : (game.tickHealth.cpuMs / game.tickHealth.intervalMs) * 100,
     }));
   }
 
@@ -260,6 +285,9 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     this.emit('shutdown', { phase: 'closed' });
   }
 }
+
+/** How often the admission controller samples the host CPU. */
+const ADMISSION_SAMPLE_MS = 500;
 
 /** How long `close()` waits for closing connections before destroying them. */
 const CLOSE_WAIT_MS = 3_000;

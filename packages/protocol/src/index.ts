@@ -101,6 +101,7 @@ export { TokenReplayGuard, type ClaimOptions, type ClaimResult, type TokenReplay
 // IPC: orchestrator <-> child game process
 export {
   IPC_MAX_STATS_COUNT,
+  IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,
   IPC_VERSION,
   ShutdownReason,
@@ -109,6 +110,7 @@ export {
   type IpcPlayerResult,
   type IpcPlayerSlot,
   type IpcStatsMessage,
+  type IpcTickHealth,
   type ParentToChildMessage,
 } from './ipc-messages.js';
 export { GameExitCode, describeGameExitCode } from './ipc-codes.js';

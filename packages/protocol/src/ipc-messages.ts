@@ -97,8 +97,9 @@ export type ChildToParentMessage =
   | IpcStatsMessage;
 
 /**
- * A running child's packet counters, sent while its game is on (at most about once a second, only when a count
- * moved), once more right before `gameOver`, and a last time before it exits if packets were dropped while it
+ * A running child's packet counters (and its tick health, see {@link IpcTickHealth}), sent while its game is on
+ * (at most about once a second; only when a count moved, unless it carries `health`), once more right before
+ * `gameOver`, and a last time before it exits if packets were dropped while it
  * lingered. `dropped` holds **deltas**: for each reason (the child's drop reasons: `malformed`, `tokenForged`,
  * `rateLimited`...), the UDP datagrams dropped or denied since this child's previous `stats`. Reasons without new
  * drops are left out, so the parent only adds the counts up. The IPC channel is ordered and lossless while it is
@@ -111,12 +112,47 @@ export interface IpcStatsMessage {
   readonly gameId: string;
   /** UDP datagrams dropped (or denied) since the previous `stats`, by reason. */
   readonly dropped: Readonly<Record<string, number>>;
+  /**
+   * How the game's tick loop kept up since the previous report that carried one (optional: a child that does not
+   * know it, or a last report after the game ended, leaves it out). A child that sends it sends it at every report
+   * while its game runs, also when no packet was dropped.
+   */
+  readonly health?: IpcTickHealth;
+}
+
+/**
+ * The tick health of a running game over one reporting interval (see {@link IpcStatsMessage.health}). Bounded:
+ * `tickRateHz` a finite number in 1..1000; `ticks` and `skippedTicks` integers in 0..{@link IPC_MAX_STATS_COUNT};
+ * every duration a finite number of ms in 0..{@link IPC_MAX_STATS_MS}, with `intervalMs` > 0 and
+ * `lateP50Ms <= lateP99Ms <= lateMaxMs`.
+ */
+export interface IpcTickHealth {
+  /** The rate the game's loop is meant to tick at. */
+  readonly tickRateHz: number;
+  /** How long the interval covered, ms (since the previous report, or since the game started). */
+  readonly intervalMs: number;
+  /** Ticks run in the interval. */
+  readonly ticks: number;
+  /**
+   * Tick lateness (how long after its due time a tick started), ms, over the interval's ticks: median, 99th
+   * percentile and maximum (percentiles may be rounded up to a histogram bucket's bound, never above the maximum).
+   * All 0 when no tick ran.
+   */
+  readonly lateP50Ms: number;
+  readonly lateP99Ms: number;
+  readonly lateMaxMs: number;
+  /** Ticks skipped in the interval because the loop fell too far behind. */
+  readonly skippedTicks: number;
+  /** CPU time (user + system) the child process used in the interval, ms. */
+  readonly cpuMs: number;
 }
 
 /** The most reasons one `stats` message may carry. */
 export const IPC_MAX_STATS_REASONS = 64;
 /** The largest count of one reason in one `stats` message (2^32 - 1). */
 export const IPC_MAX_STATS_COUNT = 0xffff_ffff;
+/** The largest duration (ms) a `stats` message's {@link IpcTickHealth} may carry: one hour. */
+export const IPC_MAX_STATS_MS = 3_600_000;
 
 /** One player's result as reported in `gameOver`. */
 export interface IpcPlayerResult {

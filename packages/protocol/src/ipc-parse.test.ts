@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors.js';
-import { IPC_MAX_STATS_COUNT, IPC_MAX_STATS_REASONS, IPC_VERSION, type GameAssignment } from './ipc-messages.js';
+import {
+  IPC_MAX_STATS_COUNT,
+  IPC_MAX_STATS_MS,
+  IPC_MAX_STATS_REASONS,
+  IPC_VERSION,
+  type GameAssignment,
+} from './ipc-messages.js';
 import { parseChildToParentMessage, parseParentToChildMessage } from './ipc-parse.js';
 
 const game: GameAssignment = {
@@ -131,6 +137,66 @@ describe('IPC contract', () => {
       expect(
         codeOf(() => parseChildToParentMessage(b)),
         JSON.stringify(b).slice(0, 80),
+      ).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('parses the optional tick health of a stats message, and bounds every field of it', () => {
+    const health = {
+      tickRateHz: 30,
+      intervalMs: 1000,
+      ticks: 30,
+      lateP50Ms: 0.5,
+      lateP99Ms: 4,
+      lateMaxMs: 7.25,
+      skippedTicks: 0,
+      cpuMs: 33.5,
+    };
+    const stats = (h: unknown): unknown => ({ type: 'stats', gameId: 'g', dropped: {}, health: h });
+    // Old-style stats (no health) still parse, and the field is not invented.
+    expect(parseChildToParentMessage({ type: 'stats', gameId: 'g', dropped: {} })).not.toHaveProperty('health');
+    expect(parseChildToParentMessage(stats(health))).toEqual(stats(health));
+    const edge = {
+      tickRateHz: 1000,
+      intervalMs: IPC_MAX_STATS_MS,
+      ticks: IPC_MAX_STATS_COUNT,
+      lateP50Ms: 0,
+      lateP99Ms: IPC_MAX_STATS_MS,
+      lateMaxMs: IPC_MAX_STATS_MS,
+      skippedTicks: IPC_MAX_STATS_COUNT,
+      cpuMs: 0,
+    };
+    expect(parseChildToParentMessage(stats(edge))).toEqual(stats(edge));
+    // Unknown fields of health are not carried over.
+    expect(parseChildToParentMessage(stats({ ...health, extra: 'x'.repeat(10_000) }))).toEqual(stats(health));
+    const bad: unknown[] = [
+      stats(null),
+      stats([1]),
+      stats('fine'),
+      stats({ ...health, tickRateHz: 0 }),
+      stats({ ...health, tickRateHz: 1001 }),
+      stats({ ...health, tickRateHz: '30' }),
+      stats({ ...health, intervalMs: 0 }),
+      stats({ ...health, intervalMs: IPC_MAX_STATS_MS + 1 }),
+      stats({ ...health, ticks: -1 }),
+      stats({ ...health, ticks: 1.5 }),
+      stats({ ...health, ticks: IPC_MAX_STATS_COUNT + 1 }),
+      stats({ ...health, lateP50Ms: -0.1 }),
+      stats({ ...health, lateP50Ms: Number.NaN }),
+      stats({ ...health, lateP99Ms: Number.POSITIVE_INFINITY }),
+      stats({ ...health, lateMaxMs: IPC_MAX_STATS_MS + 1 }),
+      stats({ ...health, lateP50Ms: 5, lateP99Ms: 4 }),
+      stats({ ...health, lateMaxMs: 3 }),
+      stats({ ...health, skippedTicks: -1 }),
+      stats({ ...health, skippedTicks: undefined }),
+      stats({ ...health, cpuMs: -1 }),
+      stats({ ...health, cpuMs: '33' }),
+      stats({ ...health, cpuMs: undefined }),
+      { type: 'stats', gameId: 'g', health },
+    ];
+    for (const b of bad)
+      expect(
+        codeOf(() => parseChildToParentMessage(b)),
+        JSON.stringify(b).slice(0, 200),
       ).toBe('E_INVALID_IPC_MESSAGE');
   });
 

@@ -4,11 +4,14 @@ import { ProtocolError } from './errors.js';
 import { integerEntry, isFiniteNumber, isRecord, stringEntry } from './fields.js';
 import {
   IPC_MAX_STATS_COUNT,
+  IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,
   IPC_VERSION,
   ShutdownReason,
   type ChildToParentMessage,
   type GameAssignment,
+  type IpcStatsMessage,
+  type IpcTickHealth,
   type ParentToChildMessage,
 } from './ipc-messages.js';
 
@@ -62,6 +65,46 @@ function parseDropped(v: unknown): Record<string, number> {
     out[reason] = integerEntry(v, reason, 0, IPC_MAX_STATS_COUNT, invalid);
   }
   return out;
+}
+
+function msEntry(v: Readonly<Record<string, unknown>>, key: string): number {
+  const ms = v[key];
+  if (!isFiniteNumber(ms) || ms < 0 || ms > IPC_MAX_STATS_MS)
+    invalid(`health.${key} must be a number of ms in [0, ${IPC_MAX_STATS_MS}]`);
+  return ms;
+}
+
+function parseHealth(v: unknown): IpcTickHealth {
+  if (!isRecord(v)) invalid('health must be an object');
+  const tickRateHz = v['tickRateHz'];
+  if (!isFiniteNumber(tickRateHz) || tickRateHz < 1 || tickRateHz > 1000)
+    invalid('health.tickRateHz must be a number in [1, 1000]');
+  const intervalMs = msEntry(v, 'intervalMs');
+  if (intervalMs === 0) invalid('health.intervalMs must be above 0');
+  const lateP50Ms = msEntry(v, 'lateP50Ms');
+  const lateP99Ms = msEntry(v, 'lateP99Ms');
+  const lateMaxMs = msEntry(v, 'lateMaxMs');
+  if (lateP50Ms > lateP99Ms || lateP99Ms > lateMaxMs) invalid('health must have lateP50Ms <= lateP99Ms <= lateMaxMs');
+  const fail = (message: string): never => invalid(`health.${message}`);
+  return {
+    tickRateHz,
+    intervalMs,
+    ticks: integerEntry(v, 'ticks', 0, IPC_MAX_STATS_COUNT, fail),
+    lateP50Ms,
+    lateP99Ms,
+    lateMaxMs,
+    skippedTicks: integerEntry(v, 'skippedTicks', 0, IPC_MAX_STATS_COUNT, fail),
+    cpuMs: msEntry(v, 'cpuMs'),
+  };
+}
+
+function parseStats(value: Readonly<Record<string, unknown>>): IpcStatsMessage {
+  const gameId = stringEntry(value, 'gameId', 64, invalid);
+  const dropped = parseDropped(value['dropped']);
+  const health = value['health'];
+  return health === undefined
+    ? { type: 'stats', gameId, dropped }
+    : { type: 'stats', gameId, dropped, health: parseHealth(health) };
 }
 
 const shutdownReasons = new Set<string>(Object.values(ShutdownReason));
@@ -156,11 +199,7 @@ export function parseChildToParentMessage(value: unknown): ChildToParentMessage 
       };
     }
     case 'stats':
-      return {
-        type: 'stats',
-        gameId: stringEntry(value, 'gameId', 64, invalid),
-        dropped: parseDropped(value['dropped']),
-      };
+      return parseStats(value);
     default:
       return invalid(`unknown type ${JSON.stringify(value['type'])}`);
   }

@@ -20,6 +20,8 @@ export interface FakeBehaviour {
   exitCode?: number;
   /** `stats` messages sent right after ready: `{ type: 'stats', gameId, ...entry }` each. */
   stats?: Record<string, unknown>[];
+  /** `stats` messages sent one per UDP datagram the game receives (after ready). */
+  statsOnDatagram?: Record<string, unknown>[];
 }
 
 /** Forks the fixture; `script` gives the next games their behaviour, in order. */
