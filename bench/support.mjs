@@ -93,7 +93,10 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** CPU seconds of a process so far: its own (`self`: utime + stime) and its reaped children's (`children`: cutime + cstime). */
+/**
+ * CPU seconds of a process so far: its own (`self`: utime + stime) and its reaped children's (`children`: cutime +
+ * cstime), or undefined when it is gone.
+ */
 export function cpuTimes(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -128,7 +131,7 @@ export function commandLine(pid) {
 /** Pids of the direct children of `pid` (forked by any of its threads). */
 export function childPids(pid) {
   const pids = [];
-  let tasks = [];
+  let tasks;
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
