@@ -1,6 +1,7 @@
 // Saturation: games started per second by the whole system when players always wait, with short games (1 s time
 // limit) so ports recycle, beside bare Node fork-to-ready per second measured in the same run (before and after);
-// the server's CPU and peak RSS meanwhile. The built server and the built cli-client's loadtest, as processes.
+// the server's CPU and peak RSS meanwhile (the orchestrator plus its fork server). The built server and the built
+// cli-client's loadtest, as processes.
 //
 // With PORTS ports and 1 s games the ports alone would allow about PORTS games a second, more than two cores can
 // fork, so what is measured is how close the orchestrator gets to the machine's fork rate while it also runs every
@@ -10,10 +11,8 @@
 import { fork } from 'node:child_process';
 import {
   BARE_CHILD,
-  cpuSeconds,
   freeUdpRange,
   note,
-  peakRssMiB,
   ratio,
   report,
   requireBuilds,
@@ -75,7 +74,7 @@ async function main() {
   const bareBefore = await bareForksPerSecond(BARE_WINDOW_MS);
   const udpPorts = await freeUdpRange(PORTS);
   const server = await startServer({ udpPorts, warmPool: WARM_POOL, modes });
-  const cpu0 = cpuSeconds(server.pid);
+  const cpu0 = server.overheadCpuSeconds();
   const t0 = Date.now();
   const { report: lt } = await runLoadtest({
     port: server.tcpPort,
@@ -85,8 +84,8 @@ async function main() {
     mode: 'arena',
   });
   const seconds = (Date.now() - t0) / 1000;
-  const cpu = cpuSeconds(server.pid) - cpu0;
-  const peak = peakRssMiB(server.pid);
+  const cpu = server.overheadCpuSeconds() - cpu0;
+  const peak = server.overheadPeakRssMiB();
   const starts = server.gameStarts.map((g) => g.time);
   await server.stop();
   const bareAfter = await bareForksPerSecond(BARE_WINDOW_MS);

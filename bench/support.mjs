@@ -5,8 +5,8 @@
 // apps/cli-client/dist/main.js), so they import none of our packages and measure exactly what a studio deploys.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -93,13 +93,85 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** Pids of the direct children of `pid`. */
-export function childPids(pid) {
+/**
+ * CPU seconds of a process so far: its own (`self`: utime + stime) and its reaped children's (`children`: cutime +
+ * cstime), or undefined when it is gone.
+ */
+export function cpuTimes(pid) {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { self: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** Proportional set size of a process in MiB (Pss of /proc/<pid>/smaps_rollup), or undefined when it is gone. */
+export function pssMiB(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Pss:'));
+    return line === undefined ? undefined : Number(line.split(/\s+/)[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command line of a process (arguments joined by spaces), or '' when it is gone. */
+export function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Pids of the direct children of `pid` (forked by any of its threads). */
+export function childPids(pid) {
+  const pids = [];
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return pids;
+  }
+  for (const tid of tasks) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/)) {
+        if (c !== '') pids.push(Number(c));
+      }
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Pids of every descendant of `pid`: its children, their children, and so on. */
+export function descendantPids(pid) {
+  const out = [];
+  const stack = childPids(pid);
+  while (stack.length > 0) {
+    const next = stack.pop();
+    out.push(next);
+    stack.push(...childPids(next));
+  }
+  return out;
+}
+
+/**
+ * The server's process tree as it is now. With `--spawner fork-server` (the default) the game children are the
+ * server's GRANDchildren: server -> fork server (its direct child running fork-server-main.js) -> children. The fork
+ * server is part of the server's overhead, not a game child. With `--spawner fork` there is no fork server and the
+ * children are the server's direct children.
+ */
+export function serverTree(serverPid) {
+  const direct = childPids(serverPid);
+  const forkServer = direct.find((pid) => commandLine(pid).includes('fork-server-main'));
+  const gameChildren = descendantPids(serverPid).filter((pid) => pid !== forkServer);
+  return { server: serverPid, forkServer, gameChildren };
 }
 
 /** `count` consecutive UDP ports that are free on 127.0.0.1 right now, from a random base. */
@@ -131,7 +203,8 @@ export async function freeUdpRange(count) {
 /**
  * Starts the built server as a user would (`node apps/server/dist/main.js` with flags and a config file), with JSON
  * logs on its stdout. Resolves once it is ready, with its TCP and admin ports, its pid, the times of every game it
- * starts (from its log) and stop(), which sends SIGTERM and resolves when it has exited.
+ * starts (from its log) and stop(), which sends SIGTERM and resolves when it has exited. `warmPool` undefined: the
+ * server's default.
  */
 export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] }) {
   const dir = mkdtempSync(join(tmpdir(), 'proj-bench-'));
@@ -145,8 +218,7 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
     '0',
     '--udp-ports',
     `${udpPorts.first}-${udpPorts.last}`,
-    '--warm-pool',
-    String(warmPool),
+    ...(warmPool === undefined ? [] : ['--warm-pool', String(warmPool)]),
     '--config',
     configFile,
     '--log-format',
@@ -202,6 +274,23 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
     tcpPort,
     adminUrl,
     gameStarts,
+    /** The server's process tree now: { server, forkServer, gameChildren } (see serverTree). */
+    tree() {
+      return serverTree(child.pid);
+    },
+    /**
+     * The server's own CPU seconds so far: the orchestrator's plus its fork server's (own time only: the fork
+     * server's reaped children are game children, not overhead). Read it while the server runs.
+     */
+    overheadCpuSeconds() {
+      const forkServer = serverTree(child.pid).forkServer;
+      return (cpuSeconds(child.pid) ?? 0) + (forkServer === undefined ? 0 : (cpuSeconds(forkServer) ?? 0));
+    },
+    /** Peak RSS in MiB of the orchestrator plus that of its fork server (VmHWM each). Read it while the server runs. */
+    overheadPeakRssMiB() {
+      const forkServer = serverTree(child.pid).forkServer;
+      return round((peakRssMiB(child.pid) ?? 0) + (forkServer === undefined ? 0 : (peakRssMiB(forkServer) ?? 0)), 1);
+    },
     /** Running games as the admin listener lists them (id, port, pid, ...). */
     async games() {
       const res = await fetch(`${adminUrl}/games`);
@@ -219,8 +308,10 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
 /**
  * Runs the built cli-client's `loadtest --json` against `port` and resolves with its parsed report (see
  * apps/cli-client: time-to-match and time-to-game distributions, games completed, loss, errors by code).
+ * `priority`: the nice value to give it (e.g. -10, which needs root, so that the load generator is never starved and
+ * what is measured is the server).
  */
-export function runLoadtest({ port, clients, rate, perGame, mode, timeout = '5m' }) {
+export function runLoadtest({ port, clients, rate, perGame, mode, timeout = '5m', priority }) {
   return new Promise((resolve, reject) => {
     const args = [
       CLIENT_BIN,
@@ -241,6 +332,13 @@ export function runLoadtest({ port, clients, rate, perGame, mode, timeout = '5m'
     ];
     if (mode !== undefined) args.push('--mode', mode);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (priority !== undefined) {
+      try {
+        setPriority(child.pid, priority);
+      } catch (error) {
+        note(`could not set the loadtest's priority to ${priority} (${error.code ?? error}): it runs at the default`);
+      }
+    }
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -7,17 +7,15 @@
 // clients a second, about (K - 1) / RATE for the first of a group). time-to-game: hello -> first snapshot.
 // serverTimeToMatchLastPlayer: the orchestrator's figure per game (last player's hello -> match-found sent), which
 // leaves the group's fill time out.
-// Beside them: the server's CPU seconds and peak RSS, and the RSS of game children while busy (in a game) and idle
-// (warm), sampled from /proc every SAMPLE_MS.
+// Beside them: the server's CPU seconds and peak RSS (the orchestrator plus its fork server, whose game children are
+// the orchestrator's grandchildren), and the RSS of game children while busy (in a game) and idle (warm), sampled
+// from /proc every SAMPLE_MS.
 //
 // Run: pnpm bench time-to-game   (BENCH_SMOKE=1: 8 clients, no thresholds)
 import {
-  childPids,
-  cpuSeconds,
   freeUdpRange,
   median,
   note,
-  peakRssMiB,
   report,
   requireBuilds,
   round,
@@ -39,7 +37,7 @@ const modes = { arena: { playersPerGame: K, gameOptions: { timeLimitMs: 1000 } }
 async function one(label, clients, warmPool) {
   const udpPorts = await freeUdpRange(PORTS);
   const server = await startServer({ udpPorts, warmPool, modes });
-  const cpu0 = cpuSeconds(server.pid);
+  const cpu0 = server.overheadCpuSeconds();
   const busy = [];
   const idle = [];
   let sampling = true;
@@ -47,7 +45,7 @@ async function one(label, clients, warmPool) {
     while (sampling) {
       try {
         const gamePids = new Set((await server.games()).map((g) => g.pid));
-        for (const pid of childPids(server.pid)) {
+        for (const pid of server.tree().gameChildren) {
           const rss = rssMiB(pid);
           // 0 or none: a child exiting (or a zombie). A child in no game is a warm one (or one still starting).
           if (rss !== undefined && rss > 0) (gamePids.has(pid) ? busy : idle).push(rss);
@@ -63,8 +61,8 @@ async function one(label, clients, warmPool) {
   const seconds = (Date.now() - t0) / 1000;
   sampling = false;
   await sampler;
-  const cpu = cpuSeconds(server.pid) - cpu0;
-  const peak = peakRssMiB(server.pid);
+  const cpu = server.overheadCpuSeconds() - cpu0;
+  const peak = server.overheadPeakRssMiB();
   const warmStarts = server.gameStarts.filter((g) => g.warm).length;
   await server.stop();
   const pick = (d) => ({ n: d.count, p50: round(d.p50), p95: round(d.p95), p99: round(d.p99), max: round(d.max) });

@@ -9,7 +9,7 @@
 // figures (medians, percentiles, ratios). With BENCH_SMOKE=1 it must finish in seconds with tiny
 // counts and assert no absolute times, so CI can run it and the suite never rots.
 //
-// Usage: pnpm bench [--smoke] [filter...]   (a filter matches a substring of the file's path)
+// Usage: pnpm bench [--smoke] [filter...]   (a filter matches a substring of the file's path from the repository root)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -36,7 +36,8 @@ function benchFiles() {
       for (const f of readdirSync(dir).sort()) if (f.endsWith('.bench.ts')) files.push(join(dir, f));
     }
   }
-  return files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+  // Matched against the path from the root: a checkout's own path (say /work/burst/) must not match every file.
+  return files.filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)));
 }
 
 function gitRevision() {

@@ -69,6 +69,52 @@ out.push(
   table(['run', 'match p50', 'p95', 'p99', 'last player p50', 'p99', 'game p50', 'p95', 'p99', 'games', 'errors'], ttg),
 );
 
+const bursts = results.filter((r) => typeof r.bench === 'string' && r.bench.startsWith('system/burst-'));
+if (bursts.length > 0) {
+  const b0 = bursts[0];
+  out.push(
+    '\n**Bursts, whole system** (`bench/burst.bench.mjs`): the built server with real arena children ' +
+      `(${fmt(b0.gameSeconds, 0)} s games, K = ${fmt(b0.playersPerGame, 0)}, ${fmt(b0.ports, 0)} ports), the built ` +
+      `\`loadtest\` as players arriving in a burst, run at nice ${fmt(b0.loadtestNice, 0)} so that it is never ` +
+      'starved and what is measured is the server. Connect -> queued is opening the TCP connection -> the first ' +
+      "`queued` frame; ELU is the orchestrator's event-loop utilisation in 250 ms windows; tree CPU is the " +
+      'orchestrator, its fork server and every game child, per second of a player in a game; PSS is the peak sum ' +
+      "over that tree; tick late is the running games' tick lateness p99 (`/games`, '-' when the server does not " +
+      'report it). Times in ms.\n',
+  );
+  const pair = (d, a, b) => (d === undefined || d === null ? '-' : `${fmt(d[a])} / ${fmt(d[b])}`);
+  out.push(
+    table(
+      [
+        'players, rate, tick, spawner',
+        'game p50 / p99',
+        'max',
+        'games',
+        'errors',
+        'connect -> queued p99',
+        'orchestrator CPU s',
+        'ELU p50 / p99',
+        'tree CPU ms per player-s',
+        'peak PSS MiB',
+        'tick late p99',
+      ],
+      bursts.map((r) => [
+        `${fmt(r.players, 0)} at ${fmt(r.ratePerSec, 0)}/s, ${fmt(r.tickRateHz, 0)} Hz${r.spawner === undefined || r.spawner === 'fork-server' ? '' : `, --spawner ${r.spawner}`}`,
+        pair(r.timeToGame, 'p50', 'p99'),
+        r.timeToGame?.max,
+        r.gamesCompleted === undefined ? undefined : `${r.gamesCompleted}/${r.gamesExpected}`,
+        errorsText(r.errors),
+        r.connectToQueued?.p99,
+        r.orchestratorCpuSeconds,
+        pair(r.eventLoopUtilization, 'p50', 'p99'),
+        r.treeCpuMsPerPlayerSecond,
+        r.peakTreePssMiB,
+        r.tickLateP99Ms,
+      ]),
+    ),
+  );
+}
+
 const cold = get('orchestrator/time-to-match-cold');
 const warm = get('orchestrator/time-to-match-warm');
 const gps = get('orchestrator/games-per-second');

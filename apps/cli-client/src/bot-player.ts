@@ -40,6 +40,12 @@ export interface BotOutcome {
   readonly timeToMatchMs: number | undefined;
   /** Hello -> first snapshot, ms. */
   readonly timeToGameMs: number | undefined;
+  /**
+   * Opening the TCP connection -> the first `queued` frame, ms: how long the orchestrator took to accept the
+   * player and answer its hello (undefined when no `queued` frame came). It starts before the TCP handshake, so a
+   * full accept queue (SYNs dropped and resent) counts too.
+   */
+  readonly connectToQueuedMs: number | undefined;
   readonly gameId: string | undefined;
   readonly slot: number | undefined;
   /** Set when the game ended with gameOver. */
@@ -73,10 +79,12 @@ export async function runBot(run: BotRun): Promise<BotOutcome> {
   let session: GameSession | undefined;
   let firstSnapshotAt: number | undefined;
   let helloAt = startedAt;
+  let firstQueuedAt: number | undefined;
   const outcome = (extra: Partial<BotOutcome>): BotOutcome => ({
     name: run.name,
     timeToMatchMs: match?.timeToMatchMs,
     timeToGameMs: firstSnapshotAt === undefined ? undefined : firstSnapshotAt - helloAt,
+    connectToQueuedMs: firstQueuedAt === undefined ? undefined : firstQueuedAt - startedAt,
     gameId: match?.gameId,
     slot: match?.slot,
     result: undefined,
@@ -92,7 +100,10 @@ export async function runBot(run: BotRun): Promise<BotOutcome> {
       name: run.name,
       ...(run.mode === undefined ? {} : { mode: run.mode }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
-      ...(run.onQueued === undefined ? {} : { onQueued: run.onQueued }),
+      onQueued: (status) => {
+        firstQueuedAt ??= performance.now();
+        run.onQueued?.(status);
+      },
     });
     helloAt = performance.now() - match.timeToMatchMs;
     run.onMatch?.(match);

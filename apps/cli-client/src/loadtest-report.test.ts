@@ -6,6 +6,7 @@ const base: BotOutcome = {
   name: 'lt-1',
   timeToMatchMs: 10,
   timeToGameMs: 20,
+  connectToQueuedMs: 2,
   gameId: 'g1',
   slot: 0,
   result: undefined,
@@ -81,6 +82,18 @@ describe('loadtest report', () => {
     expect(text).toMatch(/time to match +10\.0 ms +30\.0 ms +30\.0 ms +30\.0 ms +3/);
     expect(text).toMatch(/errors +E_SERVER_TIMEOUT 1/);
     expect(text).toMatch(/games completed +1 of 2 expected/);
+  });
+
+  it('reports connect -> queued over every client that was queued, failed ones included', () => {
+    const outcomes: BotOutcome[] = [
+      { ...base, name: 'lt-1', connectToQueuedMs: 1 },
+      { ...base, name: 'lt-2', connectToQueuedMs: 3 },
+      { ...base, name: 'lt-3', connectToQueuedMs: 40, error: { code: 'E_CONNECTION_CLOSED', message: 'x' } },
+      { ...base, name: 'lt-4', connectToQueuedMs: undefined, error: { code: 'E_CONNECT_FAILED', message: 'x' } },
+    ];
+    const report = buildReport({ clients: 4, rate: 10, perGame: 2, mode: 'duel', durationMs: 1 }, outcomes, new Set());
+    expect(report.connectToQueuedMs).toEqual({ count: 3, p50: 3, p95: 40, p99: 40, max: 40 });
+    expect(formatReport(report)).toMatch(/connect to queued +3\.0 ms +40\.0 ms +40\.0 ms +40\.0 ms +3/);
   });
 
   it('does not count a game the server stopped as completed: its players are errors by their E_GAME_ code', () => {

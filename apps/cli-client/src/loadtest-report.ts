@@ -12,6 +12,8 @@ export interface LoadtestReport {
   readonly timeToMatchMs: Distribution;
   /** Hello -> first snapshot, ms. */
   readonly timeToGameMs: Distribution;
+  /** Opening the TCP connection -> the first `queued` frame, ms: how promptly the orchestrator takes players in. */
+  readonly connectToQueuedMs: Distribution;
   /** Smoothed RTT of each client at its end, ms. */
   readonly rttMs: Distribution;
   /** Distinct games at least one client saw played out to game over (not stopped by the server). */
@@ -70,6 +72,7 @@ export function buildReport(
     durationMs: Math.round(setup.durationMs),
     timeToMatchMs: distribution(outcomes.map((o) => o.timeToMatchMs)),
     timeToGameMs: distribution(outcomes.map((o) => o.timeToGameMs)),
+    connectToQueuedMs: distribution(outcomes.map((o) => o.connectToQueuedMs)),
     rttMs: distribution(outcomes.map((o) => o.stats?.rttMs)),
     gamesCompleted: games.size,
     gamesExpected: Math.floor(setup.clients / setup.perGame),
@@ -101,6 +104,7 @@ export function formatReport(r: LoadtestReport): string {
     ['', 'p50', 'p95', 'p99', 'max', 'n'],
     row('time to match', r.timeToMatchMs),
     row('time to game', r.timeToGameMs),
+    row('connect to queued', r.connectToQueuedMs),
     row('rtt', r.rttMs),
   ]);
   const errors = Object.entries(r.errors)

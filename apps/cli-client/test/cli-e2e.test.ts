@@ -226,6 +226,7 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
     const report = JSON.parse(stdout) as Record<string, unknown> & {
       timeToMatchMs: Record<string, number>;
       timeToGameMs: Record<string, number>;
+      connectToQueuedMs: Record<string, number>;
     };
     expect(report).toMatchObject({
       clients: 5,
@@ -242,6 +243,9 @@ describe('proj-play bots and loadtest', { timeout: 90_000 }, () => {
       expect(d.p50! <= d.p95! && d.p95! <= d.p99! && d.p99! <= d.max!).toBe(true);
     }
     expect(report.timeToGameMs.p50).toBeGreaterThanOrEqual(report.timeToMatchMs.p50!);
+    // Every client was queued, the unmatched one too; being queued comes before the match.
+    expect(report.connectToQueuedMs.count).toBe(5);
+    expect(report.connectToQueuedMs.p50).toBeLessThanOrEqual(report.timeToMatchMs.max!);
     expect(report['snapshotsReceived']).toBeGreaterThan(0);
     expect(stderr).toMatch(/started 5\/5 .* done 5/);
   });

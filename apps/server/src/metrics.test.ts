@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { type ServerStats, ServerMetrics } from './metrics.js';
 
@@ -140,6 +141,31 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'proj_frames_rejected_total{reason="MALFORMED_FRAME"}')).toBe(1);
     expect(sample(text, 'proj_packets_rejected_total{reason="malformed"}')).toBe(7);
     expect(sample(text, 'proj_ports_quarantined_total')).toBe(1);
+  });
+
+  it('event loop utilization: the busy share of the loop between two scrapes', async () => {
+    let times = { idle: 100, active: 50 };
+    const metrics = new ServerMetrics(fakeSource().source, { processMetrics: false, eventLoopTimes: () => times });
+    times = { idle: 130, active: 60 };
+    expect(sample(await metrics.text(), 'proj_event_loop_utilization')).toBeCloseTo(10 / 40);
+    times = { idle: 130, active: 100 };
+    expect(sample(await metrics.text(), 'proj_event_loop_utilization')).toBe(1);
+    // No time passed between two scrapes: 0, not NaN.
+    expect(sample(await metrics.text(), 'proj_event_loop_utilization')).toBe(0);
+  });
+
+  it("event loop utilization by default is the process's own: a busy loop between scrapes shows", async () => {
+    const metrics = new ServerMetrics(fakeSource().source, { processMetrics: false });
+    await metrics.text();
+    const until = performance.now() + 60;
+    while (performance.now() < until) {
+      // Keep the loop busy.
+    }
+    const busy = sample(await metrics.text(), 'proj_event_loop_utilization');
+    expect(busy).toBeGreaterThan(0.5);
+    expect(busy).toBeLessThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(sample(await metrics.text(), 'proj_event_loop_utilization')).toBeLessThan(busy!);
   });
 
   it('uses its own registry (two instances coexist), a custom prefix, and Node process metrics by default', async () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -56,6 +57,11 @@ export interface ServerMetricsOptions {
   readonly prefix?: string;
   /** Also export Node's process metrics (CPU, memory, event loop lag, GC), with the same prefix. Default true. */
   readonly processMetrics?: boolean;
+  /**
+   * Cumulative ms the event loop spent idle and active so far (default: `performance.eventLoopUtilization()`); tests
+   * pass a fake.
+   */
+  readonly eventLoopTimes?: () => { readonly idle: number; readonly active: number };
 }
 
 /** Bucket bounds in seconds. */
@@ -71,8 +77,9 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  *
  * Metric names (with the default prefix): `proj_queue_length{mode}`, `proj_clients_connected`, `proj_games_running`,
  * `proj_games_starting`, `proj_games_max`, `proj_ports_free`, `proj_ports_quarantined`, `proj_ports_total`,
- * `proj_warm_children`, `proj_child_processes`, `proj_draining`; `proj_spawn_seconds{warm}`,
- * `proj_time_to_match_seconds{mode}`, `proj_game_duration_seconds{mode}`; `proj_games_started_total{mode}`,
+ * `proj_warm_children`, `proj_child_processes`, `proj_draining`, `proj_event_loop_utilization`;
+ * `proj_spawn_seconds{warm}`, `proj_time_to_match_seconds{mode}`, `proj_game_duration_seconds{mode}`;
+ * `proj_games_started_total{mode}`,
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
@@ -145,6 +152,20 @@ export class ServerMetrics {
     gauge('warm_children', 'Child processes started ahead, idle, waiting for a game.', (s) => s.warmChildren);
     gauge('child_processes', 'Child game processes alive.', (s) => s.childProcesses);
     gauge('draining', '1 once a shutdown began, else 0.', (s) => (s.draining ? 1 : 0));
+    const loopTimes = options.eventLoopTimes ?? (() => performance.eventLoopUtilization());
+    let lastLoop = loopTimes();
+    new Gauge({
+      name: `${p}event_loop_utilization`,
+      help: "Share of time (0..1) the server's event loop was busy since the previous scrape (the first: since start).",
+      registers,
+      collect() {
+        const now = loopTimes();
+        const active = now.active - lastLoop.active;
+        const total = active + now.idle - lastLoop.idle;
+        lastLoop = now;
+        this.set(total > 0 ? active / total : 0);
+      },
+    });
 
     this.#spawn = new Histogram({
       name: `${p}spawn_seconds`,
