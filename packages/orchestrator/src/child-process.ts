@@ -47,7 +47,7 @@ export interface ChildProcessHandle {
 export interface ChildSpawner {
   spawn(): ChildProcessHandle;
   /** Called by the orchestrator once its `close()` saw every child exit: release what the spawner holds. */
-  close?(): void;
+  close?(): void | Promise<void>;
 }
 
 /** Options of {@link ForkSpawner}. */

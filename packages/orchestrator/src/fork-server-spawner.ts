@@ -15,6 +15,8 @@ import { type FromForkServer, type ToForkServer, parseFromForkServer } from './f
 /** Options of {@link ForkServerSpawner}: those of `ForkSpawner`, which the fork server uses to fork. */
 export type ForkServerSpawnerOptions = ForkSpawnerOptions;
 
+/** How long `close()` waits for the fork server to exit before it SIGKILLs it. */
+const SERVER_EXIT_WAIT_MS = 2_000;
 /** How long after its fork server died a child is waited for (SIGKILLed) before its exit is reported anyway. */
 const ORPHAN_WAIT_MS = 1_000;
 
@@ -70,14 +72,25 @@ export class ForkServerSpawner implements ChildSpawner {
   }
 
   /**
-   * Ends the fork server; call it once no child is alive (the orchestrator does, at the end of its `close()`). A
-   * child still alive is SIGKILLed and reported exited, as when the fork server dies. Idempotent.
+   * Ends the fork server and resolves once it exited (reaped: its CPU time is then counted in this process's
+   * children's); call it once no child is alive (the orchestrator does, at the end of its `close()`). A child still
+   * alive is SIGKILLed and reported exited, as when the fork server dies. Idempotent.
    */
-  close(): void {
+  close(): Promise<void> {
     this.#closed = true;
     const server = this.#server;
     this.#server = undefined;
-    if (server?.connected === true) server.disconnect();
+    if (server === undefined || server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // It exits as soon as its channel closes; SIGKILL is the safety net should it hang.
+      const timer = setTimeout(() => server.kill('SIGKILL'), SERVER_EXIT_WAIT_MS);
+      server.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (server.connected) server.disconnect();
+      else server.kill('SIGKILL');
+    });
   }
 
   /**

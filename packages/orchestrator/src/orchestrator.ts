@@ -280,7 +280,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     this.#connections.destroyAll();
     await this.#connections.whenEmpty();
     await serverClosed;
-    this.#options.spawner.close?.();
+    await this.#options.spawner.close?.();
     this.#options.ring.close();
     this.emit('shutdown', { phase: 'closed' });
   }

@@ -9,9 +9,9 @@ afterEach(cleanup);
 // the player is queued while they are still being forked. Told by the order of events, not by a clock.
 describe('children starting do not hold up new players', () => {
   it.each([
-    ['fork', 'after every child was forked'],
-    ['forkServer', 'while children are still being forked'],
-  ] as const)('%s: a player who connects as 16 warm children start is queued %s', async (via, _when) => {
+    { via: 'fork', when: 'after every child was forked' },
+    { via: 'forkServer', when: 'while children are still being forked' },
+  ] as const)('$via: a player who connects as 16 warm children start is queued $when', async ({ via }) => {
     const h = await startHarness({
       spawner: new FixtureSpawner({}, via),
       warmPoolSize: 16,

@@ -6,9 +6,9 @@ import { FAKE_CHILD_ENTRY } from './helpers/fixture-spawner.js';
 
 const spawners: ForkServerSpawner[] = [];
 const handles: ChildProcessHandle[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const handle of handles.splice(0)) handle.kill('SIGKILL');
-  for (const spawner of spawners.splice(0)) spawner.close();
+  await Promise.all(spawners.splice(0).map((spawner) => spawner.close()));
 });
 
 function forkServer(childNice?: number): ForkServerSpawner {
@@ -72,9 +72,11 @@ describe('ForkServerSpawner', () => {
     const childPid = await pid;
     const serverPid = spawner.serverPid!;
     const exit = exitOf(handle);
-    spawner.close();
+    const closed = spawner.close();
     expect(await exit).toMatchObject({ code: null, signal: 'SIGKILL' });
-    await waitUntil(() => !isAlive(serverPid) && !isAlive(childPid), 'the fork server and its child to be gone');
+    await closed;
+    expect(isAlive(serverPid)).toBe(false);
+    await waitUntil(() => !isAlive(childPid), 'its child to be gone');
     expect(() => spawner.spawn()).toThrow(OrchestratorError);
   });
 });

@@ -16,9 +16,9 @@ import { freeUdpPortRange, isAlive } from '@proj/test-utils';
 
 const handles: ChildProcessHandle[] = [];
 const spawners: ChildSpawner[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const h of handles.splice(0)) h.kill('SIGKILL');
-  for (const s of spawners.splice(0)) s.close?.();
+  for (const s of spawners.splice(0)) await s.close?.();
 });
 
 /** The two spawners of the package: they keep the same promises (the fork server's pid comes a little later). */

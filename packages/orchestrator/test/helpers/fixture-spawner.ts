@@ -42,8 +42,8 @@ export class FixtureSpawner implements ChildSpawner {
     this.#fork = via === 'fork' ? new ForkSpawner(options) : new ForkServerSpawner(options);
   }
 
-  close(): void {
-    if (this.#fork instanceof ForkServerSpawner) this.#fork.close();
+  close(): Promise<void> {
+    return this.#fork instanceof ForkServerSpawner ? this.#fork.close() : Promise.resolve();
   }
 
   spawn(): ChildProcessHandle {
