@@ -19,8 +19,7 @@
 //   alive) during the loadtest, divided by (players who reached a game x game seconds). Read from /proc at a quiet
 //   moment before and after the loadtest (no game running, no zombie in the tree), as the orchestrator's and the
 //   fork server's own time plus their reaped children's (cutime + cstime) plus what live descendants (warm children)
-//   used. Not from this process's cutime after the server exited: the orchestrator does not wait for its fork
-//   server, which init reaps, so the fork server's and all game children's CPU would be missing. The loadtest is a
+//   used, so that the figure does not depend on how the server's shutdown reaps its tree. The loadtest is a
 //   separate child of this process, not in the server's tree, so its CPU is not counted;
 // - peak PSS of the tree: the sum of Pss (/proc/<pid>/smaps_rollup) over the server and every descendant, sampled
 //   every PSS_EVERY samples;
@@ -30,7 +29,7 @@
 // A case that loses players or games is a finding, not a broken benchmark: the full run reports it and goes on;
 // only the smoke run (CI) fails on errors.
 //
-// Run: pnpm bench burst   (BENCH_SMOKE=1: one case, 8 players, 1 s games, no thresholds)
+// Run: pnpm bench burst   (BENCH_SMOKE=1: one case, 8 players, 1 s games, no thresholds; BURST_CASES picks cases)
 import { readFileSync } from 'node:fs';
 import {
   commandLine,
@@ -59,7 +58,12 @@ const SCORE_TO_WIN = 65_535;
 const LOADTEST_NICE = -10;
 const SAMPLE_MS = 250;
 const PSS_EVERY = 4;
-const CASES = smoke
+/** `BURST_CASES=200/20/30,1000/500/30/fork` (players/rate/Hz[/spawner]) runs only those cases of the full run. */
+const only = (process.env.BURST_CASES ?? '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((x) => x.split('/'));
+const ALL_CASES = smoke
   ? [{ players: 8, rate: 20, tickRateHz: 20, spawner: 'fork-server' }]
   : [
       ...[20, 30].flatMap((tickRateHz) => [
@@ -69,6 +73,18 @@ const CASES = smoke
       ]),
       { players: 1000, rate: 500, tickRateHz: 30, spawner: 'fork' },
     ];
+const CASES =
+  only.length === 0
+    ? ALL_CASES
+    : ALL_CASES.filter((c) =>
+        only.some(
+          ([players, rate, hz, spawner = 'fork-server']) =>
+            c.players === Number(players) &&
+            c.rate === Number(rate) &&
+            c.tickRateHz === Number(hz) &&
+            c.spawner === spawner,
+        ),
+      );
 
 /** One sample line of a Prometheus text (`name value`), or undefined. */
 function metric(text, name) {
