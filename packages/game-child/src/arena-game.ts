@@ -129,12 +129,13 @@ export class ArenaGame implements Game {
     this.#encoder.invalidate();
   }
 
-  /** A player joined or came back: sends it the welcome and the roster, and tells everyone. */
+  /** The seat went to another player before anyone joined it (a backfill): the roster shows the new name. */
   playerRenamed(slot: number, name: string): void {
     const p = this.#players.find((q) => q.slot === slot);
     if (p !== undefined && !p.everConnected) p.name = name;
   }
 
+  /** A player joined or came back: sends it the welcome and the roster, and tells everyone. */
   playerConnected(slot: number, reconnect: boolean): void {
     const p = this.#player(slot);
     p.connected = true;
