@@ -270,9 +270,9 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
   admissionCpuThreshold: {
     group: 'Limits',
     placeholder: '<fraction>',
-    default: '0.9',
+    default: '0',
     parse: (raw) => parseNumber(raw, 1),
-    doc: 'Admission: no game is started while host CPU use (all cores, smoothed over about 1 s) is at or above this; 0 or 1 disables the check.',
+    doc: 'Admission: no game is started while host CPU use (all cores, smoothed over about 1 s) is at or above this; 0 (default) or 1 disables the check.',
   },
   admissionMaxTickLate: {
     group: 'Limits',

@@ -163,7 +163,8 @@ export class ServerMetrics {
         const active = now.active - lastLoop.active;
         const total = active + now.idle - lastLoop.idle;
         lastLoop = now;
-        this.set(total > 0 ? active / total : 0);
+        // Clamped: differences of large float sums can land a hair outside 0..1 (1.0000000000000002 was seen).
+        this.set(total > 0 ? Math.min(1, Math.max(0, active / total)) : 0);
       },
     });
 

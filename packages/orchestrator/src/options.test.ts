@@ -33,7 +33,7 @@ describe('resolveOptions', () => {
   it('applies the admission defaults and takes its settings, 0 and 1 included', () => {
     const o = resolveOptions(base);
     expect(o.maxConcurrentStarts).toBe(availableParallelism());
-    expect(o.admissionCpuThreshold).toBe(0.9);
+    expect(o.admissionCpuThreshold).toBe(0);
     expect(o.admissionMaxTickLate).toBe(1);
     expect(
       resolveOptions({ ...base, maxConcurrentStarts: 1, admissionCpuThreshold: 1, admissionMaxTickLate: 0 }),

@@ -149,7 +149,7 @@ export const ORCHESTRATOR_DEFAULTS = {
   maxConnectionsPerIp: 64,
   maxWriteBufferBytes: 65_536,
   queueUpdateIntervalMs: 250,
-  admissionCpuThreshold: 0.9,
+  admissionCpuThreshold: 0,
   admissionMaxTickLate: 1,
   backlog: 2_048,
   drainMs: 30_000,
