@@ -277,6 +277,7 @@ export class ClientFlow {
         continue;
       }
       let open = 0;
+      let filled = 0;
       for (let slot = 0; slot < launch.players.length; slot++) {
         if (launch.players[slot] !== undefined) continue;
         const next = this.#queues.waiting(launch.mode).next();
@@ -288,7 +289,9 @@ export class ClientFlow {
         const client = player.payload;
         this.#queues.leave(client.id);
         launch.players[slot] = player;
+        const leftClientId = launch.vacatedBy.get(slot) ?? -1;
         launch.vacatedBy.delete(slot);
+        filled++;
         this.#table.transition(client, 'matched');
         this.#connections.disarm(client);
         this.#launches.set(client, launch);
@@ -297,12 +300,14 @@ export class ClientFlow {
           gameId: game.gameId,
           mode: launch.mode,
           slot,
-          leftClientId: launch.vacatedBy.get(slot) ?? -1,
+          leftClientId,
           clientId: client.id,
           name: client.name,
         });
       }
       if (open === 0) this.#openSeats.delete(launch);
+      // The players behind the ones who took a seat moved up: tell them.
+      if (filled > 0) this.schedule();
     }
   }
 

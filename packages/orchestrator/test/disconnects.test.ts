@@ -28,14 +28,20 @@ describe('players who leave', () => {
     const starting = await h.waitFor('gameStarting');
     const d = await h.queued('d');
     expect(d.lastPosition()).toBe(1);
+    const e = await h.queued('e');
+    expect(e.lastPosition()).toBe(2);
     b.destroy();
-    expect(await h.waitFor('playerLeft')).toMatchObject({ name: 'b', reason: 'disconnected' });
+    const left = await h.waitFor('playerLeft');
+    expect(left).toMatchObject({ name: 'b', reason: 'disconnected' });
     expect(await h.waitFor('seatBackfilled')).toMatchObject({
       gameId: starting.gameId,
       mode: 'trio',
       slot: 1,
+      leftClientId: left.clientId,
       name: 'd',
     });
+    // The player behind d moved up.
+    await e.waitForPosition(1);
     // The child learns the new name of the seat.
     expect(h.spawner.sent).toContainEqual({ type: 'seat', slot: 1, name: 'd' });
     const [ma, md, mc] = await Promise.all([a.next('matchFound'), d.next('matchFound'), c.next('matchFound')]);
