@@ -141,7 +141,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
 
   /**
    * Percentiles of the last 2,048 tick durations: inputs, game step, snapshot encoding and the socket sends
-   * themselves (measured up to the end of the tick's process.nextTick queue, where Node performs them).
+   * themselves (they reach the kernel within the tick).
    */
   tickTimes(): TickTimeStats {
     return this.#tickDurations.stats();
@@ -189,24 +189,16 @@ export class GameServer extends EventEmitter<GameServerEvents> {
 
   readonly #onTick = (info: TickInfo): void => {
     this.#tickLateness.record(info.lateMs);
-    // Sends to IP literals happen in process.nextTick (after dgram's lookup); a tick ends when they are done.
-    process.nextTick(this.#recordTick, this.#clock.now());
+    // Sends reach the kernel before socket.send returns (see literalLookup): the tick's work ends with this call.
+    const startedAt = this.#clock.now();
     try {
-      if (this.#state === 'ending') this.#tickEnding(this.#clock.now());
+      if (this.#state === 'ending') this.#tickEnding(startedAt);
       else if (this.#running()) this.#tick(info);
     } catch (error) {
       this.#logger.error('game tick failed', { gameId: this.gameId, error: String(error) });
       if (this.#running()) this.#finish('crashed', error, this.#options.lingerMs);
       else this.#close();
     }
-  };
-
-  readonly #recordTick = (startedAt: number): void => {
-    // Queued before the tick's sends, so re-queue once: this then runs after every send the tick queued.
-    process.nextTick(this.#recordTickEnd, startedAt);
-  };
-
-  readonly #recordTickEnd = (startedAt: number): void => {
     this.#tickDurations.record(this.#clock.now() - startedAt);
   };
 
@@ -244,7 +236,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     for (const s of this.#sessions.values()) {
       if (!s.connected) continue;
       const data = this.#game.snapshotFor(s.slot);
-      this.#outbound.send(s, { type: 'snapshot', ...s.nextHeader(now), tick, data });
+      this.#outbound.sendSnapshot(s, now, tick, data);
       this.#stats.snapshotsSent++;
       this.#outbound.flushReliable(s, now);
     }
@@ -294,7 +286,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     s.overflowed = false;
     if (why !== 'left') {
       const reason = why === 'timeout' ? DisconnectReason.TIMEOUT : DisconnectReason.PROTOCOL_ERROR;
-      this.#outbound.send(s, { type: 'disconnect', ...s.nextHeader(this.#clock.now()), reason });
+      this.#outbound.sendDisconnect(s, this.#clock.now(), reason);
     }
     this.#callGame(() => this.#game.playerDisconnected(s.slot));
     this.#emitSafe('playerDisconnected', s.slot, why);
@@ -339,7 +331,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
       this.#emitSafe('closed', end);
       this.#resolveClosed(end);
     };
-    // Sends to IP literals still wait one process.nextTick for their (trivial) lookup: close after them.
+    // The sends' callbacks (which count failed sends) run in process.nextTick: close after them.
     setImmediate(() => {
       try {
         this.#socket.close(done);

@@ -240,7 +240,7 @@ export class Inbound {
         s.pendingInput = packet.data;
         return;
       case 'ping':
-        outbound.send(s, { type: 'pong', ...s.nextHeader(now), time: packet.time });
+        outbound.sendPong(s, now, packet.time);
         return;
       case 'disconnect':
         if (running) this.#h.left(s);

@@ -4,6 +4,7 @@ import { createArenaGame } from './arena-game.js';
 import { systemClock } from './clock.js';
 import { GameChildError } from './errors.js';
 import { GameServer, kBegin } from './game-server.js';
+import { literalLookup } from './literal-lookup.js';
 import { silentLogger } from './logger.js';
 import { resolveServerOptions, type GameServerOptions } from './server-options.js';
 
@@ -38,7 +39,7 @@ export async function startGame(options: GameServerOptions): Promise<GameServer>
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const host = o.assignment.bindHost;
-  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup });
   let server: GameServer;
   try {
     server = new GameServer(socket, o, game, clock, logger);
