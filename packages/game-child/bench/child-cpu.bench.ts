@@ -6,7 +6,8 @@
 // thread of the process: V8 compiles and collects garbage on helper threads) over a window after a warm-up.
 //
 // Run: pnpm bench child-cpu   (BENCH_SMOKE=1: one short round at 30 Hz, no thresholds).
-// BENCH_RATES=20,30 picks tick rates, BENCH_WINDOW_MS the measuring window; BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each real child there.
+// BENCH_RATES=20,30 picks tick rates, BENCH_WINDOW_MS the measuring window; BENCH_CPU_PROF=<dir> writes a V8 CPU
+// profile of each real child there; BENCH_CHILD_FLAGS adds Node options to the real child (to try V8 flags).
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
