@@ -250,13 +250,13 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
   warmPoolRefillRate: {
     group: 'Games',
     placeholder: '<per-second>',
-    default: '10',
+    default: '5',
     parse: (raw) => parseNumber(raw, 10_000),
     doc: 'Most warm children started per second; 0: no rate limit. Warm boots also share --max-concurrent-starts with cold starts, which go first.',
   },
   warmPoolShrinkDelay: duration(
     'Games',
-    5_000,
+    30_000,
     'The warm pool stops its surplus idle children (oldest first) only after holding more than its target this long.',
   ),
   drainTimeout: duration(

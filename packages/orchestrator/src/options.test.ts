@@ -31,8 +31,8 @@ describe('resolveOptions', () => {
       min: 0,
       max: 4,
       buffer: { kind: 'count', count: 0 },
-      refillRate: 10,
-      shrinkDelayMs: 5_000,
+      refillRate: 5,
+      shrinkDelayMs: 30_000,
     });
   });
 

@@ -19,12 +19,13 @@ export interface WarmPoolOptions {
   /**
    * At most this many warm starts per second (one every 1000/rate ms), besides the start bound they share with
    * cold starts (`maxConcurrentStarts`: warm children booting plus cold starts in flight). 0: no rate limit.
-   * Default 10.
+   * Default 5 (a start costs about 0.2 s of CPU: at most about one core on refills).
    */
   readonly warmPoolRefillRate?: number;
   /**
    * The pool stops its surplus idle children (oldest first) only after holding more than its target for this long,
-   * so that it does not shrink between the waves of a burst. Default 5000.
+   * so that it does not shrink between the waves of a burst. Default 30000 (an idle child costs memory, about
+   * 8 MiB USS, and no CPU; stopping and restarting one costs a start).
    */
   readonly warmPoolShrinkDelayMs?: number;
 }
@@ -33,8 +34,8 @@ export interface WarmPoolOptions {
 export const WARM_POOL_DEFAULTS = {
   warmPoolSize: 0,
   warmPoolBuffer: 0,
-  warmPoolRefillRate: 10,
-  warmPoolShrinkDelayMs: 5_000,
+  warmPoolRefillRate: 5,
+  warmPoolShrinkDelayMs: 30_000,
 } as const;
 
 const MAX_TIMER_MS = 2_147_483_647;
