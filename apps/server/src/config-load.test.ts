@@ -197,9 +197,10 @@ describe('loadConfig: defaults and precedence', () => {
   it('a plain --warm-pool keeps meaning a fixed pool of that size (buffer 0), its ceiling raised to it', () => {
     expect(loadConfig({ flags: { warmPool: '3' } }).config).toMatchObject({ warmPool: 3, warmPoolBuffer: 0 });
     expect(loadConfig({ env: { PROJ_WARM_POOL: '12' } }).config).toMatchObject({ warmPoolBuffer: 0, warmPoolMax: 12 });
-    expect(
-      loadConfig({ readFile: () => '{"warmPool": 4}', configFlag: 'c.json' }).config,
-    ).toMatchObject({ warmPool: 4, warmPoolBuffer: 0 });
+    expect(loadConfig({ readFile: () => '{"warmPool": 4}', configFlag: 'c.json' }).config).toMatchObject({
+      warmPool: 4,
+      warmPoolBuffer: 0,
+    });
   });
 
   it('takes the buffer as a count or a percentage, and the ceiling, rate and shrink delay, from flags, env or file', () => {
@@ -291,11 +292,17 @@ describe('loadConfig: every bad value stops the server with a message naming the
       { warmPoolBuffer: 'lots' },
       'invalid config: --warm-pool-buffer lots: must be a count (4) or a percentage of the running games (25%)',
     ],
-    [{ warmPoolBuffer: '-1' }, 'invalid config: --warm-pool-buffer -1: must be a count (4) or a percentage of the running games (25%)'],
+    [
+      { warmPoolBuffer: '-1' },
+      'invalid config: --warm-pool-buffer -1: must be a count (4) or a percentage of the running games (25%)',
+    ],
     [{ warmPoolBuffer: '2000%' }, 'invalid config: --warm-pool-buffer 2000%: a percentage must be in 0%..1000%'],
     [{ warmPoolRefillRate: '-2' }, 'invalid config: --warm-pool-refill-rate -2: not a number'],
     [{ warmPoolRefillRate: '20000' }, 'invalid config: --warm-pool-refill-rate 20000: must be a number in 0..10000'],
-    [{ warmPoolShrinkDelay: 'soon' }, 'invalid config: --warm-pool-shrink-delay soon: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)'],
+    [
+      { warmPoolShrinkDelay: 'soon' },
+      'invalid config: --warm-pool-shrink-delay soon: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)',
+    ],
     [{ defaultMode: 'ctf' }, "invalid config: --default-mode ctf: unknown mode 'ctf' (the modes are arena, duel)"],
     [{ port: '65536' }, 'invalid config: --port 65536: must be an integer in 0..65535'],
     [{ port: '77o0' }, 'invalid config: --port 77o0: not an integer'],

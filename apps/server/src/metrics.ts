@@ -81,7 +81,8 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  *
  * Metric names (with the default prefix): `proj_queue_length{mode}`, `proj_clients_connected`, `proj_games_running`,
  * `proj_games_starting`, `proj_games_max`, `proj_ports_free`, `proj_ports_quarantined`, `proj_ports_total`,
- * `proj_warm_children`, `proj_warm_children_booting`, `proj_warm_pool_target`, `proj_child_processes`, `proj_draining`, `proj_event_loop_utilization`;
+ * `proj_warm_children`, `proj_warm_children_booting`, `proj_warm_pool_target`, `proj_child_processes`,
+ * `proj_draining`, `proj_event_loop_utilization`;
  * `proj_spawn_seconds{warm}`, `proj_time_to_match_seconds{mode}`, `proj_game_duration_seconds{mode}`;
  * `proj_games_started_total{mode}`,
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,

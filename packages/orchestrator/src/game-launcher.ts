@@ -88,8 +88,7 @@ export class GameLauncher {
         budget: () => this.#options.maxGames - this.#processes,
         // One bound on the processes booting at once: cold starts first (a waiting group never waits for a warm
         // boot: it takes the booting child), warm boots in the slots they leave.
-        startSlots: () =>
-          this.#options.admission.maxConcurrentStarts - this.#coldStarts.size - this.#pool.bootingCount,
+        startSlots: () => this.#options.admission.maxConcurrentStarts - this.#coldStarts.size - this.#pool.bootingCount,
         target: () =>
           warmPoolTarget(options.warmPool, {
             activeGames: this.#games.size,

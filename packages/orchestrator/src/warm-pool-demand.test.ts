@@ -18,14 +18,14 @@ function setup(opts: { refillRate: number; startBound?: number; shrinkDelayMs?: 
     stats: () => {},
     exit: (child) => pool.childExited(child),
   };
-  const pool = new WarmPool(
+  const pool: WarmPool = new WarmPool(
     {
       spawn: () => {
         spawnedAt.push(clock.now());
         return new ManagedChild(spawner.spawn(), observer, silentLogger);
       },
       budget: () => 100 - spawner.alive().length,
-      startSlots: () => (opts.startBound ?? 100) - pool.bootingCount,
+      startSlots: (): number => (opts.startBound ?? 100) - pool.bootingCount,
       target: () => target,
     },
     {

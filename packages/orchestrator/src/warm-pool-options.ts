@@ -63,7 +63,13 @@ export function resolveWarmPoolPolicy(o: WarmPoolOptions, maxGames: number): War
   const rate = o.warmPoolRefillRate ?? d.warmPoolRefillRate;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 10_000)
     return `warmPoolRefillRate must be a number of starts per second in 0..10000, got ${String(o.warmPoolRefillRate)}`;
-  const shrinkDelayMs = integer(o.warmPoolShrinkDelayMs, 'warmPoolShrinkDelayMs', d.warmPoolShrinkDelayMs, 0, MAX_TIMER_MS);
+  const shrinkDelayMs = integer(
+    o.warmPoolShrinkDelayMs,
+    'warmPoolShrinkDelayMs',
+    d.warmPoolShrinkDelayMs,
+    0,
+    MAX_TIMER_MS,
+  );
   if (typeof shrinkDelayMs === 'string') return shrinkDelayMs;
   return { min, max, buffer, refillRate: rate, shrinkDelayMs };
 }

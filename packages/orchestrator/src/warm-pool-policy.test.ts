@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type WarmPoolPolicy,
-  formatWarmPoolBuffer,
-  parseWarmPoolBuffer,
-  warmPoolTarget,
-} from './warm-pool-policy.js';
+import { type WarmPoolPolicy, formatWarmPoolBuffer, parseWarmPoolBuffer, warmPoolTarget } from './warm-pool-policy.js';
 
 const policy = (patch: Partial<WarmPoolPolicy>): WarmPoolPolicy => ({
   min: 2,
@@ -84,10 +79,7 @@ describe('parseWarmPoolBuffer', () => {
     expect(parseWarmPoolBuffer(formatWarmPoolBuffer(buffer as never))).toEqual(buffer);
   });
 
-  it.each([[-1], [1.5], ['x'], ['-3%'], ['1.234%'], ['1001%'], [null], [{}]])(
-    'refuses %j with a reason',
-    (raw) => {
-      expect(typeof parseWarmPoolBuffer(raw)).toBe('string');
-    },
-  );
+  it.each([[-1], [1.5], ['x'], ['-3%'], ['1.234%'], ['1001%'], [null], [{}]])('refuses %j with a reason', (raw) => {
+    expect(typeof parseWarmPoolBuffer(raw)).toBe('string');
+  });
 });

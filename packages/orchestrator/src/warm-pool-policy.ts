@@ -6,8 +6,7 @@
 
 /** The warm pool's buffer: idle children wanted, as a count or as a percentage of the games with a child. */
 export type WarmPoolBuffer =
-  | { readonly kind: 'count'; readonly count: number }
-  | { readonly kind: 'percent'; readonly percent: number };
+  { readonly kind: 'count'; readonly count: number } | { readonly kind: 'percent'; readonly percent: number };
 
 /** The warm pool's settings, validated (see {@link resolveWarmPoolPolicy}). */
 export interface WarmPoolPolicy {
