@@ -45,11 +45,6 @@ export function warmPoolTarget(policy: WarmPoolPolicy, demand: WarmPoolDemand): 
   return Math.max(0, Math.min(wanted, demand.room));
 }
 
-/** True when the pool's size follows demand (not a fixed pool of `min`). */
-export function followsDemand(policy: WarmPoolPolicy): boolean {
-  return policy.max > policy.min && !(policy.buffer.kind === 'count' && policy.buffer.count === 0);
-}
-
 /**
  * Reads a buffer: a non-negative integer count (`4`, `'4'`) or a percentage (`'25%'`, 0..1000 with up to 2
  * decimals). Returns the reason as a string when the value is not one.
