@@ -37,6 +37,16 @@ export interface AdmissionInfo {
   readonly worstTickLateMs: number;
 }
 
+/** The warm pool, as /games shows it next to the games. */
+export interface WarmPoolInfo {
+  /** The size it aims at now (fixed, or following demand). */
+  readonly target: number;
+  /** Warm children ready to take a game. */
+  readonly idle: number;
+  /** Warm children still starting. */
+  readonly booting: number;
+}
+
 /** Readiness: ready to take players, or why not. */
 export interface Readiness {
   readonly ready: boolean;
@@ -52,6 +62,8 @@ export interface AdminHandlers {
   games(): readonly GameInfo[];
   /** The admission control's state, served in /games as `admission` (left out when absent). */
   admission?(): AdmissionInfo;
+  /** The warm pool's counts, served in /games as `warmPool` (left out when absent). */
+  warmPool?(): WarmPoolInfo;
 }
 
 /** Options of {@link startAdminServer}. */
@@ -121,7 +133,18 @@ function handle(
     case '/games': {
       const games = handlers.games();
       const admission = handlers.admission?.();
-      return json(res, 200, { count: games.length, games, ...(admission !== undefined ? { admission } : {}) }, head);
+      const warmPool = handlers.warmPool?.();
+      return json(
+        res,
+        200,
+        {
+          count: games.length,
+          games,
+          ...(admission !== undefined ? { admission } : {}),
+          ...(warmPool !== undefined ? { warmPool } : {}),
+        },
+        head,
+      );
     }
     default:
       handlers.metrics().then(

@@ -182,6 +182,53 @@ describe('loadConfig: defaults and precedence', () => {
     );
   });
 
+  it('by default the warm pool follows demand: floor 2, buffer 50%, ceiling 8 (within the cap), 5 starts/s, 30s', () => {
+    expect(loadConfig({}).config).toMatchObject({
+      warmPool: 2,
+      warmPoolBuffer: '50%',
+      warmPoolMax: 8,
+      warmPoolRefillRate: 5,
+      warmPoolShrinkDelay: 30_000,
+    });
+    expect(loadConfig({ flags: { maxGames: '4' } }).config).toMatchObject({ warmPool: 2, warmPoolMax: 4 });
+    expect(loadConfig({ flags: { maxGames: '1' } }).config).toMatchObject({ warmPool: 1, warmPoolMax: 1 });
+  });
+
+  it('a plain --warm-pool keeps meaning a fixed pool of that size (buffer 0), its ceiling raised to it', () => {
+    expect(loadConfig({ flags: { warmPool: '3' } }).config).toMatchObject({ warmPool: 3, warmPoolBuffer: 0 });
+    expect(loadConfig({ env: { PROJ_WARM_POOL: '12' } }).config).toMatchObject({ warmPoolBuffer: 0, warmPoolMax: 12 });
+    expect(loadConfig({ readFile: () => '{"warmPool": 4}', configFlag: 'c.json' }).config).toMatchObject({
+      warmPool: 4,
+      warmPoolBuffer: 0,
+    });
+  });
+
+  it('takes the buffer as a count or a percentage, and the ceiling, rate and shrink delay, from flags, env or file', () => {
+    expect(
+      loadConfig({
+        flags: {
+          warmPool: '1',
+          warmPoolBuffer: '25%',
+          warmPoolMax: '6',
+          warmPoolRefillRate: '2.5',
+          warmPoolShrinkDelay: '10s',
+        },
+      }).config,
+    ).toMatchObject({
+      warmPool: 1,
+      warmPoolBuffer: '25%',
+      warmPoolMax: 6,
+      warmPoolRefillRate: 2.5,
+      warmPoolShrinkDelay: 10_000,
+    });
+    expect(loadConfig({ env: { PROJ_WARM_POOL_BUFFER: '4' } }).config.warmPoolBuffer).toBe(4);
+    expect(loadConfig({ env: { PROJ_WARM_POOL_BUFFER: '12.50 %' } }).config.warmPoolBuffer).toBe('12.5%');
+    expect(
+      loadConfig({ readFile: () => '{"warmPoolBuffer": 3, "warmPoolMax": 5}', configFlag: 'c.json' }).config,
+    ).toMatchObject({ warmPoolBuffer: 3, warmPoolMax: 5 });
+    expect(loadConfig({ flags: { warmPoolRefillRate: '0' } }).config.warmPoolRefillRate).toBe(0);
+  });
+
   it('every setting has an embedded default or a derived one that validates', () => {
     for (const spec of SETTING_LIST) {
       if (spec.default !== undefined) expect(() => spec.parse(spec.default)).not.toThrow();
@@ -232,6 +279,29 @@ describe('loadConfig: every bad value stops the server with a message naming the
     [
       { warmPool: '5', maxGames: '4' },
       'invalid config: --warm-pool 5: the warm pool is above the cap on concurrent games (4)',
+    ],
+    [
+      { warmPoolMax: '17' },
+      "invalid config: --warm-pool-max 17: the warm pool's ceiling is above the cap on concurrent games (16)",
+    ],
+    [
+      { warmPool: '4', warmPoolMax: '3' },
+      "invalid config: --warm-pool-max 3: the warm pool's ceiling is below the warm pool (4)",
+    ],
+    [
+      { warmPoolBuffer: 'lots' },
+      'invalid config: --warm-pool-buffer lots: must be a count (4) or a percentage of the running games (25%)',
+    ],
+    [
+      { warmPoolBuffer: '-1' },
+      'invalid config: --warm-pool-buffer -1: must be a count (4) or a percentage of the running games (25%)',
+    ],
+    [{ warmPoolBuffer: '2000%' }, 'invalid config: --warm-pool-buffer 2000%: a percentage must be in 0%..1000%'],
+    [{ warmPoolRefillRate: '-2' }, 'invalid config: --warm-pool-refill-rate -2: not a number'],
+    [{ warmPoolRefillRate: '20000' }, 'invalid config: --warm-pool-refill-rate 20000: must be a number in 0..10000'],
+    [
+      { warmPoolShrinkDelay: 'soon' },
+      'invalid config: --warm-pool-shrink-delay soon: not a duration (use milliseconds or a number with ms, s, m or h: 500ms, 10s, 2m)',
     ],
     [{ defaultMode: 'ctf' }, "invalid config: --default-mode ctf: unknown mode 'ctf' (the modes are arena, duel)"],
     [{ port: '65536' }, 'invalid config: --port 65536: must be an integer in 0..65535'],

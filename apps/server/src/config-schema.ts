@@ -12,6 +12,7 @@ import {
   parseModes,
   parseNumber,
   parsePortRanges,
+  parseWarmPoolBuffer,
 } from './config-values.js';
 
 /** Log levels, most verbose first ('silent' logs nothing). */
@@ -55,7 +56,14 @@ export interface ServerConfig {
   readonly maxGames: number;
   readonly modes: readonly ModeConfig[];
   readonly defaultMode: string;
+  /** Alone: a fixed pool of this size; with a buffer, its floor. */
   readonly warmPool: number;
+  /** A count, or a percentage of the games running ('25%'); 0: a fixed pool of `warmPool`. */
+  readonly warmPoolBuffer: number | string;
+  readonly warmPoolMax: number;
+  /** Warm starts per second at most; 0: no limit (the start bound still holds). */
+  readonly warmPoolRefillRate: number;
+  readonly warmPoolShrinkDelay: number;
   readonly drainTimeout: number;
   readonly shutdownGrace: number;
   readonly readyTimeout: number;
@@ -221,8 +229,36 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     placeholder: '<n>',
     default: '2',
     parse: (raw) => parseInteger(raw, 0, 65_535),
-    doc: 'Child processes started ahead of need, idle, to cut the time to match (at most --max-games; the default shrinks to it).',
+    doc: 'Child processes started ahead of need, idle, to cut the time to match: alone a fixed pool of this size, with --warm-pool-buffer the floor of a pool that follows demand (at most --max-games; the default shrinks to it).',
   },
+  warmPoolBuffer: {
+    group: 'Games',
+    placeholder: '<n|p%>',
+    default: undefined,
+    defaultDoc: '50% (0, a fixed pool, when --warm-pool is given alone)',
+    parse: parseWarmPoolBuffer,
+    doc: 'Makes the warm pool follow demand, like a fleet buffer: idle children wanted as a count (4) or a percentage of the games running (50%), plus one per group of players waiting for a start; kept between --warm-pool and --warm-pool-max.',
+  },
+  warmPoolMax: {
+    group: 'Games',
+    placeholder: '<n>',
+    default: undefined,
+    defaultDoc: '8 (at least --warm-pool, at most --max-games)',
+    parse: (raw) => parseInteger(raw, 0, 65_535),
+    doc: 'Ceiling of the warm pool.',
+  },
+  warmPoolRefillRate: {
+    group: 'Games',
+    placeholder: '<per-second>',
+    default: '5',
+    parse: (raw) => parseNumber(raw, 10_000),
+    doc: 'Most warm children started per second; 0: no rate limit. Warm boots also share --max-concurrent-starts with cold starts, which go first.',
+  },
+  warmPoolShrinkDelay: duration(
+    'Games',
+    30_000,
+    'The warm pool stops its surplus idle children (oldest first) only after holding more than its target this long.',
+  ),
   drainTimeout: duration(
     'Timeouts',
     10_000,

@@ -15,6 +15,11 @@ export interface SettingOrigins {
   isDefault(key: SettingKey): boolean;
 }
 
+/** The warm pool's buffer when neither it nor --warm-pool is given: half the games running, plus waiting groups. */
+export const DEFAULT_WARM_POOL_BUFFER = '50%';
+/** The warm pool's ceiling when not given (raised to --warm-pool, shrunk to the cap). */
+export const DEFAULT_WARM_POOL_MAX = 8;
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 function sameListenAddress(a: string, b: string): boolean {
@@ -34,9 +39,12 @@ function fail(label: string, reason: string, setting: SettingKey): never {
 
 /**
  * Checks the settings against each other and fills in the derived defaults: the cap on games (the number of UDP
- * ports), the default mode (the first one); an embedded default warm pool above the cap shrinks to the cap.
+ * ports), the default mode (the first one); an embedded default warm pool above the cap shrinks to the cap; the
+ * warm pool's buffer ({@link DEFAULT_WARM_POOL_BUFFER}, or 0 when `warmPool` alone is given: a plain number keeps
+ * meaning a fixed pool) and ceiling ({@link DEFAULT_WARM_POOL_MAX}, at least `warmPool`, at most the cap).
  * @throws ServerConfigError `E_INVALID_CONFIG` naming the setting at fault: a cap above the number of UDP ports, a
- *   warm pool above the cap, a default mode that is not one of the modes, the admin port equal to the TCP port.
+ *   warm pool (or its ceiling) above the cap, a ceiling below the warm pool, a default mode that is not one of the
+ *   modes, the admin port equal to the TCP port.
  */
 export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins): ServerConfig {
   const label = (key: SettingKey): string => origins.label(key);
@@ -54,6 +62,18 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
   if (warmPool > maxGames && origins.isDefault('warmPool')) warmPool = maxGames;
   if (warmPool > maxGames) {
     fail(label('warmPool'), `the warm pool is above the cap on concurrent games (${maxGames})`, 'warmPool');
+  }
+  const warmPoolBuffer = parsed.warmPoolBuffer ?? (origins.isDefault('warmPool') ? DEFAULT_WARM_POOL_BUFFER : 0);
+  const warmPoolMax = parsed.warmPoolMax ?? Math.min(maxGames, Math.max(warmPool, DEFAULT_WARM_POOL_MAX));
+  if (warmPoolMax > maxGames) {
+    fail(
+      label('warmPoolMax'),
+      `the warm pool's ceiling is above the cap on concurrent games (${maxGames})`,
+      'warmPoolMax',
+    );
+  }
+  if (warmPoolMax < warmPool) {
+    fail(label('warmPoolMax'), `the warm pool's ceiling is below the warm pool (${warmPool})`, 'warmPoolMax');
   }
   const modes = need(parsed, 'modes');
   const defaultMode = parsed.defaultMode ?? modes[0]!.name;
@@ -81,6 +101,10 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     modes,
     defaultMode,
     warmPool,
+    warmPoolBuffer,
+    warmPoolMax,
+    warmPoolRefillRate: need(parsed, 'warmPoolRefillRate'),
+    warmPoolShrinkDelay: need(parsed, 'warmPoolShrinkDelay'),
     drainTimeout: need(parsed, 'drainTimeout'),
     shutdownGrace: need(parsed, 'shutdownGrace'),
     readyTimeout: need(parsed, 'readyTimeout'),

@@ -58,6 +58,20 @@ export function parseNumber(raw: unknown, max: number): number {
   return n;
 }
 
+/**
+ * A warm pool buffer: a count (`4`, `'4'`) or a percentage of the games running (`'25%'`, 0..1000% with up to two
+ * decimals). Returns the count as a number, a percentage as its normalised string ('12.5%').
+ */
+export function parseWarmPoolBuffer(raw: unknown): number | string {
+  const s = text(raw);
+  if (/^\d+$/.test(s)) return parseInteger(s, 0, 65_535);
+  const m = /^(\d+(?:\.\d{1,2})?)\s*%$/.exec(s);
+  if (m === null) throw new InvalidValue('must be a count (4) or a percentage of the running games (25%)');
+  const percent = Number(m[1]);
+  if (percent > 1_000) throw new InvalidValue('a percentage must be in 0%..1000%');
+  return `${percent}%`;
+}
+
 /** A TCP port: 0..65535, where 0 asks the OS for a free port. */
 export function parseListenPort(raw: unknown): number {
   return parseInteger(raw, 0, 65_535);

@@ -28,7 +28,10 @@ function configSummary(loaded: LoadedConfig): Record<string, unknown> {
     maxGames: c.maxGames,
     modes: formatModes(c.modes),
     defaultMode: c.defaultMode,
-    warmPool: c.warmPool,
+    warmPool:
+      c.warmPoolBuffer === 0
+        ? c.warmPool
+        : `${c.warmPool}..${c.warmPoolMax}, buffer ${c.warmPoolBuffer}, ${c.warmPoolRefillRate}/s`,
     drainTimeout: formatDuration(c.drainTimeout),
     ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
   };

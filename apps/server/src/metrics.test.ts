@@ -14,6 +14,8 @@ function fakeSource(initial: Partial<ServerStats> = {}): { stats: ServerStats; s
       portsQuarantined: 0,
       portsTotal: 16,
       warmChildren: 2,
+      warmBooting: 0,
+      warmTarget: 2,
       childProcesses: 2,
       draining: false,
       ...initial,
@@ -66,6 +68,8 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'proj_queue_length{mode="duel"}')).toBe(0);
     expect(sample(text, 'proj_ports_free')).toBe(16);
     expect(sample(text, 'proj_warm_children')).toBe(2);
+    expect(sample(text, 'proj_warm_children_booting')).toBe(0);
+    expect(sample(text, 'proj_warm_pool_target')).toBe(2);
     expect(sample(text, 'proj_draining')).toBe(0);
 
     fake.stats = {
@@ -77,6 +81,8 @@ describe('ServerMetrics', () => {
       portsFree: 13,
       portsQuarantined: 1,
       warmChildren: 0,
+      warmBooting: 3,
+      warmTarget: 5,
       childProcesses: 3,
       draining: true,
     };
@@ -91,6 +97,8 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'proj_ports_quarantined')).toBe(1);
     expect(sample(text, 'proj_ports_total')).toBe(16);
     expect(sample(text, 'proj_warm_children')).toBe(0);
+    expect(sample(text, 'proj_warm_children_booting')).toBe(3);
+    expect(sample(text, 'proj_warm_pool_target')).toBe(5);
     expect(sample(text, 'proj_child_processes')).toBe(3);
     expect(sample(text, 'proj_draining')).toBe(1);
   });

@@ -24,6 +24,10 @@ export interface ServerStats {
   readonly portsTotal: number;
   /** Child processes started ahead, idle, waiting for a game. */
   readonly warmChildren: number;
+  /** Warm children still starting (not idle yet). */
+  readonly warmBooting: number;
+  /** The warm pool's target size now (fixed, or following demand). */
+  readonly warmTarget: number;
   /** Child processes alive (warm, starting, playing or stopping). */
   readonly childProcesses: number;
   /** True once a shutdown began. */
@@ -77,7 +81,8 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  *
  * Metric names (with the default prefix): `proj_queue_length{mode}`, `proj_clients_connected`, `proj_games_running`,
  * `proj_games_starting`, `proj_games_max`, `proj_ports_free`, `proj_ports_quarantined`, `proj_ports_total`,
- * `proj_warm_children`, `proj_child_processes`, `proj_draining`, `proj_event_loop_utilization`;
+ * `proj_warm_children`, `proj_warm_children_booting`, `proj_warm_pool_target`, `proj_child_processes`,
+ * `proj_draining`, `proj_event_loop_utilization`;
  * `proj_spawn_seconds{warm}`, `proj_time_to_match_seconds{mode}`, `proj_game_duration_seconds{mode}`;
  * `proj_games_started_total{mode}`,
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
@@ -150,6 +155,12 @@ export class ServerMetrics {
     gauge('ports_quarantined', 'UDP game ports set aside after a failed bind.', (s) => s.portsQuarantined);
     gauge('ports_total', 'UDP game ports in the ring (N).', (s) => s.portsTotal);
     gauge('warm_children', 'Child processes started ahead, idle, waiting for a game.', (s) => s.warmChildren);
+    gauge('warm_children_booting', 'Warm child processes still starting (not idle yet).', (s) => s.warmBooting);
+    gauge(
+      'warm_pool_target',
+      'Target size of the warm pool: fixed, or following demand between its floor and ceiling.',
+      (s) => s.warmTarget,
+    );
     gauge('child_processes', 'Child game processes alive.', (s) => s.childProcesses);
     gauge('draining', '1 once a shutdown began, else 0.', (s) => (s.draining ? 1 : 0));
     const loopTimes = options.eventLoopTimes ?? (() => performance.eventLoopUtilization());

@@ -189,6 +189,8 @@ export function toServerStats(stats: OrchestratorStats, modes: readonly string[]
     portsQuarantined: stats.ports.quarantined,
     portsTotal: stats.ports.total,
     warmChildren: stats.warmIdle,
+    warmBooting: stats.warmBooting,
+    warmTarget: stats.warmTarget,
     childProcesses: stats.processes,
     draining: stats.closing,
     admission: stats.admission,

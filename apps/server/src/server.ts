@@ -93,6 +93,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     defaultMode: config.defaultMode,
     maxConcurrentGames: config.maxGames,
     warmPoolSize: config.warmPool,
+    warmPoolBuffer: config.warmPoolBuffer,
+    warmPoolMax: config.warmPoolMax,
+    warmPoolRefillRate: config.warmPoolRefillRate,
+    warmPoolShrinkDelayMs: config.warmPoolShrinkDelay,
     quarantineMs: config.quarantine,
     helloTimeoutMs: config.helloTimeout,
     queuedIdleTimeoutMs: config.queuedIdleTimeout,
@@ -126,6 +130,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         readiness: () => ({ ready: phase === 'listening', status: phase }),
         games: () => orchestrator.games().map((g) => toGameInfo(g)),
         admission: () => toAdmissionInfo(orchestrator.stats().admission),
+        warmPool: () => {
+          const s = orchestrator.stats();
+          return { target: s.warmTarget, idle: s.warmIdle, booting: s.warmBooting };
+        },
       },
     });
     await orchestrator.listen().catch((error: unknown) => {

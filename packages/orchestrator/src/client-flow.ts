@@ -88,6 +88,16 @@ export class ClientFlow {
     return this.#queues.sizes();
   }
 
+  /** Groups of players formed in the queues (K of a mode waiting) and not launched yet, all modes. O(modes). */
+  get waitingGroups(): number {
+    let groups = 0;
+    for (const [mode, size] of this.#queues.sizes()) {
+      const k = this.#options.modes.get(mode)?.playersPerGame ?? 0;
+      if (k > 0) groups += Math.floor(size / k);
+    }
+    return groups;
+  }
+
   // 2. Hello: queued, or refused.
 
   /** A client said hello: it joins its mode's queue and is told its position, or is refused with a wire error. */
@@ -128,6 +138,8 @@ export class ClientFlow {
         if (group === undefined) break;
         this.#launch(group);
       }
+      // Groups left waiting (held by admission, ports or the cap) are demand the warm pool follows.
+      if (this.#queues.hasReadyGroup()) this.#launcher.demandChanged();
     }
     if (this.#positionsDue) this.#sendPositionsSoon();
   }

@@ -4,7 +4,8 @@ import type { PortRing } from '@proj/port-ring';
 import { type IpcPlayerSlot, generateGameSecret } from '@proj/protocol';
 import { AdmissionController, type AdmissionSettings, type AdmissionState } from './admission.js';
 import type { ChildExit, ChildSpawner } from './child-process.js';
-import { WarmPool } from './warm-pool.js';
+import { type PoolClock, WarmPool } from './warm-pool.js';
+import { type WarmPoolPolicy, warmPoolTarget } from './warm-pool-policy.js';
 import { ConditionWaiters } from './condition-waiters.js';
 import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason, gameAssignment } from './launched-game.js';
 import { LaunchBackoff } from './launch-backoff.js';
@@ -18,7 +19,12 @@ export interface GameLauncherOptions {
   readonly ring: PortRing;
   /** The cap: games running (or starting) at once, and processes alive (warm + busy). */
   readonly maxGames: number;
-  readonly warmPoolSize: number;
+  /** The warm pool's bounds, buffer, refill rate and shrink delay. */
+  readonly warmPool: WarmPoolPolicy;
+  /** Groups of players formed in the queues and not launched yet: demand the warm pool counts. */
+  readonly waitingGroups: () => number;
+  /** The warm pool's clock (tests); default Node's timers. */
+  readonly poolClock?: PoolClock;
   /** Address the children bind their UDP sockets on. */
   readonly bindHost: string;
   readonly readyTimeoutMs: number;
@@ -53,8 +59,11 @@ export class GameLauncher {
   readonly #byId = new Map<string, LaunchedGame>();
   #processes = 0;
   #starting = 0;
-  /** Games launched on a fresh process (not a warm child) that have not settled yet. */
-  #coldStarting = 0;
+  /**
+   * Games whose child was still booting at launch (a fresh process, or a warm child taken before its idle) and
+   * that have not settled yet: the cold starts in flight.
+   */
+  readonly #coldStarts = new Set<LaunchedGame>();
   #running = 0;
   readonly #admission: AdmissionController;
   readonly #backoff: LaunchBackoff;
@@ -70,19 +79,30 @@ export class GameLauncher {
     this.#ports = new GamePorts(options.ring, options.emit, options.onCapacity);
     this.#admission = new AdmissionController(
       options.admission,
-      { startsInFlight: () => this.#coldStarting, activeGames: () => this.#games.size },
+      { startsInFlight: () => this.#coldStarts.size, activeGames: () => this.#games.size },
       options.onCapacity,
     );
     this.#pool = new WarmPool(
       {
         spawn: () => this.#spawn(true),
         budget: () => this.#options.maxGames - this.#processes,
+        // One bound on the processes booting at once: cold starts first (a waiting group never waits for a warm
+        // boot: it takes the booting child), warm boots in the slots they leave.
+        startSlots: () => this.#options.admission.maxConcurrentStarts - this.#coldStarts.size - this.#pool.bootingCount,
+        target: () =>
+          warmPoolTarget(options.warmPool, {
+            activeGames: this.#games.size,
+            waitingGroups: this.#closed ? 0 : options.waitingGroups(),
+            room: this.#options.maxGames - this.busyProcesses,
+          }),
       },
       {
-        size: options.warmPoolSize,
         bootTimeoutMs: options.readyTimeoutMs,
         shutdownGraceMs: options.shutdownGraceMs,
+        refillRate: options.warmPool.refillRate,
+        shrinkDelayMs: options.warmPool.shrinkDelayMs,
         logger: options.logger,
+        ...(options.poolClock !== undefined ? { clock: options.poolClock } : {}),
       },
     );
   }
@@ -103,7 +123,7 @@ export class GameLauncher {
   }
 
   /** The warm pool (read-only use: counts). */
-  get pool(): Pick<WarmPool, 'idleCount' | 'bootingCount' | 'size' | 'targetSize'> {
+  get pool(): Pick<WarmPool, 'idleCount' | 'bootingCount' | 'size' | 'targetSize' | 'totals'> {
     return this.#pool;
   }
 
@@ -130,8 +150,14 @@ export class GameLauncher {
     // No warm child to hand the game to and no room for one more process (children still exiting): wait.
     if (this.#pool.size === 0 && this.#processes >= this.#options.maxGames) return false;
     if (!this.#ports.hasFree()) return false;
-    // A warm child's start costs a bind, not a fork: only the host's load (not the starts in flight) holds it.
-    return this.#admission.admits(this.#pool.idleCount > 0);
+    // A warm child's start costs a bind, not a fork: only the host's load (not the starts in flight) holds it. One
+    // still booting adds no start either: it is already counted in the start bound.
+    return this.#admission.admits(this.#pool.size > 0);
+  }
+
+  /** The demand may have changed (groups formed or left the queues): the warm pool re-reads its target soon. */
+  demandChanged(): void {
+    if (!this.#closed) this.#pool.scheduleRefill(REFILL_DELAY_MS);
   }
 
   /**
@@ -149,6 +175,7 @@ export class GameLauncher {
     const port = this.#ports.take(gameId);
     const launchedAt = performance.now();
     const warmChild = this.#pool.take();
+    const booting = warmChild === undefined || warmChild.state === 'booting';
     const child = warmChild ?? this.#spawn(false);
     const secret = generateGameSecret();
     const tokenExpiresAt = Date.now() + this.#options.tokenTtlMs;
@@ -170,7 +197,7 @@ export class GameLauncher {
     };
     this.#byId.set(gameId, game);
     this.#starting++;
-    if (!game.warm) this.#coldStarting++;
+    if (booting) this.#coldStarts.add(game);
     if (child === undefined) {
       this.#ports.release(gameId);
       queueMicrotask(() => this.#settle(game, { ok: false, reason: 'spawnFailed' }, onOutcome));
@@ -269,8 +296,11 @@ export class GameLauncher {
   readonly #observer: ChildObserver = {
     idle: (child) => {
       this.#pool.childIdle(child);
-      if (this.#pool.has(child))
+      if (this.#pool.has(child)) {
         this.#options.emit('warmChildReady', { pid: child.pid, bootMs: performance.now() - child.spawnedAt });
+        // A group held for a start slot may take it now.
+        if (!this.#closed) this.#options.onCapacity();
+      }
     },
     gameOver: (child, message) => {
       const game = this.#games.get(child);
@@ -309,10 +339,11 @@ export class GameLauncher {
     onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
   ): void {
     this.#starting--;
-    if (!game.warm) this.#coldStarting--;
+    this.#coldStarts.delete(game);
     // A little later: forking is a synchronous call of a millisecond or two, and the new process competes for the
-    // CPU while it starts; neither should delay the match-found frames of the game that just started.
-    if (game.warm) this.#pool.scheduleRefill(REFILL_DELAY_MS);
+    // CPU while it starts; neither should delay the match-found frames of the game that just started. A warm child
+    // is to be replaced, and a cold start that settled frees a start slot.
+    this.#pool.scheduleRefill(REFILL_DELAY_MS);
     if (game.child === undefined) this.#byId.delete(game.gameId);
     if (outcome.ok) {
       game.state = 'running';

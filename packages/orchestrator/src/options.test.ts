@@ -27,7 +27,45 @@ describe('resolveOptions', () => {
     expect([...o.modes]).toEqual([['default', { playersPerGame: 2 }]]);
     expect(o.defaultMode).toBe('default');
     expect(o.helloTimeoutMs).toBe(ORCHESTRATOR_DEFAULTS.helloTimeoutMs);
-    expect(o.warmPoolSize).toBe(0);
+    expect(o.warmPool).toEqual({
+      min: 0,
+      max: 4,
+      buffer: { kind: 'count', count: 0 },
+      refillRate: 5,
+      shrinkDelayMs: 30_000,
+    });
+  });
+
+  it('takes a warm pool that follows demand: a buffer as a count or a percentage, bounds, rate, shrink delay', () => {
+    expect(
+      resolveOptions({
+        ...base,
+        warmPoolSize: 1,
+        warmPoolBuffer: '25%',
+        warmPoolMax: 3,
+        warmPoolRefillRate: 2.5,
+        warmPoolShrinkDelayMs: 0,
+      }).warmPool,
+    ).toEqual({ min: 1, max: 3, buffer: { kind: 'percent', percent: 25 }, refillRate: 2.5, shrinkDelayMs: 0 });
+    expect(resolveOptions({ ...base, warmPoolBuffer: 2 }).warmPool.buffer).toEqual({ kind: 'count', count: 2 });
+    expect(resolveOptions({ ...base, warmPoolBuffer: ' 12.5 %' }).warmPool.buffer).toEqual({
+      kind: 'percent',
+      percent: 12.5,
+    });
+  });
+
+  it.each([
+    [{ warmPoolMax: 5 }, 'warmPoolMax must be an integer in 0..4'],
+    [{ warmPoolSize: 3, warmPoolMax: 2 }, 'warmPoolMax (2) must not be below warmPoolSize (3)'],
+    [{ warmPoolBuffer: -1 }, 'warmPoolBuffer must be a count >= 0'],
+    [{ warmPoolBuffer: '25 percent' }, "warmPoolBuffer '25 percent' is not a count"],
+    [{ warmPoolBuffer: '1001%' }, 'warmPoolBuffer a percentage must be in 0..1000%'],
+    [{ warmPoolBuffer: true }, 'warmPoolBuffer must be a count (4) or a percentage'],
+    [{ warmPoolRefillRate: -1 }, 'warmPoolRefillRate must be a number of starts per second'],
+    [{ warmPoolRefillRate: Number.NaN }, 'warmPoolRefillRate must be a number of starts per second'],
+    [{ warmPoolShrinkDelayMs: 1.5 }, 'warmPoolShrinkDelayMs must be an integer'],
+  ])('refuses the warm pool option %j, saying why', (patch, why) => {
+    expect(() => resolveOptions({ ...base, ...(patch as object) })).toThrow(why);
   });
 
   it('applies the admission defaults and takes its settings, 0 and 1 included', () => {

@@ -3,6 +3,8 @@ import { defaultMaxConcurrentStarts } from './admission.js';
 import type { ChildSpawner } from './child-process.js';
 import { OrchestratorError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
+import { WARM_POOL_DEFAULTS, type WarmPoolOptions, resolveWarmPoolPolicy } from './warm-pool-options.js';
+import type { WarmPoolPolicy } from './warm-pool-policy.js';
 
 /** One game mode. */
 export interface ModeOptions {
@@ -12,8 +14,12 @@ export interface ModeOptions {
   readonly gameOptions?: Readonly<Record<string, unknown>>;
 }
 
-/** Options of {@link createOrchestrator}. Only `spawner` and `ports` are required. */
-export interface OrchestratorOptions {
+/**
+ * Options of {@link createOrchestrator}. Only `spawner` and `ports` are required. The warm pool's (`warmPoolSize`,
+ * `warmPoolBuffer`, `warmPoolMax`, `warmPoolRefillRate`, `warmPoolShrinkDelayMs`) are documented on
+ * {@link WarmPoolOptions}.
+ */
+export interface OrchestratorOptions extends WarmPoolOptions {
   /** Starts child game processes: a {@link ForkSpawner} of the game child's entry, or your own. Required. */
   readonly spawner: ChildSpawner;
   /** The UDP ports of the games: an inclusive range or a list. Their number N caps concurrent games. Required. */
@@ -35,8 +41,6 @@ export interface OrchestratorOptions {
   readonly defaultMode?: string;
   /** A cap on concurrent games below the number of ports. Default: the number of ports. */
   readonly maxConcurrentGames?: number;
-  /** Child processes kept started ahead, idle, holding no port (never beyond the cap). Default 0. */
-  readonly warmPoolSize?: number;
   /** How long a port whose bind failed is set aside. Default 30000. */
   readonly quarantineMs?: number;
   /** A connection must complete its hello within this time, or it is closed (HELLO_TIMEOUT). Default 5000. */
@@ -111,7 +115,7 @@ export interface ResolvedOptions {
   readonly modes: ReadonlyMap<string, ModeOptions>;
   readonly defaultMode: string;
   readonly maxGames: number;
-  readonly warmPoolSize: number;
+  readonly warmPool: WarmPoolPolicy;
   readonly helloTimeoutMs: number;
   readonly queuedIdleTimeoutMs: number;
   readonly keepAliveMs: number;
@@ -135,7 +139,7 @@ export interface ResolvedOptions {
 export const ORCHESTRATOR_DEFAULTS = {
   host: '127.0.0.1',
   port: 0,
-  warmPoolSize: 0,
+  ...WARM_POOL_DEFAULTS,
   quarantineMs: 30_000,
   helloTimeoutMs: 5_000,
   queuedIdleTimeoutMs: 0,
@@ -259,6 +263,8 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   ) {
     invalid('logger must have debug, info, warn and error methods');
   }
+  const warmPool = resolveWarmPoolPolicy(o, maxGames);
+  if (typeof warmPool === 'string') invalid(warmPool);
   return {
     spawner: o.spawner,
     ring,
@@ -269,7 +275,7 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     modes,
     defaultMode,
     maxGames,
-    warmPoolSize: int(o.warmPoolSize, 'warmPoolSize', d.warmPoolSize, 0, maxGames),
+    warmPool,
     helloTimeoutMs: int(o.helloTimeoutMs, 'helloTimeoutMs', d.helloTimeoutMs, 1, MAX_TIMER_MS),
     queuedIdleTimeoutMs: int(o.queuedIdleTimeoutMs, 'queuedIdleTimeoutMs', d.queuedIdleTimeoutMs, 0, MAX_TIMER_MS),
     keepAliveMs: int(o.keepAliveMs, 'keepAliveMs', d.keepAliveMs, 0, MAX_TIMER_MS),

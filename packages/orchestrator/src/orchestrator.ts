@@ -40,6 +40,14 @@ export interface OrchestratorStats {
   readonly warmIdle: number;
   /** Warm children still starting. */
   readonly warmBooting: number;
+  /**
+   * The warm pool's target size now: its fixed size, or with a buffer `clamp(buffer + waiting groups,
+   * warmPoolSize, warmPoolMax)`, never above the room the busy processes leave under the cap.
+   */
+  readonly warmTarget: number;
+  /** Warm children started since `listen()`, and stopped because the pool held more than its target. */
+  readonly warmStarted: number;
+  readonly warmShrunk: number;
   /** The port ring. */
   readonly ports: {
     readonly total: number;
@@ -113,7 +121,8 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       spawner: resolved.spawner,
       ring: resolved.ring,
       maxGames: resolved.maxGames,
-      warmPoolSize: resolved.warmPoolSize,
+      warmPool: resolved.warmPool,
+      waitingGroups: () => this.#flow.waitingGroups,
       bindHost: resolved.udpBindHost,
       readyTimeoutMs: resolved.readyTimeoutMs,
       shutdownGraceMs: resolved.shutdownGraceMs,
@@ -218,6 +227,9 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       processes: this.#launcher.processes,
       warmIdle: pool.idleCount,
       warmBooting: pool.bootingCount,
+      warmTarget: pool.targetSize,
+      warmStarted: pool.totals.started,
+      warmShrunk: pool.totals.shrunk,
       ports: { total: ring.capacity, free: ring.available, inUse: ring.inUse, quarantined: ring.quarantined },
       closing: this.#closing !== undefined,
       admission: this.#launcher.admission,

@@ -28,8 +28,10 @@ function setup(size: number, cap: number, bootTimeoutMs = 10_000) {
         }
       },
       budget: () => cap - processes,
+      startSlots: () => Infinity,
+      target: () => size,
     },
-    { size, bootTimeoutMs, shutdownGraceMs: 1_000, logger: silentLogger },
+    { bootTimeoutMs, shutdownGraceMs: 1_000, refillRate: 0, shrinkDelayMs: 5_000, logger: silentLogger },
   );
   return { spawner, pool, processes: () => processes };
 }
@@ -62,6 +64,9 @@ describe('WarmPool', () => {
     await turn();
     spawner.handles[2]!.message({ type: 'idle' });
     spawner.handles[1]!.message({ type: 'idle' });
+    // An idle frees a start slot: the pool re-checks its size (full: nothing to start).
+    await turn();
+    expect(spawner.handles).toHaveLength(4);
     expect(pool.take()?.pid).toBe(spawner.handles[1]!.pid);
     expect(pool.take()?.pid).toBe(spawner.handles[2]!.pid);
     expect(pool.take()?.pid).toBe(spawner.handles[0]!.pid);

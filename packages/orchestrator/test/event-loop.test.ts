@@ -15,6 +15,9 @@ describe('children starting do not hold up new players', () => {
     const h = await startHarness({
       spawner: new FixtureSpawner({}, via),
       warmPoolSize: 16,
+      // All 16 at once, as a fixed pool filling up with no start bound nor refill rate would.
+      maxConcurrentStarts: 16,
+      warmPoolRefillRate: 0,
       portCount: 16,
       modes: { quartet: { playersPerGame: 4 } },
     });
