@@ -1,6 +1,6 @@
 // Benchmark of @proj/game-child: the CPU one game costs. A real game child (dist/main.js, forked and started over
 // IPC as the orchestrator does) serves a 4-player arena game while four simulated players (the real join handshake,
-// then an input every tick) play it; beside it, in the same run and alternating with it, the bare loop
+// then an input every tick) play it; beside it, at the same time (same window), the bare loop
 // (bare-loop.mjs: one UDP socket, a timer at the tick rate, one datagram of the real snapshot's size to each of the
 // four peers per tick, their inputs received). CPU is read from /proc/<pid>/task/*/schedstat (ns on CPU, every
 // thread of the process: V8 compiles and collects garbage on helper threads) over a window after a warm-up.
@@ -30,7 +30,7 @@ import {
 } from './bench-support.js';
 
 const RATES = (process.env.BENCH_RATES ?? (smoke ? '30' : '20,30')).split(',').map(Number);
-const ROUNDS = smoke ? 1 : 3;
+const ROUNDS = smoke ? 1 : 5;
 const WARM_MS = smoke ? 500 : 2_000;
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS) || (smoke ? 1_500 : 10_000);
 const PLAYERS = 4;
@@ -79,39 +79,60 @@ interface Sample {
   datagramBytesMax: number;
 }
 
-/** Plays inputs at `hz` for the warm-up, then measures `child`'s CPU over the window. */
-async function measure(child: ChildProcess, players: SimPlayer[], port: number, hz: number): Promise<Sample> {
+/** A process under measurement with its players. */
+interface Subject {
+  readonly child: ChildProcess;
+  readonly players: SimPlayer[];
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Plays inputs at `hz` to every subject for the warm-up, then measures the CPU of all of them over the same window
+ * (side by side, so that what the shared machine does meanwhile weighs on both alike).
+ */
+async function measure(subjects: readonly Subject[], hz: number): Promise<Sample[]> {
   const timer = setInterval(() => {
-    for (const p of players) p.input(port);
+    for (const s of subjects) for (const p of s.players) p.input(s.port);
   }, 1000 / hz);
   try {
     await sleep(WARM_MS);
-    const pid = child.pid!;
-    const before = { ns: cpuNs(pid), ticks: userSystemTicks(pid), packets: players.map((p) => p.packetsIn) };
+    const before = subjects.map((s) => ({
+      ns: cpuNs(s.child.pid!),
+      ticks: userSystemTicks(s.child.pid!),
+      packets: s.players.map((p) => p.packetsIn),
+    }));
     const t0 = performance.now();
     await sleep(WINDOW_MS);
     const seconds = (performance.now() - t0) / 1000;
-    const ns = cpuNs(pid) - before.ns;
-    const ticks = userSystemTicks(pid);
-    const user = ticks.user - before.ticks.user;
-    const system = ticks.system - before.ticks.system;
-    return {
-      cpuMsPerS: ns / 1e6 / seconds,
-      systemShare: user + system === 0 ? 0 : system / (user + system),
-      perPlayerPps: median(players.map((p, i) => (p.packetsIn - before.packets[i]!) / seconds)),
-      datagramBytesMax: Math.max(...players.map((p) => p.maxDatagram)),
-    };
+    return subjects.map((s, i) => {
+      const pid = s.child.pid!;
+      const ns = cpuNs(pid) - before[i]!.ns;
+      const ticks = userSystemTicks(pid);
+      const user = ticks.user - before[i]!.ticks.user;
+      const system = ticks.system - before[i]!.ticks.system;
+      return {
+        cpuMsPerS: ns / 1e6 / seconds,
+        systemShare: user + system === 0 ? 0 : system / (user + system),
+        perPlayerPps: median(s.players.map((p, j) => (p.packetsIn - before[i]!.packets[j]!) / seconds)),
+        datagramBytesMax: Math.max(...s.players.map((p) => p.maxDatagram)),
+      };
+    });
   } finally {
     clearInterval(timer);
   }
 }
 
-/** One real game child, started over IPC with a 4-player arena game at `hz`, measured while the players play. */
-async function realChild(hz: number, round: number): Promise<Sample> {
+/** A real game child, started over IPC with a 4-player arena game at `hz`, its players joined. */
+async function openRealChild(hz: number, round: number): Promise<Subject> {
   const entry = useDist ? join(pkgDir, 'dist', 'main.js') : join(pkgDir, 'src', 'main.ts');
   const profile = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`];
   const child = forkProcess(entry, {}, [...profile, ...CHILD_FLAGS]);
   const players = await Promise.all(Array.from({ length: PLAYERS }, () => SimPlayer.open()));
+  const close = async (): Promise<void> => {
+    await stopChild(child);
+    await Promise.all(players.map((p) => p.close()));
+  };
   try {
     const secret = generateGameSecret();
     const port = await freePort();
@@ -130,31 +151,35 @@ async function realChild(hz: number, round: number): Promise<Sample> {
     const tokens = players.map((_, slot) =>
       signConnectToken({ gameId: assignment.gameId, slot, expiresAt: Date.now() + 600_000 }, secret),
     );
-    for (let attempt = 0; players.some((p) => !p.accepted); attempt++) {
+    for (let attempt = 0; players.some((p) => !p.accepted || p.maxDatagram === 0); attempt++) {
       if (attempt > 40) throw new Error(`only ${players.filter((p) => p.accepted).length}/${PLAYERS} joined`);
       for (const [slot, p] of players.entries()) if (!p.accepted) p.connect(port, tokens[slot]!);
       await sleep(100);
     }
-    return await measure(child, players, port, hz);
-  } finally {
-    await stopChild(child);
-    await Promise.all(players.map((p) => p.close()));
+    return { child, players, port, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
-/** The bare loop with the same players, sending datagrams of `snapshotBytes` at `hz`. */
-async function bareLoop(hz: number, snapshotBytes: number): Promise<Sample> {
+/** The bare loop with its players, sending datagrams of `snapshotBytes` at `hz`. */
+async function openBareLoop(hz: number, snapshotBytes: number): Promise<Subject> {
   const child = forkProcess(join(here, 'bare-loop.mjs'), {}, [], true);
   const players = await Promise.all(Array.from({ length: PLAYERS }, () => SimPlayer.open()));
+  const close = async (): Promise<void> => {
+    child.send({ type: 'exit' });
+    await killAndWait(child);
+    await Promise.all(players.map((p) => p.close()));
+  };
   try {
     const port = await freePort();
     child.send({ type: 'start', port, tickRateHz: hz, snapshotBytes });
     await nextMessage(child, 'ready');
-    return await measure(child, players, port, hz);
-  } finally {
-    child.send({ type: 'exit' });
-    await killAndWait(child);
-    await Promise.all(players.map((p) => p.close()));
+    return { child, players, port, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
@@ -172,11 +197,20 @@ async function rate(hz: number): Promise<void> {
   const real: Sample[] = [];
   const bare: Sample[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    // Real first in even rounds (the first tells the bare loop the snapshot size), bare first in odd ones.
-    const order = i % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
-    for (const which of order) {
-      if (which === 'real') real.push(await realChild(hz, i));
-      else bare.push(await bareLoop(hz, real[0]!.datagramBytesMax));
+    // A fresh pair each round: the game child (the bare loop sends datagrams of its snapshot's size) and the bare loop,
+    // measured over the same window.
+    const game = await openRealChild(hz, i);
+    try {
+      const loop = await openBareLoop(hz, Math.max(...game.players.map((p) => p.maxDatagram)));
+      try {
+        const [r, b] = await measure([game, loop], hz);
+        real.push(r!);
+        bare.push(b!);
+      } finally {
+        await loop.close();
+      }
+    } finally {
+      await game.close();
     }
     const r = real.at(-1)!;
     const b = bare.at(-1)!;
@@ -187,6 +221,7 @@ async function rate(hz: number): Promise<void> {
   }
   const realMs = median(real.map((s) => s.cpuMsPerS));
   const bareMs = median(bare.map((s) => s.cpuMsPerS));
+  const ratios = real.map((r, i) => r.cpuMsPerS / bare[i]!.cpuMsPerS);
   result(`cpu-per-game-${hz}hz`, {
     runtime,
     tickRateHz: hz,
@@ -195,9 +230,11 @@ async function rate(hz: number): Promise<void> {
     windowSeconds: WINDOW_MS / 1000,
     gameChildMsPerS: round(realMs, 2),
     bareLoopMsPerS: round(bareMs, 2),
-    ratio: round(realMs / bareMs),
+    // The median of the rounds' ratios (each round measures both over the same window).
+    ratio: round(median(ratios)),
+    ratios: ratios.map((x) => round(x)),
     target: TARGET_RATIO,
-    targetMet: smoke ? undefined : realMs / bareMs <= TARGET_RATIO,
+    targetMet: smoke ? undefined : median(ratios) <= TARGET_RATIO,
     gameChildSystemShare: round(median(real.map((s) => s.systemShare)), 2),
     bareLoopSystemShare: round(median(bare.map((s) => s.systemShare)), 2),
     perPlayerDatagramsPerS: round(median(real.map((s) => s.perPlayerPps)), 1),
