@@ -190,10 +190,10 @@ export class GameServer extends EventEmitter<GameServerEvents> {
   readonly #onTick = (info: TickInfo): void => {
     this.#tickLateness.record(info.lateMs);
     // Sends reach the kernel before socket.send returns (see literalLookup): the tick's work ends with this call.
-    const startedAt = this.#clock.now();
+    const startedAt = info.startedAt;
     try {
       if (this.#state === 'ending') this.#tickEnding(startedAt);
-      else if (this.#running()) this.#tick(info);
+      else if (this.#running()) this.#tick(info, startedAt);
     } catch (error) {
       this.#logger.error('game tick failed', { gameId: this.gameId, error: String(error) });
       if (this.#running()) this.#finish('crashed', error, this.#options.lingerMs);
@@ -202,8 +202,7 @@ export class GameServer extends EventEmitter<GameServerEvents> {
     this.#tickDurations.record(this.#clock.now() - startedAt);
   };
 
-  #tick(info: TickInfo): void {
-    const now = this.#clock.now();
+  #tick(info: TickInfo, now: number): void {
     const o = this.#options;
     for (const s of this.#sessions.values()) {
       if (s.connected && now - s.lastHeardAt > o.disconnectTimeoutMs) {

@@ -50,6 +50,8 @@ describe('TickLoop', () => {
     expect(ticks.length).toBeLessThanOrEqual(600);
     ticks.forEach((t, i) => expect(t.scheduledAt).toBeCloseTo(((i + 1) * 1000) / 60, 9));
     expect(Math.max(...ticks.map((t) => t.lateMs))).toBeLessThan(10);
+    // A late tick starts when the loop woke: its due time plus its lateness.
+    ticks.forEach((t) => expect(t.startedAt).toBeCloseTo(t.scheduledAt + t.lateMs, 9));
     expect(loop.skippedTicks).toBe(0);
   });
 
@@ -61,6 +63,8 @@ describe('TickLoop', () => {
     base.advance(19.2); // first tick due at 20; timer fires at ~19.1
     expect(ticks).toHaveLength(1);
     expect(ticks[0]!.scheduledAt).toBe(20);
+    expect(ticks[0]!.lateMs).toBe(0);
+    expect(ticks[0]!.startedAt).toBeLessThan(20); // early, not late
     loop.stop();
   });
 

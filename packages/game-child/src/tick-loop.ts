@@ -14,6 +14,8 @@ export interface TickInfo {
   readonly scheduledAt: number;
   /** How late it started (`now() - scheduledAt`, never negative). */
   readonly lateMs: number;
+  /** When the tick started (`now()` as the loop read it just before calling back). */
+  readonly startedAt: number;
 }
 
 /** Options of a {@link TickLoop}. */
@@ -159,7 +161,7 @@ export class TickLoop {
       this.#nextIndex++;
       this.#ticks++;
       try {
-        this.#onTick({ tick: this.#ticks, dtMs: this.dtMs, scheduledAt: due, lateMs: late });
+        this.#onTick({ tick: this.#ticks, dtMs: this.dtMs, scheduledAt: due, lateMs: late, startedAt: now });
       } catch (error) {
         this.stop();
         if (this.#onError === undefined) throw error;
