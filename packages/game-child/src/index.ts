@@ -33,7 +33,7 @@ export {
 export { startGame } from './start-game.js';
 export { GameServer } from './game-server.js';
 export type { GameServerEvents, GameServerState, PlayerStatus } from './game-server-types.js';
-export type { GameServerOptions } from './server-options.js';
+export { DEFAULT_TICK_RATE_HZ, type GameServerOptions } from './server-options.js';
 export type { RateLimit } from './rate-limiter.js';
 export { DropReason, type GameServerStats } from './server-stats.js';
 export { GameEndReason, exitCodeFor, type GameEnd } from './game-end.js';

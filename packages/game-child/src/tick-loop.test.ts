@@ -170,6 +170,6 @@ describe('TickLoop', () => {
     }
     expect(() => new TickLoop({ onTick, maxCatchUpTicks: 0 })).toThrow(GameChildError);
     expect(() => new TickLoop({ onTick, statsWindow: 0 })).toThrow(GameChildError);
-    expect(new TickLoop({ onTick }).tickRateHz).toBe(30);
+    expect(new TickLoop({ onTick }).tickRateHz).toBe(20);
   });
 });

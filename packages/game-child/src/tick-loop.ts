@@ -20,7 +20,7 @@ export interface TickInfo {
 
 /** Options of a {@link TickLoop}. */
 export interface TickLoopOptions {
-  /** Ticks per second, 1..1000 (default 30). */
+  /** Ticks per second, 1..1000 (default 20, the game server's default too). */
   readonly tickRateHz?: number;
   readonly clock?: Clock;
   /** The work of one tick. */
@@ -63,7 +63,7 @@ export class TickLoop {
 
   /** Throws GameChildError 'E_INVALID_ARGUMENT' on a tick rate outside 1..1000 or a bad option. */
   constructor(options: TickLoopOptions) {
-    const rate = options.tickRateHz ?? 30;
+    const rate = options.tickRateHz ?? 20;
     if (!Number.isFinite(rate) || rate < 1 || rate > 1000) {
       throw new GameChildError('E_INVALID_ARGUMENT', `tickRateHz must be in 1..1000, got ${rate}`);
     }

@@ -14,7 +14,7 @@ import {
 } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@proj/test-utils';
-import { GameChildError, startGame, type Game, type GameServer } from '../src/index.js';
+import { DEFAULT_TICK_RATE_HZ, GameChildError, startGame, type Game, type GameServer } from '../src/index.js';
 import { closedAfterEach, testGame, WAIT_MS } from './helpers.js';
 
 const { start, client, keepSeat, closeLater } = closedAfterEach();
@@ -43,7 +43,7 @@ describe('joining', () => {
     const server = await start(g);
     const c = await client(server);
     const answer = await c.connect(g.token(1));
-    expect(answer).toMatchObject({ type: 'accepted', slot: 1, tickRate: 30 });
+    expect(answer).toMatchObject({ type: 'accepted', slot: 1, tickRate: DEFAULT_TICK_RATE_HZ });
     const snap = await c.waitFor('snapshot');
     expect(decodeArenaSnapshot(snap.data).players).toHaveLength(2);
     await c.waitFor('reliableEvent', (p) => decodeArenaEvent(p.data).type === ArenaEventType.WELCOME);
@@ -300,7 +300,7 @@ describe('lifecycle', () => {
     const server = await start(g, { clock, joinTimeoutMs: 5000 });
     clock.advance(4900);
     expect(server.state).toBe('waiting');
-    expect(server.stats().ticks).toBe(147); // 4.9 s at 30 Hz
+    expect(server.stats().ticks).toBe(98); // 4.9 s at 20 Hz, the default
     clock.advance(200);
     expect(await server.closed).toMatchObject({ reason: 'noPlayers', exitCode: 10 });
   });
