@@ -1,6 +1,7 @@
 // Child start: fork-to-ready of the real game child (the very script apps/server forks for every game) beside a
 // bare Node child that only boots, takes the IPC start and binds one UDP socket, interleaved round by round in the
-// same run; and the RSS of each once ready and idle (no player yet).
+// same run: the time from fork() to the `ready` message, the child's CPU from fork to `ready` (all its threads, read
+// from /proc/<pid>/task/*/schedstat as the `ready` arrives), and its RSS and PSS once ready and idle (no player yet).
 //
 // Run: pnpm bench child-start   (BENCH_SMOKE=1: 3 rounds, no thresholds)
 import { fork } from 'node:child_process';
@@ -12,13 +13,16 @@ import {
   freeUdpRange,
   median,
   note,
+  pssMiB,
   ratio,
   report,
   requireBuilds,
+  round,
   rssMiB,
   sleep,
   smoke,
   summary,
+  threadsCpuMs,
 } from './support.mjs';
 
 const ROUNDS = smoke ? 3 : 40;
@@ -27,7 +31,10 @@ const SETTLE_MS = smoke ? 100 : 300;
 
 let gameNo = 0;
 
-/** Forks `entry` as ForkSpawner does, sends a start for `port`, resolves at `ready` with the time and the child. */
+/**
+ * Forks `entry` as ForkSpawner does, sends a start for `port`, resolves at `ready` with the time, the child's CPU
+ * so far (ms, all threads) and the child.
+ */
 function forkToReady(entry, port) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -38,7 +45,10 @@ function forkToReady(entry, port) {
     });
     const gameId = `bench-${++gameNo}`;
     child.on('message', (m) => {
-      if (m?.type === 'ready') resolve({ ms: performance.now() - started, child });
+      if (m?.type === 'ready') {
+        const ms = performance.now() - started;
+        resolve({ ms, cpuMs: threadsCpuMs(child.pid), child });
+      }
       else if (m?.type === 'bindFailed') reject(new Error(`${entry} could not bind ${port}: ${m.message}`));
     });
     child.once('error', reject);
@@ -84,11 +94,12 @@ function stop(child) {
 }
 
 async function measure(entry, port) {
-  const { ms, child } = await forkToReady(entry, port);
+  const { ms, cpuMs, child } = await forkToReady(entry, port);
   await sleep(SETTLE_MS);
   const rss = rssMiB(child.pid);
+  const pss = pssMiB(child.pid);
   await stop(child);
-  return { ms, rss };
+  return { ms, cpuMs, rss, pss };
 }
 
 async function main() {
@@ -97,8 +108,8 @@ async function main() {
   // One warm-up of each: the first fork pays for cold disk caches.
   await measure(GAME_CHILD_ENTRY, ports.first);
   await measure(BARE_CHILD, ports.last);
-  const real = { ms: [], rss: [] };
-  const bare = { ms: [], rss: [] };
+  const real = { ms: [], cpuMs: [], rss: [], pss: [] };
+  const bare = { ms: [], cpuMs: [], rss: [], pss: [] };
   for (let i = 0; i < ROUNDS; i++) {
     // Alternate which goes first so neither always runs right after the other's exit.
     const order = i % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
@@ -106,13 +117,19 @@ async function main() {
       const r = which === 'real' ? await measure(GAME_CHILD_ENTRY, ports.first) : await measure(BARE_CHILD, ports.last);
       const into = which === 'real' ? real : bare;
       into.ms.push(r.ms);
-      if (r.rss !== undefined) into.rss.push(r.rss);
+      for (const key of ['cpuMs', 'rss', 'pss']) if (r[key] !== undefined) into[key].push(r[key]);
     }
   }
   const realS = summary(real.ms);
   const bareS = summary(bare.ms);
+  const realCpu = summary(real.cpuMs);
+  const bareCpu = summary(bare.cpuMs);
+  const pss = round(median(real.pss), 1);
+  const barePss = round(median(bare.pss), 1);
   note(`game child fork-to-ready ${JSON.stringify(realS)}; bare ${JSON.stringify(bareS)}`);
+  note(`game child CPU fork-to-ready ms ${JSON.stringify(realCpu)}; bare ${JSON.stringify(bareCpu)}`);
   note(`idle RSS: game child ${median(real.rss)} MiB, bare ${median(bare.rss)} MiB`);
+  note(`idle PSS: game child ${pss} MiB, bare ${barePss} MiB`);
   report({
     bench: 'system/child-fork-to-ready',
     unit: 'ms',
@@ -124,6 +141,18 @@ async function main() {
     idleRssMiB: median(real.rss),
     bareIdleRssMiB: median(bare.rss),
     idleRssRatioVsBare: ratio(median(real.rss), median(bare.rss)),
+    idlePssMiB: pss,
+    bareIdlePssMiB: barePss,
+    idlePssRatioVsBare: ratio(pss, barePss),
+  });
+  report({
+    bench: 'system/child-start-cpu',
+    unit: 'ms',
+    rounds: ROUNDS,
+    gameChild: realCpu,
+    bareChild: bareCpu,
+    ratioP50VsBare: ratio(realCpu.p50, bareCpu.p50),
+    ratioP99VsBare: ratio(realCpu.p99, bareCpu.p99),
   });
 }
 

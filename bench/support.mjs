@@ -119,6 +119,29 @@ export function pssMiB(pid) {
   }
 }
 
+/**
+ * CPU time in ms that every thread of a live process has spent on a CPU so far: the sum over
+ * /proc/<pid>/task/<tid>/schedstat of the first field (ns on CPU). All threads, because V8 compiles and collects
+ * garbage on helper threads. Undefined when the process is gone; threads that already exited are not counted.
+ */
+export function threadsCpuMs(pid) {
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let ns = 0;
+  for (const tid of tasks) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ns / 1e6;
+}
+
 /** The command line of a process (arguments joined by spaces), or '' when it is gone. */
 export function commandLine(pid) {
   try {
