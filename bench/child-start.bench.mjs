@@ -1,7 +1,9 @@
 // Child start: fork-to-ready of the real game child (the very script apps/server forks for every game) beside a
-// bare Node child that only boots, takes the IPC start and binds one UDP socket, interleaved round by round in the
-// same run: the time from fork() to the `ready` message, the child's CPU from fork to `ready` (all its threads, read
-// from /proc/<pid>/task/*/schedstat as the `ready` arrives), and its RSS and PSS once ready and idle (no player yet).
+// bare Node child that only boots, takes the IPC start and binds one UDP socket (as an ES module, and as CommonJS
+// like the server's bundled entry), interleaved round by round in the same run: the time from fork() to the `ready`
+// message, the child's CPU from fork to `ready` (all its threads, read from /proc/<pid>/task/*/schedstat as the
+// `ready` arrives), and its RSS and PSS once ready and idle (no player yet). PSS shares a page's cost among the
+// processes that map it, so it moves with whatever else runs Node on the machine: compare it within one run.
 //
 // Run: pnpm bench child-start   (BENCH_SMOKE=1: 3 rounds, no thresholds)
 import { fork } from 'node:child_process';
@@ -9,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   BARE_CHILD,
+  BARE_CHILD_CJS,
   GAME_CHILD_ENTRY,
   freeUdpRange,
   median,
@@ -48,8 +51,7 @@ function forkToReady(entry, port) {
       if (m?.type === 'ready') {
         const ms = performance.now() - started;
         resolve({ ms, cpuMs: threadsCpuMs(child.pid), child });
-      }
-      else if (m?.type === 'bindFailed') reject(new Error(`${entry} could not bind ${port}: ${m.message}`));
+      } else if (m?.type === 'bindFailed') reject(new Error(`${entry} could not bind ${port}: ${m.message}`));
     });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before ready`)));
@@ -102,57 +104,71 @@ async function measure(entry, port) {
   return { ms, cpuMs, rss, pss };
 }
 
+/** One start of each variant per round, in a rotating order so that none always runs right after another's exit. */
+const VARIANTS = [
+  { key: 'gameChild', entry: GAME_CHILD_ENTRY },
+  { key: 'bareChild', entry: BARE_CHILD },
+  { key: 'bareChildCjs', entry: BARE_CHILD_CJS },
+];
+
 async function main() {
   requireBuilds();
-  const ports = await freeUdpRange(2);
+  const ports = await freeUdpRange(VARIANTS.length);
+  const runs = VARIANTS.map((v, i) => ({ ...v, port: ports.first + i, ms: [], cpuMs: [], rss: [], pss: [] }));
   // One warm-up of each: the first fork pays for cold disk caches.
-  await measure(GAME_CHILD_ENTRY, ports.first);
-  await measure(BARE_CHILD, ports.last);
-  const real = { ms: [], cpuMs: [], rss: [], pss: [] };
-  const bare = { ms: [], cpuMs: [], rss: [], pss: [] };
+  for (const run of runs) await measure(run.entry, run.port);
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which goes first so neither always runs right after the other's exit.
-    const order = i % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
-    for (const which of order) {
-      const r = which === 'real' ? await measure(GAME_CHILD_ENTRY, ports.first) : await measure(BARE_CHILD, ports.last);
-      const into = which === 'real' ? real : bare;
-      into.ms.push(r.ms);
-      for (const key of ['cpuMs', 'rss', 'pss']) if (r[key] !== undefined) into[key].push(r[key]);
+    for (let j = 0; j < runs.length; j++) {
+      const run = runs[(i + j) % runs.length];
+      const r = await measure(run.entry, run.port);
+      run.ms.push(r.ms);
+      for (const key of ['cpuMs', 'rss', 'pss']) if (r[key] !== undefined) run[key].push(r[key]);
     }
   }
-  const realS = summary(real.ms);
-  const bareS = summary(bare.ms);
-  const realCpu = summary(real.cpuMs);
-  const bareCpu = summary(bare.cpuMs);
-  const pss = round(median(real.pss), 1);
-  const barePss = round(median(bare.pss), 1);
-  note(`game child fork-to-ready ${JSON.stringify(realS)}; bare ${JSON.stringify(bareS)}`);
-  note(`game child CPU fork-to-ready ms ${JSON.stringify(realCpu)}; bare ${JSON.stringify(bareCpu)}`);
-  note(`idle RSS: game child ${median(real.rss)} MiB, bare ${median(bare.rss)} MiB`);
-  note(`idle PSS: game child ${pss} MiB, bare ${barePss} MiB`);
+  const [game, bare, bareCjs] = runs.map((run) => ({
+    time: summary(run.ms),
+    cpu: summary(run.cpuMs),
+    rss: median(run.rss),
+    pss: round(median(run.pss), 1),
+  }));
+  for (const [name, r] of [
+    ['game child', game],
+    ['bare child (ESM)', bare],
+    ['bare child (CJS)', bareCjs],
+  ]) {
+    note(`${name}: fork-to-ready ms ${JSON.stringify(r.time)}`);
+    note(`${name}: CPU fork-to-ready ms ${JSON.stringify(r.cpu)}; idle RSS ${r.rss} MiB, PSS ${r.pss} MiB`);
+  }
+  const versus = (pick) => ({
+    ratioP50VsBare: ratio(pick(game).p50, pick(bare).p50),
+    ratioP99VsBare: ratio(pick(game).p99, pick(bare).p99),
+    ratioP50VsBareCjs: ratio(pick(game).p50, pick(bareCjs).p50),
+    ratioP99VsBareCjs: ratio(pick(game).p99, pick(bareCjs).p99),
+  });
   report({
     bench: 'system/child-fork-to-ready',
     unit: 'ms',
     rounds: ROUNDS,
-    gameChild: realS,
-    bareChild: bareS,
-    ratioP50VsBare: ratio(realS.p50, bareS.p50),
-    ratioP99VsBare: ratio(realS.p99, bareS.p99),
-    idleRssMiB: median(real.rss),
-    bareIdleRssMiB: median(bare.rss),
-    idleRssRatioVsBare: ratio(median(real.rss), median(bare.rss)),
-    idlePssMiB: pss,
-    bareIdlePssMiB: barePss,
-    idlePssRatioVsBare: ratio(pss, barePss),
+    gameChild: game.time,
+    bareChild: bare.time,
+    bareChildCjs: bareCjs.time,
+    ...versus((r) => r.time),
+    idleRssMiB: game.rss,
+    bareIdleRssMiB: bare.rss,
+    idleRssRatioVsBare: ratio(game.rss, bare.rss),
+    idlePssMiB: game.pss,
+    bareIdlePssMiB: bare.pss,
+    bareCjsIdlePssMiB: bareCjs.pss,
+    idlePssRatioVsBare: ratio(game.pss, bare.pss),
   });
   report({
     bench: 'system/child-start-cpu',
     unit: 'ms',
     rounds: ROUNDS,
-    gameChild: realCpu,
-    bareChild: bareCpu,
-    ratioP50VsBare: ratio(realCpu.p50, bareCpu.p50),
-    ratioP99VsBare: ratio(realCpu.p99, bareCpu.p99),
+    gameChild: game.cpu,
+    bareChild: bare.cpu,
+    bareChildCjs: bareCjs.cpu,
+    ...versus((r) => r.cpu),
   });
 }
 

@@ -16,8 +16,10 @@ export const smoke = process.env.BENCH_SMOKE === '1';
 export const SERVER_BIN = join(root, 'apps/server/dist/main.js');
 export const CLIENT_BIN = join(root, 'apps/cli-client/dist/main.js');
 /** What the server forks for every game (the game-child entry behind the server's signal guard). */
-export const GAME_CHILD_ENTRY = join(root, 'apps/server/dist/game-child-entry.js');
+export const GAME_CHILD_ENTRY = join(root, 'apps/server/dist/game-child-entry.cjs');
 export const BARE_CHILD = fileURLToPath(new URL('./bare-child.mjs', import.meta.url));
+/** The same bare child in CommonJS, the module format of the server's bundled game child entry. */
+export const BARE_CHILD_CJS = fileURLToPath(new URL('./bare-child.cjs', import.meta.url));
 
 /** Fails early, with the command to run, when the builds the benchmarks drive are missing. */
 export function requireBuilds() {
