@@ -98,10 +98,13 @@ function stop(child) {
 async function measure(entry, port) {
   const { ms, cpuMs, child } = await forkToReady(entry, port);
   await sleep(SETTLE_MS);
+  // The CPU of the whole start, up to the settled idle: with what a child does right after `ready` (the game child
+  // loads node:crypto then, see prewarmTokens in @proj/game-child).
+  const settledCpuMs = threadsCpuMs(child.pid);
   const rss = rssMiB(child.pid);
   const pss = pssMiB(child.pid);
   await stop(child);
-  return { ms, cpuMs, rss, pss };
+  return { ms, cpuMs, settledCpuMs, rss, pss };
 }
 
 /** One start of each variant per round, in a rotating order so that none always runs right after another's exit. */
@@ -114,7 +117,15 @@ const VARIANTS = [
 async function main() {
   requireBuilds();
   const ports = await freeUdpRange(VARIANTS.length);
-  const runs = VARIANTS.map((v, i) => ({ ...v, port: ports.first + i, ms: [], cpuMs: [], rss: [], pss: [] }));
+  const runs = VARIANTS.map((v, i) => ({
+    ...v,
+    port: ports.first + i,
+    ms: [],
+    cpuMs: [],
+    settledCpuMs: [],
+    rss: [],
+    pss: [],
+  }));
   // One warm-up of each: the first fork pays for cold disk caches.
   for (const run of runs) await measure(run.entry, run.port);
   for (let i = 0; i < ROUNDS; i++) {
@@ -122,12 +133,13 @@ async function main() {
       const run = runs[(i + j) % runs.length];
       const r = await measure(run.entry, run.port);
       run.ms.push(r.ms);
-      for (const key of ['cpuMs', 'rss', 'pss']) if (r[key] !== undefined) run[key].push(r[key]);
+      for (const key of ['cpuMs', 'settledCpuMs', 'rss', 'pss']) if (r[key] !== undefined) run[key].push(r[key]);
     }
   }
   const [game, bare, bareCjs] = runs.map((run) => ({
     time: summary(run.ms),
     cpu: summary(run.cpuMs),
+    settledCpu: summary(run.settledCpuMs),
     rss: median(run.rss),
     pss: round(median(run.pss), 1),
   }));
@@ -138,6 +150,7 @@ async function main() {
   ]) {
     note(`${name}: fork-to-ready ms ${JSON.stringify(r.time)}`);
     note(`${name}: CPU fork-to-ready ms ${JSON.stringify(r.cpu)}; idle RSS ${r.rss} MiB, PSS ${r.pss} MiB`);
+    note(`${name}: CPU fork to ${SETTLE_MS} ms after ready ${JSON.stringify(r.settledCpu)}`);
   }
   const versus = (pick) => ({
     ratioP50VsBare: ratio(pick(game).p50, pick(bare).p50),
@@ -169,6 +182,16 @@ async function main() {
     bareChild: bare.cpu,
     bareChildCjs: bareCjs.cpu,
     ...versus((r) => r.cpu),
+  });
+  report({
+    bench: 'system/child-start-cpu-settled',
+    unit: 'ms',
+    rounds: ROUNDS,
+    settleMs: SETTLE_MS,
+    gameChild: game.settledCpu,
+    bareChild: bare.settledCpu,
+    bareChildCjs: bareCjs.settledCpu,
+    ...versus((r) => r.settledCpu),
   });
 }
 

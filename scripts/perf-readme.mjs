@@ -162,6 +162,7 @@ out.push(
 const sat = get('system/saturation');
 const start = get('system/child-fork-to-ready');
 const startCpu = get('system/child-start-cpu');
+const settledCpu = get('system/child-start-cpu-settled');
 const busy = get('system/time-to-game-warm-1000');
 out.push(
   '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`; ' +
@@ -199,6 +200,14 @@ out.push(
           `as CommonJS ${fmt(startCpu.bareChildCjs?.p50)} / ${fmt(startCpu.bareChildCjs?.p99)}`,
         `${fmt(startCpu.ratioP50VsBare, 3)} / ${fmt(startCpu.ratioP99VsBare, 3)}; ` +
           `${fmt(startCpu.ratioP50VsBareCjs, 3)} / ${fmt(startCpu.ratioP99VsBareCjs, 3)}`,
+      ],
+      [
+        `child CPU fork to ${fmt(settledCpu.settleMs, 0)} ms after ready (crypto warm-up included) p50 / p99 ms`,
+        `${fmt(settledCpu.gameChild?.p50)} / ${fmt(settledCpu.gameChild?.p99)}`,
+        `bare Node child ${fmt(settledCpu.bareChild?.p50)} / ${fmt(settledCpu.bareChild?.p99)}; ` +
+          `as CommonJS ${fmt(settledCpu.bareChildCjs?.p50)} / ${fmt(settledCpu.bareChildCjs?.p99)}`,
+        `${fmt(settledCpu.ratioP50VsBare, 3)} / ${fmt(settledCpu.ratioP99VsBare, 3)}; ` +
+          `${fmt(settledCpu.ratioP50VsBareCjs, 3)} / ${fmt(settledCpu.ratioP99VsBareCjs, 3)}`,
       ],
       [
         'child RSS idle (ready, no player) MiB',
