@@ -42,7 +42,7 @@ export function generateArenaMap(width: number, height: number, density: number,
       else y++;
     }
   }
-  const floorCells = keepLargestRegion(walls, width, height);
+  const floorCells = keepLargestRegion(walls, width);
   return { width, height, walls, floorCells };
 }
 
@@ -50,7 +50,7 @@ export function generateArenaMap(width: number, height: number, density: number,
  * Walls off every floor region but the largest; returns the floor cells left. Flood fill with an explicit stack of
  * cell indices and no per-cell allocation: it runs once per game, in the child's start before `ready`.
  */
-function keepLargestRegion(walls: Uint8Array, width: number, height: number): number {
+function keepLargestRegion(walls: Uint8Array, width: number): number {
   const region = new Int32Array(walls.length).fill(-1);
   const stack = new Int32Array(walls.length);
   let best = -1;
