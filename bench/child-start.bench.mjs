@@ -1,6 +1,9 @@
 // Child start: fork-to-ready of the real game child (the very script apps/server forks for every game) beside a
-// bare Node child that only boots, takes the IPC start and binds one UDP socket, interleaved round by round in the
-// same run; and the RSS of each once ready and idle (no player yet).
+// bare Node child that only boots, takes the IPC start and binds one UDP socket (as an ES module, and as CommonJS
+// like the server's bundled entry), interleaved round by round in the same run: the time from fork() to the `ready`
+// message, the child's CPU from fork to `ready` (all its threads, read from /proc/<pid>/task/*/schedstat as the
+// `ready` arrives), and its RSS and PSS once ready and idle (no player yet). PSS shares a page's cost among the
+// processes that map it, so it moves with whatever else runs Node on the machine: compare it within one run.
 //
 // Run: pnpm bench child-start   (BENCH_SMOKE=1: 3 rounds, no thresholds)
 import { fork } from 'node:child_process';
@@ -8,17 +11,21 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   BARE_CHILD,
+  BARE_CHILD_CJS,
   GAME_CHILD_ENTRY,
   freeUdpRange,
   median,
   note,
+  pssMiB,
   ratio,
   report,
   requireBuilds,
+  round,
   rssMiB,
   sleep,
   smoke,
   summary,
+  threadsCpuMs,
 } from './support.mjs';
 
 const ROUNDS = smoke ? 3 : 40;
@@ -27,7 +34,10 @@ const SETTLE_MS = smoke ? 100 : 300;
 
 let gameNo = 0;
 
-/** Forks `entry` as ForkSpawner does, sends a start for `port`, resolves at `ready` with the time and the child. */
+/**
+ * Forks `entry` as ForkSpawner does, sends a start for `port`, resolves at `ready` with the time, the child's CPU
+ * so far (ms, all threads) and the child.
+ */
 function forkToReady(entry, port) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -38,8 +48,10 @@ function forkToReady(entry, port) {
     });
     const gameId = `bench-${++gameNo}`;
     child.on('message', (m) => {
-      if (m?.type === 'ready') resolve({ ms: performance.now() - started, child });
-      else if (m?.type === 'bindFailed') reject(new Error(`${entry} could not bind ${port}: ${m.message}`));
+      if (m?.type === 'ready') {
+        const ms = performance.now() - started;
+        resolve({ ms, cpuMs: threadsCpuMs(child.pid), child });
+      } else if (m?.type === 'bindFailed') reject(new Error(`${entry} could not bind ${port}: ${m.message}`));
     });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before ready`)));
@@ -84,46 +96,102 @@ function stop(child) {
 }
 
 async function measure(entry, port) {
-  const { ms, child } = await forkToReady(entry, port);
+  const { ms, cpuMs, child } = await forkToReady(entry, port);
   await sleep(SETTLE_MS);
+  // The CPU of the whole start, up to the settled idle: with what a child does right after `ready` (the game child
+  // loads node:crypto then, see prewarmTokens in @proj/game-child).
+  const settledCpuMs = threadsCpuMs(child.pid);
   const rss = rssMiB(child.pid);
+  const pss = pssMiB(child.pid);
   await stop(child);
-  return { ms, rss };
+  return { ms, cpuMs, settledCpuMs, rss, pss };
 }
+
+/** One start of each variant per round, in a rotating order so that none always runs right after another's exit. */
+const VARIANTS = [
+  { key: 'gameChild', entry: GAME_CHILD_ENTRY },
+  { key: 'bareChild', entry: BARE_CHILD },
+  { key: 'bareChildCjs', entry: BARE_CHILD_CJS },
+];
 
 async function main() {
   requireBuilds();
-  const ports = await freeUdpRange(2);
+  const ports = await freeUdpRange(VARIANTS.length);
+  const runs = VARIANTS.map((v, i) => ({
+    ...v,
+    port: ports.first + i,
+    ms: [],
+    cpuMs: [],
+    settledCpuMs: [],
+    rss: [],
+    pss: [],
+  }));
   // One warm-up of each: the first fork pays for cold disk caches.
-  await measure(GAME_CHILD_ENTRY, ports.first);
-  await measure(BARE_CHILD, ports.last);
-  const real = { ms: [], rss: [] };
-  const bare = { ms: [], rss: [] };
+  for (const run of runs) await measure(run.entry, run.port);
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which goes first so neither always runs right after the other's exit.
-    const order = i % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
-    for (const which of order) {
-      const r = which === 'real' ? await measure(GAME_CHILD_ENTRY, ports.first) : await measure(BARE_CHILD, ports.last);
-      const into = which === 'real' ? real : bare;
-      into.ms.push(r.ms);
-      if (r.rss !== undefined) into.rss.push(r.rss);
+    for (let j = 0; j < runs.length; j++) {
+      const run = runs[(i + j) % runs.length];
+      const r = await measure(run.entry, run.port);
+      run.ms.push(r.ms);
+      for (const key of ['cpuMs', 'settledCpuMs', 'rss', 'pss']) if (r[key] !== undefined) run[key].push(r[key]);
     }
   }
-  const realS = summary(real.ms);
-  const bareS = summary(bare.ms);
-  note(`game child fork-to-ready ${JSON.stringify(realS)}; bare ${JSON.stringify(bareS)}`);
-  note(`idle RSS: game child ${median(real.rss)} MiB, bare ${median(bare.rss)} MiB`);
+  const [game, bare, bareCjs] = runs.map((run) => ({
+    time: summary(run.ms),
+    cpu: summary(run.cpuMs),
+    settledCpu: summary(run.settledCpuMs),
+    rss: median(run.rss),
+    pss: round(median(run.pss), 1),
+  }));
+  for (const [name, r] of [
+    ['game child', game],
+    ['bare child (ESM)', bare],
+    ['bare child (CJS)', bareCjs],
+  ]) {
+    note(`${name}: fork-to-ready ms ${JSON.stringify(r.time)}`);
+    note(`${name}: CPU fork-to-ready ms ${JSON.stringify(r.cpu)}; idle RSS ${r.rss} MiB, PSS ${r.pss} MiB`);
+    note(`${name}: CPU fork to ${SETTLE_MS} ms after ready ${JSON.stringify(r.settledCpu)}`);
+  }
+  const versus = (pick) => ({
+    ratioP50VsBare: ratio(pick(game).p50, pick(bare).p50),
+    ratioP99VsBare: ratio(pick(game).p99, pick(bare).p99),
+    ratioP50VsBareCjs: ratio(pick(game).p50, pick(bareCjs).p50),
+    ratioP99VsBareCjs: ratio(pick(game).p99, pick(bareCjs).p99),
+  });
   report({
     bench: 'system/child-fork-to-ready',
     unit: 'ms',
     rounds: ROUNDS,
-    gameChild: realS,
-    bareChild: bareS,
-    ratioP50VsBare: ratio(realS.p50, bareS.p50),
-    ratioP99VsBare: ratio(realS.p99, bareS.p99),
-    idleRssMiB: median(real.rss),
-    bareIdleRssMiB: median(bare.rss),
-    idleRssRatioVsBare: ratio(median(real.rss), median(bare.rss)),
+    gameChild: game.time,
+    bareChild: bare.time,
+    bareChildCjs: bareCjs.time,
+    ...versus((r) => r.time),
+    idleRssMiB: game.rss,
+    bareIdleRssMiB: bare.rss,
+    idleRssRatioVsBare: ratio(game.rss, bare.rss),
+    idlePssMiB: game.pss,
+    bareIdlePssMiB: bare.pss,
+    bareCjsIdlePssMiB: bareCjs.pss,
+    idlePssRatioVsBare: ratio(game.pss, bare.pss),
+  });
+  report({
+    bench: 'system/child-start-cpu',
+    unit: 'ms',
+    rounds: ROUNDS,
+    gameChild: game.cpu,
+    bareChild: bare.cpu,
+    bareChildCjs: bareCjs.cpu,
+    ...versus((r) => r.cpu),
+  });
+  report({
+    bench: 'system/child-start-cpu-settled',
+    unit: 'ms',
+    rounds: ROUNDS,
+    settleMs: SETTLE_MS,
+    gameChild: game.settledCpu,
+    bareChild: bare.settledCpu,
+    bareChildCjs: bareCjs.settledCpu,
+    ...versus((r) => r.settledCpu),
   });
 }
 

@@ -16,8 +16,10 @@ export const smoke = process.env.BENCH_SMOKE === '1';
 export const SERVER_BIN = join(root, 'apps/server/dist/main.js');
 export const CLIENT_BIN = join(root, 'apps/cli-client/dist/main.js');
 /** What the server forks for every game (the game-child entry behind the server's signal guard). */
-export const GAME_CHILD_ENTRY = join(root, 'apps/server/dist/game-child-entry.js');
+export const GAME_CHILD_ENTRY = join(root, 'apps/server/dist/game-child-entry.cjs');
 export const BARE_CHILD = fileURLToPath(new URL('./bare-child.mjs', import.meta.url));
+/** The same bare child in CommonJS, the module format of the server's bundled game child entry. */
+export const BARE_CHILD_CJS = fileURLToPath(new URL('./bare-child.cjs', import.meta.url));
 
 /** Fails early, with the command to run, when the builds the benchmarks drive are missing. */
 export function requireBuilds() {
@@ -117,6 +119,29 @@ export function pssMiB(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time in ms that every thread of a live process has spent on a CPU so far: the sum over
+ * /proc/<pid>/task/<tid>/schedstat of the first field (ns on CPU). All threads, because V8 compiles and collects
+ * garbage on helper threads. Undefined when the process is gone; threads that already exited are not counted.
+ */
+export function threadsCpuMs(pid) {
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let ns = 0;
+  for (const tid of tasks) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ns / 1e6;
 }
 
 /** The command line of a process (arguments joined by spaces), or '' when it is gone. */

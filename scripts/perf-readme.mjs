@@ -161,9 +161,13 @@ out.push(
 
 const sat = get('system/saturation');
 const start = get('system/child-fork-to-ready');
+const startCpu = get('system/child-start-cpu');
+const settledCpu = get('system/child-start-cpu-settled');
 const busy = get('system/time-to-game-warm-1000');
 out.push(
-  '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`):\n',
+  '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`; ' +
+    "the server's game child entry is one bundled CommonJS file, so a child's start is set beside a bare Node child " +
+    'written as an ES module and, after the semicolon, as CommonJS):\n',
 );
 out.push(
   table(
@@ -184,14 +188,38 @@ out.push(
       [
         'child fork-to-ready p50 / p99 ms',
         `${fmt(start.gameChild?.p50)} / ${fmt(start.gameChild?.p99)}`,
-        `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}`,
-        `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}`,
+        `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}; ` +
+          `as CommonJS ${fmt(start.bareChildCjs?.p50)} / ${fmt(start.bareChildCjs?.p99)}`,
+        `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}; ` +
+          `${fmt(start.ratioP50VsBareCjs, 3)} / ${fmt(start.ratioP99VsBareCjs, 3)}`,
+      ],
+      [
+        'child CPU fork-to-ready (all threads) p50 / p99 ms',
+        `${fmt(startCpu.gameChild?.p50)} / ${fmt(startCpu.gameChild?.p99)}`,
+        `bare Node child ${fmt(startCpu.bareChild?.p50)} / ${fmt(startCpu.bareChild?.p99)}; ` +
+          `as CommonJS ${fmt(startCpu.bareChildCjs?.p50)} / ${fmt(startCpu.bareChildCjs?.p99)}`,
+        `${fmt(startCpu.ratioP50VsBare, 3)} / ${fmt(startCpu.ratioP99VsBare, 3)}; ` +
+          `${fmt(startCpu.ratioP50VsBareCjs, 3)} / ${fmt(startCpu.ratioP99VsBareCjs, 3)}`,
+      ],
+      [
+        `child CPU fork to ${fmt(settledCpu.settleMs, 0)} ms after ready (crypto warm-up included) p50 / p99 ms`,
+        `${fmt(settledCpu.gameChild?.p50)} / ${fmt(settledCpu.gameChild?.p99)}`,
+        `bare Node child ${fmt(settledCpu.bareChild?.p50)} / ${fmt(settledCpu.bareChild?.p99)}; ` +
+          `as CommonJS ${fmt(settledCpu.bareChildCjs?.p50)} / ${fmt(settledCpu.bareChildCjs?.p99)}`,
+        `${fmt(settledCpu.ratioP50VsBare, 3)} / ${fmt(settledCpu.ratioP99VsBare, 3)}; ` +
+          `${fmt(settledCpu.ratioP50VsBareCjs, 3)} / ${fmt(settledCpu.ratioP99VsBareCjs, 3)}`,
       ],
       [
         'child RSS idle (ready, no player) MiB',
         fmt(start.idleRssMiB),
         `bare Node child ${fmt(start.bareIdleRssMiB)}`,
         fmt(start.idleRssRatioVsBare, 3),
+      ],
+      [
+        'child PSS idle (ready, no player) MiB',
+        fmt(start.idlePssMiB),
+        `bare Node child ${fmt(start.bareIdlePssMiB)}; as CommonJS ${fmt(start.bareCjsIdlePssMiB)}`,
+        fmt(start.idlePssRatioVsBare, 3),
       ],
       [
         'child RSS busy (4-player game), median / max MiB',

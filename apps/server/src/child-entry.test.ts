@@ -9,7 +9,7 @@ describe('resolveChildEntry', () => {
 
   it('forks the built guard entry plainly when the server runs from its build', () => {
     expect(resolveChildEntry({ resolve, selfUrl: 'file:///repo/apps/server/dist/chunk-ABC.js' })).toEqual({
-      path: '/repo/apps/server/dist/game-child-entry.js',
+      path: '/repo/apps/server/dist/game-child-entry.cjs',
       execArgv: [],
     });
   });

@@ -21,9 +21,9 @@ const defaultResolver: EntryResolver = { resolve: (s) => import.meta.resolve(s),
 
 /**
  * The script the server forks for each game: its own `game-child-entry` (which ignores the terminal's SIGINT/SIGHUP,
- * then runs `@proj/game-child/main`), next to this module: `dist/game-child-entry.js` when the server runs from its
- * build (forked plainly), `src/game-child-entry.ts` when it runs from source (forked with tsx and the `@proj/source`
- * condition, so that the game child runs from source too).
+ * then runs `@proj/game-child/main`), next to this module: `dist/game-child-entry.cjs` when the server runs from its
+ * build (one self-contained file with the game child bundled in, forked plainly), `src/game-child-entry.ts` when it
+ * runs from source (forked with tsx and the `@proj/source` condition, so that the game child runs from source too).
  * @throws ServerError `E_START_FAILED` when `@proj/game-child/main` cannot be resolved (not installed, not built).
  */
 export function resolveChildEntry(resolver: EntryResolver = defaultResolver): ChildEntry {
@@ -39,7 +39,7 @@ export function resolveChildEntry(resolver: EntryResolver = defaultResolver): Ch
     );
   }
   const fromSource = /\.[cm]?ts$/.test(new URL(resolver.selfUrl).pathname);
-  const path = fileURLToPath(new URL(`./game-child-entry.${fromSource ? 'ts' : 'js'}`, resolver.selfUrl));
+  const path = fileURLToPath(new URL(`./game-child-entry.${fromSource ? 'ts' : 'cjs'}`, resolver.selfUrl));
   if (!fromSource) return { path, execArgv: [] };
   let tsx = 'tsx';
   try {

@@ -42,14 +42,17 @@ export function generateArenaMap(width: number, height: number, density: number,
       else y++;
     }
   }
-  const floorCells = keepLargestRegion(walls, width, height);
+  const floorCells = keepLargestRegion(walls, width);
   return { width, height, walls, floorCells };
 }
 
-/** Walls off every floor region but the largest; returns the floor cells left. */
-function keepLargestRegion(walls: Uint8Array, width: number, height: number): number {
+/**
+ * Walls off every floor region but the largest; returns the floor cells left. Flood fill with an explicit stack of
+ * cell indices and no per-cell allocation: it runs once per game, in the child's start before `ready`.
+ */
+function keepLargestRegion(walls: Uint8Array, width: number): number {
   const region = new Int32Array(walls.length).fill(-1);
-  const stack: number[] = [];
+  const stack = new Int32Array(walls.length);
   let best = -1;
   let bestSize = 0;
   let regions = 0;
@@ -57,24 +60,29 @@ function keepLargestRegion(walls: Uint8Array, width: number, height: number): nu
     if (walls[start] !== 0 || region[start] !== -1) continue;
     const id = regions++;
     let size = 0;
+    let top = 0;
     region[start] = id;
-    stack.push(start);
-    while (stack.length > 0) {
-      const c = stack.pop()!;
+    stack[top++] = start;
+    while (top > 0) {
+      const c = stack[--top]!;
       size++;
       const x = c % width;
-      const y = (c - x) / width;
-      const neighbours = [
-        x > 0 ? c - 1 : -1,
-        x < width - 1 ? c + 1 : -1,
-        y > 0 ? c - width : -1,
-        y < height - 1 ? c + width : -1,
-      ];
-      for (const n of neighbours) {
-        if (n >= 0 && walls[n] === 0 && region[n] === -1) {
-          region[n] = id;
-          stack.push(n);
-        }
+      // Each floor cell is pushed once (marked as it is pushed), so the stack never holds more than walls.length.
+      if (x > 0 && walls[c - 1] === 0 && region[c - 1] === -1) {
+        region[c - 1] = id;
+        stack[top++] = c - 1;
+      }
+      if (x < width - 1 && walls[c + 1] === 0 && region[c + 1] === -1) {
+        region[c + 1] = id;
+        stack[top++] = c + 1;
+      }
+      if (c >= width && walls[c - width] === 0 && region[c - width] === -1) {
+        region[c - width] = id;
+        stack[top++] = c - width;
+      }
+      if (c < walls.length - width && walls[c + width] === 0 && region[c + width] === -1) {
+        region[c + width] = id;
+        stack[top++] = c + width;
       }
     }
     if (size > bestSize) {

@@ -45,13 +45,17 @@ function newestMtime(path: string): number {
 function oldestOutput(dir: string): number {
   const dist = join(dir, 'dist');
   if (!existsSync(dist)) return 0;
-  const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
+  const files = readdirSync(dist).filter((f) => f.endsWith('.js') || f.endsWith('.cjs'));
   if (files.length === 0) return 0;
   return Math.min(...files.map((f) => statSync(join(dist, f)).mtimeMs));
 }
 
-/** True when some package the bin runs has no build or sources newer than its build. */
+/**
+ * True when some package the bin runs has no build or sources newer than its build, or when this app's build is older
+ * than the sources of any of them (its dist/game-child-entry.cjs has the game child and the protocol bundled in).
+ */
 function isStale(): boolean {
+  const app = oldestOutput(APP_DIR);
   for (const dir of workspacePackages(APP_DIR)) {
     const built = oldestOutput(dir);
     const source = Math.max(
@@ -59,7 +63,7 @@ function isStale(): boolean {
       newestMtime(join(dir, 'package.json')),
       newestMtime(join(dir, 'tsup.config.ts')),
     );
-    if (built === 0 || source > built) return true;
+    if (built === 0 || source > built || source > app) return true;
   }
   return false;
 }
