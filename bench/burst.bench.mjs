@@ -58,6 +58,8 @@ const SCORE_TO_WIN = 65_535;
 const LOADTEST_NICE = -10;
 const SAMPLE_MS = 250;
 const PSS_EVERY = 4;
+/** Extra server flags for every case, e.g. `BURST_SERVER_ARGS='--warm-pool 8'` (split on spaces). */
+const SERVER_ARGS = (process.env.BURST_SERVER_ARGS ?? '').split(' ').filter((a) => a !== '');
 /** `BURST_CASES=200/20/30,1000/500/30/fork` (players/rate/Hz[/spawner]) runs only those cases of the full run. */
 const only = (process.env.BURST_CASES ?? '')
   .split(',')
@@ -156,14 +158,18 @@ function treePssMiB(serverPid) {
   return total;
 }
 
-/** Waits (up to 10 s) for the server's warm pool to be ready, so each case starts from the same state. */
+/**
+ * Waits (up to 60 s) for the server's warm pool to reach its target (idle children, none booting), so each case starts
+ * from the same state.
+ */
 async function warmPoolReady(server) {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
       const text = await scrape(server);
       const warm = metric(text, 'proj_warm_children');
-      if (warm !== undefined && warm >= Math.min(2, PORTS)) return;
+      const target = metric(text, 'proj_warm_pool_target');
+      if (warm !== undefined && target !== undefined && warm >= target) return;
     } catch {
       // Not answering yet.
     }
@@ -177,7 +183,7 @@ async function runCase({ players, rate, tickRateHz, spawner }) {
   const modes = {
     arena: { playersPerGame: K, gameOptions: { timeLimitMs: GAME_MS, scoreToWin: SCORE_TO_WIN, tickRateHz } },
   };
-  const server = await startServer({ udpPorts, modes, extraArgs: ['--spawner', spawner] });
+  const server = await startServer({ udpPorts, modes, extraArgs: ['--spawner', spawner, ...SERVER_ARGS] });
   try {
     await warmPoolReady(server);
     // A first scrape starts the utilisation window here (the next ones give the share since the previous one).
@@ -210,7 +216,7 @@ async function runCase({ players, rate, tickRateHz, spawner }) {
     })();
 
     const t0 = Date.now();
-    const { report: lt } = await runLoadtest({
+    const { report: lt, cpuSeconds: loadtestCpu } = await runLoadtest({
       port: server.tcpPort,
       clients: players,
       rate,
@@ -252,6 +258,8 @@ async function runCase({ players, rate, tickRateHz, spawner }) {
       connectToQueued: pick(lt.connectToQueuedMs),
       gamesStarted: server.gameStarts.length,
       orchestratorCpuSeconds: round(orchestratorCpu, 2),
+      // The load generator's own CPU (same machine, higher priority): what the server could not use.
+      loadtestCpuSeconds: round(loadtestCpu, 2),
       forkServerCpuSeconds: forkServerCpu === undefined ? null : round(forkServerCpu, 2),
       eventLoopUtilization:
         elu.length === 0
@@ -273,6 +281,7 @@ async function runCase({ players, rate, tickRateHz, spawner }) {
       `${label}: game p50 ${figures.timeToGame?.p50} p99 ${figures.timeToGame?.p99} ms; ${lt.gamesCompleted}/${lt.gamesExpected} games; ` +
         `errors ${JSON.stringify(lt.errors)}; connect->queued p99 ${figures.connectToQueued?.p99} ms; ` +
         `orchestrator CPU ${figures.orchestratorCpuSeconds} s, ELU p99 ${figures.eventLoopUtilization?.p99}; ` +
+        `loadtest CPU ${figures.loadtestCpuSeconds} s; ` +
         `tree ${figures.treeCpuMsPerPlayerSecond} ms CPU per player-second, peak PSS ${figures.peakTreePssMiB} MiB`,
     );
     report(figures);

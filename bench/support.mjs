@@ -366,12 +366,16 @@ export function runLoadtest({ port, clients, rate, perGame, mode, timeout = '5m'
     }
     let out = '';
     let err = '';
+    // Its CPU as last read (every 200 ms) before it exited: what the load generator itself took from the machine.
+    let cpu;
+    const meter = setInterval(() => (cpu = cpuSeconds(child.pid) ?? cpu), 200);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.once('error', reject);
     child.once('exit', (code) => {
+      clearInterval(meter);
       try {
-        resolve({ exitCode: code, report: JSON.parse(out), pid: child.pid });
+        resolve({ exitCode: code, report: JSON.parse(out), pid: child.pid, cpuSeconds: cpu });
       } catch {
         reject(new Error(`loadtest exited ${code} without a JSON report: ${err.slice(-2000)}`));
       }

@@ -28,6 +28,25 @@ function setup(settings: Partial<AdmissionSettings> = {}) {
 }
 
 describe('AdmissionController', () => {
+  it('says the host has room unless its CPU or a late game holds, whatever the starts in flight, and arms nothing', () => {
+    const { world, controller, cpu } = setup();
+    world.starts = 2; // the start bound is the warm pool's own business (its start slots)
+    expect(controller.hostHasRoom()).toBe(true);
+    controller.reportTicks('late game', 20, 120); // 2.4 ticks late at 20 Hz, over the 1-tick limit
+    expect(controller.hostHasRoom()).toBe(false);
+    controller.reportTicks('late game', 20, 40); // back under one tick
+    expect(controller.hostHasRoom()).toBe(true);
+    cpu(1);
+    cpu(1);
+    expect(controller.hostHasRoom()).toBe(false);
+    cpu(0);
+    cpu(0);
+    cpu(0);
+    expect(controller.hostHasRoom()).toBe(true);
+    // Asking never arms onOpen (only admits() does).
+    expect(world.opened).toBe(0);
+  });
+
   it('bounds the cold starts in flight, and opens again when one settles', () => {
     const { world, controller } = setup();
     world.starts = 1;

@@ -169,6 +169,16 @@ export class AdmissionController {
     return false;
   }
 
+  /**
+   * True unless the host is loaded: its CPU over the threshold, or a running game ticking late beyond the limit (the
+   * checks of {@link admits} without the start bound and without arming `onOpen`). The warm pool refills only then:
+   * a child booting ahead of need must not take CPU from games that are already late.
+   */
+  hostHasRoom(): boolean {
+    const reason = this.#evaluate(true);
+    return reason !== 'hostCpu' && reason !== 'tickLate';
+  }
+
   /** Calls `onOpen` if admission was held and is now clear (call when something it depends on changed). */
   recheck(): void {
     if (!this.#held || this.#evaluate(this.#heldWarm) !== 'open') return;

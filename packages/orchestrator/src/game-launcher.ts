@@ -89,6 +89,7 @@ export class GameLauncher {
         // One bound on the processes booting at once: cold starts first (a waiting group never waits for a warm
         // boot: it takes the booting child), warm boots in the slots they leave.
         startSlots: () => this.#options.admission.maxConcurrentStarts - this.#coldStarts.size - this.#pool.bootingCount,
+        hostHasRoom: () => this.#admission.hostHasRoom(),
         target: () =>
           warmPoolTarget(options.warmPool, {
             activeGames: this.#games.size,

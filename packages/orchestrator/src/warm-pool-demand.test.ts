@@ -3,10 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { FakeSpawner } from '../test/helpers/fake-spawner.js';
 import { silentLogger } from './logger.js';
 import { type ChildObserver, ManagedChild } from './managed-child.js';
-import { WarmPool } from './warm-pool.js';
+import { LOADED_RETRY_MS, WarmPool } from './warm-pool.js';
 
 /** A pool driven by a manual clock, whose target and start bound the test sets. */
-function setup(opts: { refillRate: number; startBound?: number; shrinkDelayMs?: number; idle?: boolean }) {
+function setup(opts: {
+  refillRate: number;
+  startBound?: number;
+  shrinkDelayMs?: number;
+  idle?: boolean;
+  hostHasRoom?: () => boolean;
+}) {
   const clock = new ManualClock();
   const spawner = new FakeSpawner();
   spawner.behaviour = { idle: opts.idle ?? true };
@@ -27,6 +33,7 @@ function setup(opts: { refillRate: number; startBound?: number; shrinkDelayMs?: 
       budget: () => 100 - spawner.alive().length,
       startSlots: (): number => (opts.startBound ?? 100) - pool.bootingCount,
       target: () => target,
+      ...(opts.hostHasRoom !== undefined ? { hostHasRoom: opts.hostHasRoom } : {}),
     },
     {
       bootTimeoutMs: 60_000,
@@ -52,6 +59,28 @@ function setup(opts: { refillRate: number; startBound?: number; shrinkDelayMs?: 
 }
 
 describe('WarmPool following demand (manual clock)', () => {
+  it('starts nothing while the host is loaded, and fills up once it has room again', async () => {
+    let room = false;
+    let asked = 0;
+    const { pool, spawnedAt, run, setTarget } = setup({
+      refillRate: 0,
+      hostHasRoom: () => {
+        asked++;
+        return room;
+      },
+    });
+    setTarget(3);
+    await run(2_000);
+    expect(spawnedAt).toEqual([]);
+    // It looked again every LOADED_RETRY_MS, not in a busy loop.
+    expect(asked).toBeGreaterThanOrEqual(2_000 / LOADED_RETRY_MS - 1);
+    expect(asked).toBeLessThanOrEqual(2_000 / LOADED_RETRY_MS + 2);
+    room = true;
+    await run(LOADED_RETRY_MS + 50);
+    expect(spawnedAt).toHaveLength(3);
+    expect(pool.size).toBe(3);
+  });
+
   it('grows to a raised target at most refillRate starts per second, spaced evenly', async () => {
     const { pool, spawnedAt, run, setTarget } = setup({ refillRate: 4 });
     setTarget(6);

@@ -17,7 +17,15 @@ export interface WarmPoolHooks {
   startSlots(): number;
   /** The pool's target size now (the owner's demand, already within the pool's bounds and the cap). */
   target(): number;
+  /**
+   * False while the host is loaded (CPU, running games ticking late): the pool then starts nothing and looks again
+   * {@link LOADED_RETRY_MS} later, so warm boots never take CPU from late games. Default: always true.
+   */
+  hostHasRoom?(): boolean;
 }
+
+/** How soon a refill held by a loaded host looks again, ms. */
+export const LOADED_RETRY_MS = 250;
 
 /** Time and timers of a {@link WarmPool}; a `ManualClock` from `@proj/test-utils` fits. */
 export interface PoolClock {
@@ -225,6 +233,10 @@ export class WarmPool {
       this.#hooks.budget() > 0 &&
       this.#hooks.startSlots() > 0
     ) {
+      if (this.#hooks.hostHasRoom?.() === false) {
+        this.scheduleRefill(LOADED_RETRY_MS);
+        return;
+      }
       if (!this.#limiter.tryTake()) {
         this.scheduleRefill(this.#limiter.waitMs());
         return;
