@@ -86,26 +86,30 @@ if (bursts.length > 0) {
   out.push(
     table(
       [
-        'players, rate, tick, spawner',
+        'players, rate, tick, server flags',
         'game p50 / p99',
         'max',
         'games',
         'errors',
         'connect -> queued p99',
         'orchestrator CPU s',
+        'loadtest CPU s',
         'ELU p50 / p99',
         'tree CPU ms per player-s',
         'peak PSS MiB',
         'tick late p99',
       ],
       bursts.map((r) => [
-        `${fmt(r.players, 0)} at ${fmt(r.ratePerSec, 0)}/s, ${fmt(r.tickRateHz, 0)} Hz${r.spawner === undefined || r.spawner === 'fork-server' ? '' : `, --spawner ${r.spawner}`}`,
+        `${fmt(r.players, 0)} at ${fmt(r.ratePerSec, 0)}/s, ${fmt(r.tickRateHz, 0)} Hz` +
+          (r.spawner === undefined || r.spawner === 'fork-server' ? '' : `, --spawner ${r.spawner}`) +
+          (r.serverArgs === undefined || r.serverArgs.length === 0 ? '' : `, ${r.serverArgs.join(' ')}`),
         pair(r.timeToGame, 'p50', 'p99'),
         r.timeToGame?.max,
         r.gamesCompleted === undefined ? undefined : `${r.gamesCompleted}/${r.gamesExpected}`,
         errorsText(r.errors),
         r.connectToQueued?.p99,
         r.orchestratorCpuSeconds,
+        r.loadtestCpuSeconds,
         pair(r.eventLoopUtilization, 'p50', 'p99'),
         r.treeCpuMsPerPlayerSecond,
         r.peakTreePssMiB,
@@ -164,6 +168,8 @@ const start = get('system/child-fork-to-ready');
 const startCpu = get('system/child-start-cpu');
 const settledCpu = get('system/child-start-cpu-settled');
 const busy = get('system/time-to-game-warm-1000');
+const warmIdle = get('system/warm-pool-idle');
+const cpuPerGame = [20, 30].map((hz) => get(`game-child/cpu-per-game-${hz}hz`));
 out.push(
   '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`; ' +
     "the server's game child entry is one bundled CommonJS file, so a child's start is set beside a bare Node child " +
@@ -220,6 +226,20 @@ out.push(
         fmt(start.idlePssMiB),
         `bare Node child ${fmt(start.bareIdlePssMiB)}; as CommonJS ${fmt(start.bareCjsIdlePssMiB)}`,
         fmt(start.idlePssRatioVsBare, 3),
+      ],
+      ...cpuPerGame.map((c) => [
+        `game child CPU, 4-player arena game at ${fmt(c.tickRateHz, 0)} Hz, ms per s (median of ${fmt(c.rounds, 0)} ` +
+          `rounds of ${fmt(c.windowSeconds, 0)} s; \`packages/game-child/bench/child-cpu.bench.ts\`)`,
+        fmt(c.gameChildMsPerS),
+        `bare loop (one UDP socket, a ${fmt(c.tickRateHz, 0)} Hz timer, a ${fmt(c.snapshotBytes, 0)}-byte datagram to ` +
+          `each of 4 peers per tick, their inputs), same window ${fmt(c.bareLoopMsPerS)}`,
+        fmt(c.ratio, 3),
+      ]),
+      [
+        `warm child idle (said idle, no game): CPU ms per s, PSS / USS MiB (${fmt(warmIdle.warmChildren, 0)} children)`,
+        `${fmt(warmIdle.warmCpuMsPerS, 3)}; ${fmt(warmIdle.warmPssMiB)} / ${fmt(warmIdle.warmUssMiB)}`,
+        `bare Node child ${fmt(warmIdle.bareCpuMsPerS, 3)}; ${fmt(warmIdle.barePssMiB)} / ${fmt(warmIdle.bareUssMiB)}`,
+        `USS ${fmt(warmIdle.ussRatioVsBare, 3)}`,
       ],
       [
         'child RSS busy (4-player game), median / max MiB',
