@@ -24,8 +24,8 @@ export interface GameServerOptions {
   /** The rules; default: the arena, `createArenaGame(assignment.options)`. A Game instance serves one game. */
   readonly game?: Game;
   /**
-   * Ticks (and snapshots) per second, 1..240 (default `assignment.options.tickRateHz`, else {@link DEFAULT_TICK_RATE_HZ},
-   * 20).
+   * Ticks (and snapshots) per second, 1..240 (default `assignment.options.tickRateHz`, else
+   * {@link DEFAULT_TICK_RATE_HZ}, 20).
    */
   readonly tickRateHz?: number;
   /** If nobody joins within this many ms of the start, the game ends with `noPlayers` (default 15,000). */
