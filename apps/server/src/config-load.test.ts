@@ -182,12 +182,12 @@ describe('loadConfig: defaults and precedence', () => {
     );
   });
 
-  it('by default the warm pool follows demand: floor 2, buffer 50%, ceiling 8 (within the cap), 5 starts/s, 30s', () => {
+  it('by default the warm pool follows demand: floor 2, buffer 50%, ceiling 8 (within the cap), no rate limit, 30s', () => {
     expect(loadConfig({}).config).toMatchObject({
       warmPool: 2,
       warmPoolBuffer: '50%',
       warmPoolMax: 8,
-      warmPoolRefillRate: 5,
+      warmPoolRefillRate: 0,
       warmPoolShrinkDelay: 30_000,
     });
     expect(loadConfig({ flags: { maxGames: '4' } }).config).toMatchObject({ warmPool: 2, warmPoolMax: 4 });

@@ -250,9 +250,9 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
   warmPoolRefillRate: {
     group: 'Games',
     placeholder: '<per-second>',
-    default: '5',
+    default: '0',
     parse: (raw) => parseNumber(raw, 10_000),
-    doc: 'Most warm children started per second; 0: no rate limit. Warm boots also share --max-concurrent-starts with cold starts, which go first.',
+    doc: 'Most warm children started per second; 0 (default): no rate limit, the start bound (--max-concurrent-starts, shared with cold starts, which go first) and the host check of admission pace refills.',
   },
   warmPoolShrinkDelay: duration(
     'Games',

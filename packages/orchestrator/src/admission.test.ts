@@ -24,12 +24,17 @@ function setup(settings: Partial<AdmissionSettings> = {}) {
     world.now += ms;
     controller.sample();
   };
-  return { world, controller, cpu };
+  /** The first report of each game: its start-up second, which the controller sets aside (here a very late one). */
+  const startUp = (...games: string[]): void => {
+    for (const game of games) controller.reportTicks(game, 30, 1_000);
+  };
+  return { world, controller, cpu, startUp };
 }
 
 describe('AdmissionController', () => {
   it('says the host has room unless its CPU or a late game holds, whatever the starts in flight, and arms nothing', () => {
-    const { world, controller, cpu } = setup();
+    const { world, controller, cpu, startUp } = setup();
+    startUp('late game');
     world.starts = 2; // the start bound is the warm pool's own business (its start slots)
     expect(controller.hostHasRoom()).toBe(true);
     controller.reportTicks('late game', 20, 120); // 2.4 ticks late at 20 Hz, over the 1-tick limit
@@ -84,7 +89,8 @@ describe('AdmissionController', () => {
   });
 
   it('never starves: with no game starting or running it admits one, whatever the CPU and the tick reports', () => {
-    const { world, controller, cpu } = setup();
+    const { world, controller, cpu, startUp } = setup();
+    startUp('old');
     cpu(1);
     cpu(1);
     controller.reportTicks('old', 30, 500);
@@ -105,7 +111,8 @@ describe('AdmissionController', () => {
   });
 
   it('holds while the worst recent tick lateness p99 of a running game is over one tick, until it recovers or ends', () => {
-    const { world, controller } = setup();
+    const { world, controller, startUp } = setup();
+    startUp('a', 'b');
     controller.reportTicks('a', 30, 20);
     controller.reportTicks('b', 20, 40);
     expect(controller.admits()).toBe(true); // 0.6 and 0.8 of a tick
@@ -122,8 +129,21 @@ describe('AdmissionController', () => {
     expect(controller.state()).toMatchObject({ open: true, worstTickLateMs: 10 });
   });
 
+  it("sets a game's first report aside (its start-up), counts the next ones, and starts over for a new game", () => {
+    const { controller } = setup();
+    controller.reportTicks('a', 20, 500); // 10 ticks late, but the game's first second
+    expect(controller.admits()).toBe(true);
+    expect(controller.state().worstTickLateMs).toBe(0);
+    controller.reportTicks('a', 20, 500);
+    expect(controller.admits()).toBe(false);
+    controller.forgetGame('a');
+    controller.reportTicks('a', 20, 500); // a new game under the same key: its first report again
+    expect(controller.admits()).toBe(true);
+  });
+
   it('a report that grew stale no longer holds admission', () => {
-    const { world, controller } = setup();
+    const { world, controller, startUp } = setup();
+    startUp('a');
     controller.reportTicks('a', 30, 100);
     expect(controller.admits()).toBe(false);
     world.now += TICK_REPORT_STALE_MS + 1;
@@ -134,9 +154,11 @@ describe('AdmissionController', () => {
 
   it('the tick check is off at 0 and takes a multiple of the tick period', () => {
     const off = setup({ maxTickLateTicks: 0 });
+    off.startUp('a');
     off.controller.reportTicks('a', 30, 1_000);
     expect(off.controller.admits()).toBe(true);
     const two = setup({ maxTickLateTicks: 2 });
+    two.startUp('a');
     two.controller.reportTicks('a', 30, 60);
     expect(two.controller.admits()).toBe(true);
     two.controller.reportTicks('a', 30, 70);

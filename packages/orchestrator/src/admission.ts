@@ -89,6 +89,8 @@ export class AdmissionController {
   readonly #readCpu: () => HostCpuTimes;
   readonly #now: () => number;
   readonly #reports = new Map<unknown, TickReport>();
+  /** Games whose first report (their start-up second) was set aside; forgotten with the game. */
+  readonly #started = new Set<unknown>();
   /** The game with the worst recent report (undefined: none, or to be recomputed). */
   #worst: TickReport | undefined;
   #lastCpu: HostCpuTimes | undefined;
@@ -138,8 +140,17 @@ export class AdmissionController {
     this.recheck();
   }
 
-  /** A running game (any key: the launcher's own record) reported its tick lateness p99 at `tickRateHz`. */
+  /**
+   * A running game (any key: the launcher's own record) reported its tick lateness p99 at `tickRateHz`. A game's
+   * first report is set aside: it covers the game's own start-up (its code compiling, its first allocations), a
+   * transient every new game has, which would otherwise hold the next launch after each one; from its second report
+   * on, a game's late ticks hold launches.
+   */
   reportTicks(game: unknown, tickRateHz: number, lateP99Ms: number): void {
+    if (!this.#started.has(game)) {
+      this.#started.add(game);
+      return;
+    }
     const report = { ticksLate: (lateP99Ms * tickRateHz) / 1000, lateP99Ms, at: this.#now() };
     const previous = this.#reports.get(game);
     this.#reports.set(game, report);
@@ -150,6 +161,7 @@ export class AdmissionController {
 
   /** A game ended (or its launch failed): its reports no longer count. */
   forgetGame(game: unknown): void {
+    this.#started.delete(game);
     const report = this.#reports.get(game);
     if (report === undefined) return;
     this.#reports.delete(game);

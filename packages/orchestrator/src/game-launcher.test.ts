@@ -156,6 +156,10 @@ describe('GameLauncher', () => {
       skippedTicks: 0,
       cpuMs: 30,
     });
+    // The first report (the game's start-up second) is kept as its health but holds nothing; the next ones do.
+    spawner.handles[0]!.message({ type: 'stats', gameId: game.gameId, dropped: {}, health: health(90) });
+    expect(game.tickHealth).toEqual(health(90));
+    expect(launcher.canLaunch()).toBe(true);
     spawner.handles[0]!.message({ type: 'stats', gameId: game.gameId, dropped: {}, health: health(50) });
     expect(game.tickHealth).toEqual(health(50));
     expect(launcher.canLaunch()).toBe(false);
@@ -164,7 +168,7 @@ describe('GameLauncher', () => {
     expect(capacity()).toBe(1);
     expect(launcher.canLaunch()).toBe(true);
     // Health reports are childTickStats; with nothing dropped they are no childPacketStats.
-    expect(events.filter(([e]) => e === 'childTickStats')).toHaveLength(2);
+    expect(events.filter(([e]) => e === 'childTickStats')).toHaveLength(3);
     expect(events.filter(([e]) => e === 'childPacketStats')).toHaveLength(0);
   });
 

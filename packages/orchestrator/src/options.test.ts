@@ -31,7 +31,7 @@ describe('resolveOptions', () => {
       min: 0,
       max: 4,
       buffer: { kind: 'count', count: 0 },
-      refillRate: 5,
+      refillRate: 0,
       shrinkDelayMs: 30_000,
     });
   });

@@ -19,7 +19,8 @@ export interface WarmPoolOptions {
   /**
    * At most this many warm starts per second (one every 1000/rate ms), besides the start bound they share with
    * cold starts (`maxConcurrentStarts`: warm children booting plus cold starts in flight). 0: no rate limit.
-   * Default 5 (a start costs about 0.2 s of CPU: at most about one core on refills).
+   * Default 0: the start bound and the host check (no refill while games tick late) pace refills; a fixed rate below
+   * the demand sends games to cold starts.
    */
   readonly warmPoolRefillRate?: number;
   /**
@@ -34,7 +35,7 @@ export interface WarmPoolOptions {
 export const WARM_POOL_DEFAULTS = {
   warmPoolSize: 0,
   warmPoolBuffer: 0,
-  warmPoolRefillRate: 5,
+  warmPoolRefillRate: 0,
   warmPoolShrinkDelayMs: 30_000,
 } as const;
 
