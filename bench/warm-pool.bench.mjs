@@ -12,7 +12,7 @@
 //
 // Run: pnpm bench warm-pool   (BENCH_SMOKE=1: 2 warm children, a 2 s window)
 import { fork } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   BARE_CHILD,
   freeUdpRange,
@@ -25,6 +25,7 @@ import {
   sleep,
   smoke,
   startServer,
+  threadsCpuMs,
 } from './support.mjs';
 
 const WARM = smoke ? 2 : 8;
@@ -36,16 +37,10 @@ const WINDOW_MS = smoke ? 2_000 : 10_000;
 const SETTLE_MS = smoke ? 500 : 12_000;
 
 /** CPU time of every thread of `pid` so far, in ns (schedstat), or undefined when it is gone. */
-function cpuNs(pid) {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`))
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    return ns;
-  } catch {
-    return undefined;
-  }
-}
+const cpuNs = (pid) => {
+  const ms = threadsCpuMs(pid);
+  return ms === undefined ? undefined : ms * 1e6;
+};
 
 /** PSS and USS of `pid` in MiB (smaps_rollup), or undefined when it is gone. */
 function memory(pid) {
