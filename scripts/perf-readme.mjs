@@ -33,7 +33,7 @@ out.push(
   `Measured by \`pnpm bench\` on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
     `${machine.platform}, revision \`${machine.gitRevision}\`, ${machine.date.slice(0, 10)}. The machine is shared and ` +
     'noisy: read medians and ratios (each ratio is measured side by side in the same run), not single figures. ' +
-    'Reproduce with `pnpm bench` (about ten minutes; `pnpm bench <filter>` runs the files whose path contains it) ' +
+    'Reproduce with `pnpm bench` (about 25 minutes on this machine; `pnpm bench <filter>` runs the files whose path contains it) ' +
     'and refresh this section with `pnpm bench:readme`. All figures of this run: `docs/perf/bench-latest.json` ' +
     '(`pnpm bench` writes them to `bench-results/latest.json`; `bench:readme` copies that file there).',
 );
