@@ -169,6 +169,15 @@ const startCpu = get('system/child-start-cpu');
 const settledCpu = get('system/child-start-cpu-settled');
 const busy = get('system/time-to-game-warm-1000');
 const warmIdle = get('system/warm-pool-idle');
+/** A row of the child start benchmark: the game child's p50 / p99 beside both bare children's, and the ratios. */
+const startRow = (label, r) => [
+  label,
+  `${fmt(r.gameChild?.p50)} / ${fmt(r.gameChild?.p99)}`,
+  `bare Node child ${fmt(r.bareChild?.p50)} / ${fmt(r.bareChild?.p99)}; ` +
+    `as CommonJS ${fmt(r.bareChildCjs?.p50)} / ${fmt(r.bareChildCjs?.p99)}`,
+  `${fmt(r.ratioP50VsBare, 3)} / ${fmt(r.ratioP99VsBare, 3)}; ` +
+    `${fmt(r.ratioP50VsBareCjs, 3)} / ${fmt(r.ratioP99VsBareCjs, 3)}`,
+];
 const cpuPerGame = [20, 30].map((hz) => get(`game-child/cpu-per-game-${hz}hz`));
 out.push(
   '\n**Saturation and child processes, whole system** (`bench/saturation.bench.mjs`, `bench/child-start.bench.mjs`; ' +
@@ -191,30 +200,12 @@ out.push(
         '-',
         '-',
       ],
-      [
-        'child fork-to-ready p50 / p99 ms',
-        `${fmt(start.gameChild?.p50)} / ${fmt(start.gameChild?.p99)}`,
-        `bare Node child ${fmt(start.bareChild?.p50)} / ${fmt(start.bareChild?.p99)}; ` +
-          `as CommonJS ${fmt(start.bareChildCjs?.p50)} / ${fmt(start.bareChildCjs?.p99)}`,
-        `${fmt(start.ratioP50VsBare, 3)} / ${fmt(start.ratioP99VsBare, 3)}; ` +
-          `${fmt(start.ratioP50VsBareCjs, 3)} / ${fmt(start.ratioP99VsBareCjs, 3)}`,
-      ],
-      [
-        'child CPU fork-to-ready (all threads) p50 / p99 ms',
-        `${fmt(startCpu.gameChild?.p50)} / ${fmt(startCpu.gameChild?.p99)}`,
-        `bare Node child ${fmt(startCpu.bareChild?.p50)} / ${fmt(startCpu.bareChild?.p99)}; ` +
-          `as CommonJS ${fmt(startCpu.bareChildCjs?.p50)} / ${fmt(startCpu.bareChildCjs?.p99)}`,
-        `${fmt(startCpu.ratioP50VsBare, 3)} / ${fmt(startCpu.ratioP99VsBare, 3)}; ` +
-          `${fmt(startCpu.ratioP50VsBareCjs, 3)} / ${fmt(startCpu.ratioP99VsBareCjs, 3)}`,
-      ],
-      [
+      startRow('child fork-to-ready p50 / p99 ms', start),
+      startRow('child CPU fork-to-ready (all threads) p50 / p99 ms', startCpu),
+      startRow(
         `child CPU fork to ${fmt(settledCpu.settleMs, 0)} ms after ready (crypto warm-up included) p50 / p99 ms`,
-        `${fmt(settledCpu.gameChild?.p50)} / ${fmt(settledCpu.gameChild?.p99)}`,
-        `bare Node child ${fmt(settledCpu.bareChild?.p50)} / ${fmt(settledCpu.bareChild?.p99)}; ` +
-          `as CommonJS ${fmt(settledCpu.bareChildCjs?.p50)} / ${fmt(settledCpu.bareChildCjs?.p99)}`,
-        `${fmt(settledCpu.ratioP50VsBare, 3)} / ${fmt(settledCpu.ratioP99VsBare, 3)}; ` +
-          `${fmt(settledCpu.ratioP50VsBareCjs, 3)} / ${fmt(settledCpu.ratioP99VsBareCjs, 3)}`,
-      ],
+        settledCpu,
+      ),
       [
         'child RSS idle (ready, no player) MiB',
         fmt(start.idleRssMiB),

@@ -70,6 +70,15 @@ export function forkProcess(
   });
 }
 
+/** A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, read, closed). */
+export async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
 export function nextMessage<T = Record<string, unknown>>(
   child: ChildProcess,
   type: string,

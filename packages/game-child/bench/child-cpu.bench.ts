@@ -13,12 +13,12 @@
 // rates; BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each real child there; BENCH_CHILD_FLAGS adds Node options
 // to the real child (to try V8 flags).
 import type { ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGameSecret, IPC_VERSION, ShutdownReason, signConnectToken, type GameAssignment } from '@proj/protocol';
 import {
   forkProcess,
+  freePort,
   here,
   killAndWait,
   median,
@@ -71,14 +71,6 @@ function userSystemTicks(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]), system: Number(fields[12]) };
-}
-
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 interface Sample {

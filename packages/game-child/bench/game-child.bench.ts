@@ -11,12 +11,12 @@
 // the two sides use the two cores. When the builds of game-child and protocol are fresh the forked
 // processes run them on bare Node (as in production); otherwise they run the source through tsx, and the
 // RSS baseline runs through tsx too, so the ratio stays like for like.
-import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { generateGameSecret, IPC_VERSION, signConnectToken, type GameAssignment } from '@proj/protocol';
 import type { ChildProcess } from 'node:child_process';
 import {
   forkProcess,
+  freePort,
   here,
   killAndWait,
   median,
@@ -238,14 +238,6 @@ async function maxPlayers(hz: number): Promise<void> {
 }
 
 // ---- RSS: an idle forked game child vs a bare Node process with one UDP socket ------------------------
-
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function childRss(): Promise<{ warm: number; idle: number }> {
   const entry = useDist ? join(pkgDir, 'dist', 'main.js') : join(pkgDir, 'src', 'main.ts');
