@@ -8,6 +8,7 @@ import {
 import { createArenaGame } from './arena-game.js';
 import { DropReport } from './drop-report.js';
 import { GameChildError } from './errors.js';
+import { joinReport } from './join-report.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -134,6 +135,9 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
         ...(s.lingerMs === undefined && optionNumber(assignment, 'lingerMs') !== undefined
           ? { lingerMs: optionNumber(assignment, 'lingerMs') }
           : {}),
+        ...(s.emptyGameTimeoutMs === undefined && optionNumber(assignment, 'emptyGameTimeoutMs') !== undefined
+          ? { emptyGameTimeoutMs: optionNumber(assignment, 'emptyGameTimeoutMs') }
+          : {}),
       });
     } catch (error) {
       if (error instanceof GameChildError && error.code === 'E_BIND_FAILED') {
@@ -177,6 +181,15 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
         health: health.next(),
       });
     };
+    // Which seats were taken, once, when the join phase ends (play began, or the game ended before it could):
+    // the orchestrator counts the missing ones as no-shows of their players.
+    let joinsReported = false;
+    const reportJoins = (): void => {
+      if (joinsReported) return;
+      joinsReported = true;
+      send(joinReport(assignment.gameId, running.players()));
+    };
+    running.on('started', reportJoins);
     const statsTimer = setInterval(reportPeriodic, options.statsIntervalMs ?? 1000);
     statsTimer.unref();
     // Exit only once the results (and the last drop counts) reached the parent too (flushed, failed, or
@@ -186,6 +199,8 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       (end) =>
         new Promise<void>((resolve) => {
           over = true;
+          // A game that ended while waiting for players: nobody, or nobody still there, came.
+          if (end.reason === 'noPlayers' || end.reason === 'allLeft') reportJoins();
           reportDrops();
           send(
             {

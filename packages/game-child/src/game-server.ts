@@ -218,8 +218,11 @@ export class GameServer extends EventEmitter<GameServerEvents> {
       return this.#finish('maxDuration', undefined, o.lingerMs);
     const connected = countConnected(this.#sessions);
     if (this.#state === 'waiting') {
+      const waited = now - this.#startedAt;
       if (connected === this.#sessions.size) this.#beginPlay();
-      else if (now - this.#startedAt >= o.joinTimeoutMs || this.#clock.epochNow() > o.assignment.tokenExpiresAt) {
+      else if (connected === 0 && waited >= o.emptyGameTimeoutMs && !anyJoined(this.#sessions)) {
+        return this.#finish('noPlayers', undefined, o.lingerMs);
+      } else if (waited >= o.joinTimeoutMs || this.#clock.epochNow() > o.assignment.tokenExpiresAt) {
         if (connected > 0) this.#beginPlay();
         else return this.#finish(anyJoined(this.#sessions) ? 'allLeft' : 'noPlayers', undefined, o.lingerMs);
       }

@@ -28,8 +28,17 @@ export interface GameServerOptions {
    * {@link DEFAULT_TICK_RATE_HZ}, 20).
    */
   readonly tickRateHz?: number;
-  /** If nobody joins within this many ms of the start, the game ends with `noPlayers` (default 15,000). */
+  /**
+   * How long the game waits for all its players: at this many ms after the start it begins with those who joined,
+   * or ends with `noPlayers` if none did (default 15,000).
+   */
   readonly joinTimeoutMs?: number;
+  /**
+   * A game that nobody has joined this many ms after its start ends with `noPlayers` at once, without waiting for
+   * the rest of `joinTimeoutMs`, so a match whose players never come frees its port quickly (default 5,000; at most
+   * `joinTimeoutMs`). Players told of their match connect within milliseconds; this bounds what no-shows cost.
+   */
+  readonly emptyGameTimeoutMs?: number;
   /** A player silent this long is marked disconnected; its slot may then be rebound (default 5,000). */
   readonly disconnectTimeoutMs?: number;
   /** After the game ends, how long at most to wait for players to acknowledge it (default 1,500). */
@@ -56,6 +65,7 @@ export interface ResolvedServerOptions {
   readonly secret: Uint8Array;
   readonly tickRateHz: number;
   readonly joinTimeoutMs: number;
+  readonly emptyGameTimeoutMs: number;
   readonly disconnectTimeoutMs: number;
   readonly lingerMs: number;
   readonly playerRateLimit: RateLimit;
@@ -111,11 +121,14 @@ export function resolveServerOptions(options: GameServerOptions): ResolvedServer
   const tickRateHz = intIn('tickRateHz', options.tickRateHz ?? optionRate ?? DEFAULT_TICK_RATE_HZ, 1, 240);
   const maxTrackedAddresses = intIn('maxTrackedAddresses', options.maxTrackedAddresses ?? 4096, 16, 1_000_000);
   const perTickRate = tickRateHz * 4 + 60;
+  const joinTimeoutMs = intIn('joinTimeoutMs', options.joinTimeoutMs ?? 15_000, 1, 3_600_000);
+  const emptyGameTimeoutMs = intIn('emptyGameTimeoutMs', options.emptyGameTimeoutMs ?? 5_000, 1, 3_600_000);
   return {
     assignment: a,
     secret,
     tickRateHz,
-    joinTimeoutMs: intIn('joinTimeoutMs', options.joinTimeoutMs ?? 15_000, 1, 3_600_000),
+    joinTimeoutMs,
+    emptyGameTimeoutMs: Math.min(emptyGameTimeoutMs, joinTimeoutMs),
     disconnectTimeoutMs: intIn('disconnectTimeoutMs', options.disconnectTimeoutMs ?? 5000, 1, 600_000),
     lingerMs: intIn('lingerMs', options.lingerMs ?? 1500, 0, 60_000),
     playerRateLimit: rate('playerRateLimit', options.playerRateLimit, { perSecond: perTickRate, burst: perTickRate }),

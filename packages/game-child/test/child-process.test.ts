@@ -55,6 +55,10 @@ describe('game child process', () => {
     });
     expect((await player.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
     expect((await c.exited).code).toBe(GameExitCode.GAME_OVER);
+    // Play began at the join deadline with one of two players: the other seat is a no-show, reported once.
+    expect(c.messages.filter((m) => m.type === 'joinReport')).toEqual([
+      { type: 'joinReport', gameId: g.assignment.gameId, joined: [0], missing: [1] },
+    ]);
   });
 
   it('reports bindFailed and exits BIND_FAILED (13) when the port is taken', async () => {
@@ -100,10 +104,47 @@ describe('game child process', () => {
   it('exits NO_PLAYERS (10) when nobody joins, after reporting gameOver', async () => {
     const c = child();
     await c.next('idle');
-    c.start(testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 200 } }).assignment);
+    const g = testGame(2, { port: await freeUdpPort(), options: { joinTimeoutMs: 200 } });
+    c.start(g.assignment);
     await c.next('ready');
     expect(await c.next('gameOver')).toMatchObject({ reason: 'noPlayers' });
     expect((await c.exited).code).toBe(GameExitCode.NO_PLAYERS);
+    // Both seats are no-shows, reported before the gameOver.
+    const types = c.messages.map((m) => m.type).filter((t) => t === 'joinReport' || t === 'gameOver');
+    expect(types).toEqual(['joinReport', 'gameOver']);
+    expect(c.messages.find((m) => m.type === 'joinReport')).toEqual({
+      type: 'joinReport',
+      gameId: g.assignment.gameId,
+      joined: [],
+      missing: [0, 1],
+    });
+  });
+
+  it('ends a game nobody joined at the empty-game timeout, long before the join timeout', async () => {
+    const c = child();
+    await c.next('idle');
+    const options = { joinTimeoutMs: 60_000, emptyGameTimeoutMs: 300 };
+    c.start(testGame(2, { port: await freeUdpPort(), options }).assignment);
+    await c.next('ready');
+    // next() gives up after its own timeout (well under the 60 s join timeout).
+    expect(await c.next('gameOver')).toMatchObject({ reason: 'noPlayers' });
+    expect((await c.exited).code).toBe(GameExitCode.NO_PLAYERS);
+  });
+
+  it('reports every seat joined when all players came', async () => {
+    const c = child();
+    await c.next('idle');
+    const g = testGame(1, { port: await freeUdpPort(), options: { ...winMap, joinTimeoutMs: 60_000 } });
+    c.start(g.assignment);
+    const ready = await c.next('ready');
+    const player = await client(ready.port);
+    await player.connect(g.token(0));
+    expect(await c.next('joinReport')).toEqual({
+      type: 'joinReport',
+      gameId: g.assignment.gameId,
+      joined: [0],
+      missing: [],
+    });
   });
 
   it('exits ALL_LEFT (11) when the only player goes silent', async () => {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FrameDecoder } from '@proj/protocol';
+import { CountByKey } from './count-by-key.js';
 
 /**
  * Where a client connection is:
@@ -54,7 +55,7 @@ export interface Client {
  */
 export class ClientTable {
   readonly #clients = new Map<Socket, Client>();
-  readonly #perAddress = new Map<string, number>();
+  readonly #perAddress = new CountByKey();
   readonly #states: Record<ClientState, number> = { awaitingHello: 0, queued: 0, matched: 0, closing: 0 };
 
   /** Connections in the table. */
@@ -64,7 +65,7 @@ export class ClientTable {
 
   /** How many connections in the table come from `address`. */
   countFrom(address: string): number {
-    return this.#perAddress.get(address) ?? 0;
+    return this.#perAddress.get(address);
   }
 
   /** How many clients are in `state`. */
@@ -80,7 +81,7 @@ export class ClientTable {
   /** Adds a client (its socket must not be in the table yet). */
   add(client: Client): void {
     this.#clients.set(client.socket, client);
-    this.#perAddress.set(client.remoteAddress, this.countFrom(client.remoteAddress) + 1);
+    this.#perAddress.add(client.remoteAddress);
     this.#states[client.state]++;
   }
 
@@ -106,9 +107,7 @@ export class ClientTable {
     if (this.#clients.get(client.socket) !== client) return false;
     this.#clients.delete(client.socket);
     this.#states[client.state]--;
-    const n = this.countFrom(client.remoteAddress) - 1;
-    if (n > 0) this.#perAddress.set(client.remoteAddress, n);
-    else this.#perAddress.delete(client.remoteAddress);
+    this.#perAddress.remove(client.remoteAddress);
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { IpcPlayerResult, IpcTickHealth } from '@proj/protocol';
 import type { ChildState } from './managed-child.js';
+import type { NoShowBackoff } from './no-show-guard.js';
 
 /** Why a queued (or matched) player left the orchestrator without a match-found. */
 export type PlayerLeftReason =
@@ -112,6 +113,16 @@ export interface OrchestratorEvents {
     readonly requeued: number;
     /** For bindFailed: the system error code the child reported (EADDRINUSE...). */
     readonly errorCode?: string;
+  };
+  /**
+   * Players told their match never joined their game (its child reported the seats nobody came for). `backoffs`:
+   * the addresses and names this got refused for a while (their hellos get NO_SHOW_BACKOFF until then).
+   */
+  playersNoShow: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly players: readonly { readonly slot: number; readonly name: string; readonly remoteAddress: string }[];
+    readonly backoffs: readonly NoShowBackoff[];
   };
   /** A game that had started ended: its child exited. */
   gameEnded: {

@@ -38,6 +38,10 @@ export interface GameLauncherOptions {
   readonly onCapacity: () => void;
   /** Admission by capacity: cold starts in flight, host CPU, the running games' tick lateness. */
   readonly admission: AdmissionSettings;
+  /** A running game's child reported which seats were joined and which nobody came for (once per game at most). */
+  readonly onJoinReport?: (game: LaunchedGame, joined: readonly number[], missing: readonly number[]) => void;
+  /** A game that had started is over: its child exited (after any join report). */
+  readonly onGameEnded?: (game: LaunchedGame) => void;
 }
 
 /** How long after a warm child took a game its replacement is started. */
@@ -307,6 +311,10 @@ export class GameLauncher {
       const game = this.#games.get(child);
       if (game !== undefined) game.results = message.results;
     },
+    joinReport: (child, { joined, missing }) => {
+      const game = this.#games.get(child);
+      if (game !== undefined) this.#options.onJoinReport?.(game, joined, missing);
+    },
     stats: (child, { dropped, health }) => {
       const game = this.#games.get(child);
       if (game === undefined) return;
@@ -401,6 +409,7 @@ export class GameLauncher {
           durationMs: performance.now() - (game.readyAt ?? game.launchedAt),
           ...(game.results !== undefined ? { results: game.results } : {}),
         });
+        this.#options.onGameEnded?.(game);
       }
     }
     this.#exitWaiters.check();

@@ -27,6 +27,7 @@ function setup() {
     idle: () => calls.push('idle'),
     gameOver: () => calls.push('gameOver'),
     stats: (_child, message) => calls.push(`stats ${JSON.stringify(message.dropped)}`),
+    joinReport: (_child, message) => calls.push(`joinReport ${JSON.stringify([message.joined, message.missing])}`),
     exit: (_child, exit, previous) => {
       calls.push('exit');
       exits.push({ exit, previous });
@@ -63,6 +64,7 @@ describe('ManagedChild', () => {
       idle: () => sentWhenIdle.push(...handle.sent.map((m) => m.type)),
       gameOver: () => undefined,
       stats: () => undefined,
+      joinReport: () => undefined,
       exit: () => undefined,
     };
     const child = new ManagedChild(handle, observer, silentLogger);
@@ -205,6 +207,20 @@ describe('ManagedChild', () => {
     }
   });
 
+  it('passes the join report of its own running game to the observer once; ignores others', async () => {
+    const { handle, child, calls } = setup();
+    const report = (gameId = 'g1'): void => handle.message({ type: 'joinReport', gameId, joined: [0], missing: [1] });
+    report(); // booting: no game yet
+    const outcome = start(child);
+    report(); // starting: not ready yet
+    handle.message({ type: 'ready', gameId: 'g1', port: 40000 });
+    await outcome;
+    report('other');
+    report();
+    report(); // a second one
+    expect(calls.filter((c) => c.startsWith('joinReport'))).toEqual(['joinReport [[0],[1]]']);
+  });
+
   it('passes stats of its own game to the observer while running or stopping; ignores and logs any other', () => {
     const handle = new FakeHandle();
     const calls: string[] = [];
@@ -214,6 +230,7 @@ describe('ManagedChild', () => {
       idle: () => {},
       gameOver: () => {},
       exit: () => {},
+      joinReport: () => {},
       stats: (_c, m) => void calls.push(JSON.stringify(m.dropped)),
     };
     const child = new ManagedChild(handle, observer, logger);

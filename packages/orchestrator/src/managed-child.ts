@@ -3,6 +3,7 @@ import {
   type ChildToParentMessage,
   type GameAssignment,
   IPC_VERSION,
+  type IpcJoinReport,
   type IpcStatsMessage,
   type ShutdownReason,
   parseChildToParentMessage,
@@ -33,6 +34,8 @@ export interface ChildObserver {
   idle(child: ManagedChild): void;
   /** A running child reported the end of its game (it exits next). */
   gameOver(child: ManagedChild, message: Extract<ChildToParentMessage, { type: 'gameOver' }>): void;
+  /** A running (or stopping) child reported which seats of its game were joined (`joinReport`, once at most). */
+  joinReport(child: ManagedChild, message: IpcJoinReport): void;
   /** A running (or stopping) child reported the UDP datagrams it dropped since its previous `stats`. */
   stats(child: ManagedChild, message: IpcStatsMessage): void;
   /**
@@ -58,6 +61,7 @@ export class ManagedChild {
   readonly #logger: Logger;
   #state: ChildState = 'booting';
   #assignment: GameAssignment | undefined;
+  #joinReported = false;
   #settleStart: ((outcome: StartOutcome) => void) | undefined;
   #readyTimer: NodeJS.Timeout | undefined;
   #durationTimer: NodeJS.Timeout | undefined;
@@ -264,6 +268,18 @@ export class ManagedChild {
       }
       case 'gameOver':
         if (this.#state === 'running' || this.#state === 'stopping') this.#observer.gameOver(this, message);
+        return;
+      case 'joinReport':
+        if (
+          !this.#joinReported &&
+          (this.#state === 'running' || this.#state === 'stopping') &&
+          message.gameId === this.#assignment?.gameId
+        ) {
+          this.#joinReported = true;
+          this.#observer.joinReport(this, message);
+        } else {
+          this.#logger.warn('ignoring an unexpected joinReport from a child', { pid: this.pid, state: this.#state });
+        }
         return;
       case 'stats':
         // Only a child that has its game reports drops for it; anything else is a confused or hostile child.

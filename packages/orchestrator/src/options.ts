@@ -3,6 +3,7 @@ import { defaultMaxConcurrentStarts } from './admission.js';
 import type { ChildSpawner } from './child-process.js';
 import { OrchestratorError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
+import { NO_SHOW_DEFAULTS, type NoShowOptions, type NoShowPolicy, resolveNoShowPolicy } from './no-show-options.js';
 import { WARM_POOL_DEFAULTS, type WarmPoolOptions, resolveWarmPoolPolicy } from './warm-pool-options.js';
 import type { WarmPoolPolicy } from './warm-pool-policy.js';
 
@@ -17,9 +18,10 @@ export interface ModeOptions {
 /**
  * Options of {@link createOrchestrator}. Only `spawner` and `ports` are required. The warm pool's (`warmPoolSize`,
  * `warmPoolBuffer`, `warmPoolMax`, `warmPoolRefillRate`, `warmPoolShrinkDelayMs`) are documented on
- * {@link WarmPoolOptions}.
+ * {@link WarmPoolOptions}, the no-show limits (`maxQueuedPerIp`, `noShowLimit`, `noShowWindowMs`, `noShowBackoffMs`)
+ * on {@link NoShowOptions}.
  */
-export interface OrchestratorOptions extends WarmPoolOptions {
+export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
   /** Starts child game processes: a {@link ForkSpawner} of the game child's entry, or your own. Required. */
   readonly spawner: ChildSpawner;
   /** The UDP ports of the games: an inclusive range or a list. Their number N caps concurrent games. Required. */
@@ -116,6 +118,7 @@ export interface ResolvedOptions {
   readonly defaultMode: string;
   readonly maxGames: number;
   readonly warmPool: WarmPoolPolicy;
+  readonly noShows: NoShowPolicy;
   readonly helloTimeoutMs: number;
   readonly queuedIdleTimeoutMs: number;
   readonly keepAliveMs: number;
@@ -140,6 +143,7 @@ export const ORCHESTRATOR_DEFAULTS = {
   host: '127.0.0.1',
   port: 0,
   ...WARM_POOL_DEFAULTS,
+  ...NO_SHOW_DEFAULTS,
   quarantineMs: 30_000,
   helloTimeoutMs: 5_000,
   queuedIdleTimeoutMs: 0,
@@ -265,6 +269,8 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   }
   const warmPool = resolveWarmPoolPolicy(o, maxGames);
   if (typeof warmPool === 'string') invalid(warmPool);
+  const noShows = resolveNoShowPolicy(o);
+  if (typeof noShows === 'string') invalid(noShows);
   return {
     spawner: o.spawner,
     ring,
@@ -276,6 +282,7 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     defaultMode,
     maxGames,
     warmPool,
+    noShows,
     helloTimeoutMs: int(o.helloTimeoutMs, 'helloTimeoutMs', d.helloTimeoutMs, 1, MAX_TIMER_MS),
     queuedIdleTimeoutMs: int(o.queuedIdleTimeoutMs, 'queuedIdleTimeoutMs', d.queuedIdleTimeoutMs, 0, MAX_TIMER_MS),
     keepAliveMs: int(o.keepAliveMs, 'keepAliveMs', d.keepAliveMs, 0, MAX_TIMER_MS),

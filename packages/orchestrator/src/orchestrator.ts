@@ -132,6 +132,8 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       emit,
       // Never called before listen(), so the flow exists by then.
       onCapacity: () => this.#flow.schedule(),
+      onJoinReport: (game, joined, missing) => this.#flow.joinReported(game, joined, missing),
+      onGameEnded: (game) => this.#flow.gameEnded(game),
       admission: {
         maxConcurrentStarts: resolved.maxConcurrentStarts,
         cpuThreshold: resolved.admissionCpuThreshold,

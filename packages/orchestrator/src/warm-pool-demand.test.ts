@@ -22,6 +22,7 @@ function setup(opts: {
     idle: (child) => pool.childIdle(child),
     gameOver: () => {},
     stats: () => {},
+    joinReport: () => {},
     exit: (child) => pool.childExited(child),
   };
   const pool: WarmPool = new WarmPool(

@@ -11,6 +11,7 @@ function setup(size: number, cap: number, bootTimeoutMs = 10_000) {
     idle: (child) => pool.childIdle(child),
     gameOver: () => {},
     stats: () => {},
+    joinReport: () => {},
     exit: (child) => {
       processes--;
       pool.childExited(child);

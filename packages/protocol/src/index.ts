@@ -109,6 +109,7 @@ export {
   type GameAssignment,
   type IpcPlayerResult,
   type IpcPlayerSlot,
+  type IpcJoinReport,
   type IpcStatsMessage,
   type IpcTickHealth,
   type ParentToChildMessage,

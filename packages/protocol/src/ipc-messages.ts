@@ -94,7 +94,25 @@ export type ChildToParentMessage =
       readonly reason: string;
       readonly results: readonly IpcPlayerResult[];
     }
-  | IpcStatsMessage;
+  | IpcStatsMessage
+  | IpcJoinReport;
+
+/**
+ * Which seats were taken and which nobody came for, sent once per game when its join phase ends: when play begins
+ * (every player joined, or the join deadline passed with at least one) or, if it never began, right before
+ * `gameOver`. `joined` and `missing` are disjoint lists of slots of the game (each 0..254, at most 255 in all).
+ * The orchestrator holds the seats' players (and their addresses) as unconfirmed until it arrives, and counts each
+ * `missing` seat as a no-show of its player's address and name. A child that does not send it (older, or one that
+ * died) costs nobody a no-show.
+ */
+export interface IpcJoinReport {
+  readonly type: 'joinReport';
+  readonly gameId: string;
+  /** Slots bound by their player (at least once). */
+  readonly joined: readonly number[];
+  /** Slots nobody ever bound. */
+  readonly missing: readonly number[];
+}
 
 /**
  * A running child's packet counters (and its tick health, see {@link IpcTickHealth}), sent while its game is on

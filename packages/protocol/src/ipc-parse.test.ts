@@ -57,6 +57,8 @@ describe('IPC contract', () => {
       },
       { type: 'stats', gameId: 'g-1', dropped: { malformed: 3, tokenForged: 1 } },
       { type: 'stats', gameId: 'g-1', dropped: {} },
+      { type: 'joinReport', gameId: 'g-1', joined: [0, 2], missing: [1, 3] },
+      { type: 'joinReport', gameId: 'g-1', joined: [], missing: [0] },
     ];
     for (const m of childMessages) expect(parseChildToParentMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
@@ -110,6 +112,35 @@ describe('IPC contract', () => {
       { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
     ];
     for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('bounds a join report: slots in range, each at most once, in two arrays', () => {
+    const report = (joined: unknown, missing: unknown): unknown => ({
+      type: 'joinReport',
+      gameId: 'g',
+      joined,
+      missing,
+    });
+    const all = Array.from({ length: 255 }, (_, i) => i);
+    expect(parseChildToParentMessage(report(all, []))).toEqual(report(all, []));
+    const bad: unknown[] = [
+      report(undefined, []),
+      report([0], undefined),
+      report([0], 'x'),
+      report([-1], []),
+      report([255], []),
+      report([1.5], []),
+      report(['1'], []),
+      report([0, 0], []),
+      report([0], [0]),
+      report([...all, 0], []),
+      { type: 'joinReport', joined: [], missing: [] },
+    ];
+    for (const b of bad)
+      expect(
+        codeOf(() => parseChildToParentMessage(b)),
+        JSON.stringify(b).slice(0, 80),
+      ).toBe('E_INVALID_IPC_MESSAGE');
   });
 
   it('bounds a stats message: reason names, their number and every count', () => {

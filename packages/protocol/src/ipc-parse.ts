@@ -10,6 +10,7 @@ import {
   ShutdownReason,
   type ChildToParentMessage,
   type GameAssignment,
+  type IpcJoinReport,
   type IpcStatsMessage,
   type IpcTickHealth,
   type ParentToChildMessage,
@@ -107,6 +108,28 @@ function parseStats(value: Readonly<Record<string, unknown>>): IpcStatsMessage {
     : { type: 'stats', gameId, dropped, health: parseHealth(health) };
 }
 
+function parseSlots(value: Readonly<Record<string, unknown>>, key: string, seen: Set<number>): number[] {
+  const raw = value[key];
+  if (!Array.isArray(raw) || raw.length > 255) invalid(`${key} must be an array of at most 255 slots`);
+  return raw.map((slot: unknown) => {
+    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0 || slot > 254)
+      invalid(`${key} must hold slots in [0, 254]`);
+    if (seen.has(slot)) invalid(`slot ${slot} appears twice`);
+    seen.add(slot);
+    return slot;
+  });
+}
+
+function parseJoinReport(value: Readonly<Record<string, unknown>>): IpcJoinReport {
+  const seen = new Set<number>();
+  return {
+    type: 'joinReport',
+    gameId: stringEntry(value, 'gameId', 64, invalid),
+    joined: parseSlots(value, 'joined', seen),
+    missing: parseSlots(value, 'missing', seen),
+  };
+}
+
 const shutdownReasons = new Set<string>(Object.values(ShutdownReason));
 
 /**
@@ -200,6 +223,8 @@ export function parseChildToParentMessage(value: unknown): ChildToParentMessage 
     }
     case 'stats':
       return parseStats(value);
+    case 'joinReport':
+      return parseJoinReport(value);
     default:
       return invalid(`unknown type ${JSON.stringify(value['type'])}`);
   }

@@ -33,6 +33,13 @@ export const WireErrorCode = {
   RATE_LIMITED: 13,
   /** A server-side failure; nothing the client did. */
   INTERNAL: 14,
+  /**
+   * Refused for a while: recent matches given to this address or name were never joined (no-shows). The message
+   * says how long to wait.
+   */
+  NO_SHOW_BACKOFF: 15,
+  /** Too many players from the client's IP address are queued or matched and not yet in their games. */
+  TOO_MANY_QUEUED_FROM_IP: 16,
 } as const;
 /** A value of {@link WireErrorCode}. */
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
@@ -52,6 +59,8 @@ const wireErrorDescriptions: Readonly<Record<WireErrorCode, string>> = {
   12: 'idle timeout',
   13: 'rate limited',
   14: 'internal server error',
+  15: 'refused for a while: recent matches were not joined',
+  16: 'too many players queued from this address',
 };
 
 function namesOf(table: Readonly<Record<string, number>>): ReadonlyMap<number, string> {
