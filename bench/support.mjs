@@ -256,6 +256,9 @@ export async function startServer({ udpPorts, warmPool, modes, extraArgs = [] })
     '20000',
     '--max-connections-per-ip',
     '20000',
+    // Every simulated player comes from 127.0.0.1: lift the per-address queue cap too.
+    '--max-queued-per-ip',
+    '20000',
     '--drain-timeout',
     '2s',
     '--shutdown-grace',

@@ -75,6 +75,11 @@ export interface ServerConfig {
   readonly quarantine: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
+  readonly maxQueuedPerIp: number;
+  /** 0: no-shows are not counted. */
+  readonly noShowLimit: number;
+  readonly noShowWindow: number;
+  readonly noShowBackoff: number;
   readonly maxFrameBytes: number;
   readonly adminHost: string;
   readonly adminPort: number;
@@ -295,6 +300,27 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: (raw) => parseInteger(raw, 1, 1 << 24),
     doc: 'Most player TCP connections from one IP address.',
   },
+  maxQueuedPerIp: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '16',
+    parse: (raw) => parseInteger(raw, 1, 1 << 24),
+    doc: 'Most players from one IP address between hello and joining their game (queued, matched, or told their match and not yet seen in the game); more hellos get TOO_MANY_QUEUED_FROM_IP. Players who join leave this count within milliseconds.',
+  },
+  noShowLimit: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '3',
+    parse: (raw) => parseInteger(raw, 0, 1_000),
+    doc: 'An address or player name with this many no-shows (matches never joined) within --no-show-window, and more no-shows than joins there, gets its hellos refused (NO_SHOW_BACKOFF) for --no-show-backoff, doubled at each further offence; 0 disables it.',
+  },
+  noShowWindow: duration('Limits', 600_000, 'How far back no-shows and joins are counted.', true),
+  noShowBackoff: duration(
+    'Limits',
+    30_000,
+    'How long hellos are refused after the no-show limit is reached (doubled at each further offence, at most --no-show-window).',
+    true,
+  ),
   maxConcurrentStarts: {
     group: 'Limits',
     placeholder: '<n>',

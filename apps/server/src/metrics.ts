@@ -88,7 +88,7 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
- * `proj_seats_backfilled_total{mode}`.
+ * `proj_seats_backfilled_total{mode}`, `proj_player_no_shows_total{mode}`, `proj_no_show_backoffs_total{kind}`.
  * Admission by capacity: `proj_admission_open`, `proj_admission_held{reason}`, `proj_admission_host_cpu_ratio`,
  * `proj_admission_starts_in_flight`, `proj_game_tick_late_p99_worst_seconds`, `proj_game_tick_late_p99_seconds{mode}`.
  */
@@ -106,6 +106,8 @@ export class ServerMetrics {
   readonly #connections: Counter;
   readonly #connectionsRejected: Counter<'reason'>;
   readonly #framesRejected: Counter<'reason'>;
+  readonly #noShows: Counter<'mode'>;
+  readonly #noShowBackoffs: Counter<'kind'>;
   readonly #packetsRejected: Counter<'reason'>;
   readonly #portsQuarantined: Counter;
   readonly #seatsBackfilled: Counter<'mode'>;
@@ -228,6 +230,16 @@ export class ServerMetrics {
       'Clients closed for a malformed, oversized or unexpected TCP frame (or a timeout), by reason.',
       ['reason'],
     );
+    this.#noShows = counter(
+      'player_no_shows_total',
+      'Players told their match who never joined their game (no-shows), by mode.',
+      ['mode'],
+    );
+    this.#noShowBackoffs = counter(
+      'no_show_backoffs_total',
+      'Times an address or a player name got its hellos refused for a while for its no-shows, by kind.',
+      ['kind'],
+    );
     this.#packetsRejected = counter(
       'packets_rejected_total',
       'UDP packets rejected by game children (malformed, bad token...), by reason.',
@@ -337,6 +349,12 @@ export class ServerMetrics {
   /** A client was closed for a bad frame (or a timeout). */
   recordFrameRejected(reason: string): void {
     this.#framesRejected.inc({ reason });
+  }
+
+  /** `count` players of a game of `mode` never joined it; `backoffs` addresses or names got refused for it. */
+  recordNoShows(mode: string, count: number, backoffs: readonly { readonly kind: string }[]): void {
+    if (count > 0) this.#noShows.inc({ mode }, count);
+    for (const { kind } of backoffs) this.#noShowBackoffs.inc({ kind });
   }
 
   /** Game children rejected `count` UDP packets for `reason`. */

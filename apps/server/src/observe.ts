@@ -116,6 +116,14 @@ export function observeOrchestrator(
         timeToMatchMs: round(timeToMatchMs),
       });
     }),
+    source.on('playersNoShow', ({ gameId, mode, players, backoffs }) => {
+      metrics.recordNoShows(mode, players.length, backoffs);
+      // One line per game (bounded by the games started), and one warning per refusal it caused.
+      logger.info('players never joined their game', { gameId, mode, players });
+      for (const { kind, key, noShows, backoffMs } of backoffs) {
+        logger.warn('hellos refused for no-shows', { kind, [kind]: key, noShows, backoffMs });
+      }
+    }),
     source.on('gameLaunchFailed', ({ gameId, mode, port, reason, requeued, errorCode }) => {
       metrics.recordLaunchFailure(reason);
       logger.warn('game launch failed', {

@@ -122,9 +122,9 @@ export class WireClient {
     });
   }
 
-  /** Connects to `host:port`. */
-  static async connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
-    const socket = connect({ port, host });
+  /** Connects to `host:port`, from `localAddress` when given (another loopback address: another player's IP). */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<WireClient> {
+    const socket = connect({ port, host, ...(localAddress !== undefined ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
@@ -132,9 +132,9 @@ export class WireClient {
     return new WireClient(socket);
   }
 
-  /** Connects and says hello. */
-  static async join(port: number, name: string, mode?: string): Promise<WireClient> {
-    const client = await WireClient.connect(port);
+  /** Connects (from `localAddress` when given) and says hello. */
+  static async join(port: number, name: string, mode?: string, localAddress?: string): Promise<WireClient> {
+    const client = await WireClient.connect(port, '127.0.0.1', localAddress);
     client.send(helloFrame(name, mode));
     return client;
   }
@@ -242,10 +242,10 @@ export class UdpPlayer {
     socket.on('error', () => {});
   }
 
-  /** Binds a socket on 127.0.0.1 and sends a connect request with `token` to the game's port. */
-  static async connect(port: number, token: Buffer, host = '127.0.0.1'): Promise<UdpPlayer> {
+  /** Binds a socket on `bindAddress` and sends a connect request with `token` to the game's port. */
+  static async connect(port: number, token: Buffer, host = '127.0.0.1', bindAddress = '127.0.0.1'): Promise<UdpPlayer> {
     const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, bindAddress, resolve));
     const player = new UdpPlayer(socket, port, host);
     const header = Buffer.alloc(13);
     header.writeUInt32BE(UDP_PROTOCOL_ID, 0);
