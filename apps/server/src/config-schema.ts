@@ -85,6 +85,8 @@ export interface ServerConfig {
   readonly adminPort: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** Refusal logs: the first of a reason at once, the rest folded into one summary per reason and interval; 0: none. */
+  readonly logSummaryInterval: number;
   readonly childOutput: ChildOutput;
   readonly spawner: Spawner;
   readonly childNice: number;
@@ -378,6 +380,11 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: (raw) => parseChoice(raw, LOG_FORMATS),
     doc: 'Log format: pretty, json, or auto (pretty on a terminal, JSON otherwise).',
   },
+  logSummaryInterval: duration(
+    'Logs',
+    10_000,
+    'Refused connections and clients closed for a bad frame or a timeout: the first of a reason is logged at once, the rest of the interval folded into one summary line per reason (count, a sample address); 0 logs each one. Metrics count them all.',
+  ),
   childOutput: {
     group: 'Logs',
     placeholder: '<mode>',

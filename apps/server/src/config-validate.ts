@@ -125,6 +125,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     adminPort,
     logLevel: need(parsed, 'logLevel'),
     logFormat: need(parsed, 'logFormat'),
+    logSummaryInterval: need(parsed, 'logSummaryInterval'),
     childOutput: need(parsed, 'childOutput'),
     spawner: need(parsed, 'spawner'),
     childNice: need(parsed, 'childNice'),

@@ -65,8 +65,12 @@ async function main(): Promise<void> {
   let server: ServerHandle | undefined;
   // Last resort: whatever kills this process from inside leaves no child behind (children also exit by themselves
   // when their IPC channel to us closes, which covers SIGKILL of this process).
-  process.on('exit', () => server?.killChildren());
+  process.on('exit', () => {
+    server?.flushLogs();
+    server?.killChildren();
+  });
   const die = (what: string) => (error: unknown) => {
+    server?.flushLogs();
     logger.fatal({ err: error }, what);
     server?.killChildren();
     process.exit(EXIT.FAILURE);

@@ -88,7 +88,8 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
- * `proj_seats_backfilled_total{mode}`, `proj_player_no_shows_total{mode}`, `proj_no_show_backoffs_total{kind}`.
+ * `proj_seats_backfilled_total{mode}`, `proj_player_no_shows_total{mode}`, `proj_no_show_backoffs_total{kind}`,
+ * `proj_log_lines_folded_total{reason}`.
  * Admission by capacity: `proj_admission_open`, `proj_admission_held{reason}`, `proj_admission_host_cpu_ratio`,
  * `proj_admission_starts_in_flight`, `proj_game_tick_late_p99_worst_seconds`, `proj_game_tick_late_p99_seconds{mode}`.
  */
@@ -111,6 +112,7 @@ export class ServerMetrics {
   readonly #packetsRejected: Counter<'reason'>;
   readonly #portsQuarantined: Counter;
   readonly #seatsBackfilled: Counter<'mode'>;
+  readonly #logLinesFolded: Counter<'reason'>;
   readonly #tickLateP99: Histogram<'mode'>;
   readonly #source: StatsSource;
   #snapshot: ServerStats | undefined;
@@ -255,6 +257,11 @@ export class ServerMetrics {
       'Seats of a starting game given to the next queued player after their player left (the child was used).',
       ['mode'],
     );
+    this.#logLinesFolded = counter(
+      'log_lines_folded_total',
+      'Refusals (connections refused, clients closed for a bad frame or a timeout) not logged on their own line but folded into a summary line, by reason.',
+      ['reason'],
+    );
 
     // Admission by capacity (the orchestrator's limiter) and the games' tick health.
     gauge('admission_open', '1 while a game may be started as far as host capacity goes, else 0.', (s) =>
@@ -365,6 +372,11 @@ export class ServerMetrics {
   /** A seat of a starting game of `mode` went to the next queued player. */
   recordSeatBackfilled(mode: string): void {
     this.#seatsBackfilled.inc({ mode });
+  }
+
+  /** A refusal for `reason` was folded into a summary log line instead of getting its own. */
+  recordLogLineFolded(reason: string): void {
+    this.#logLinesFolded.inc({ reason });
   }
 
   /** A port was quarantined. */

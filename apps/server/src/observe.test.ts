@@ -1,4 +1,5 @@
 import type { OrchestratorEventName, OrchestratorEvents, OrchestratorStats } from '@proj/orchestrator';
+import { ManualClock } from '@proj/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { PackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
@@ -10,6 +11,7 @@ import {
   toGameInfo,
   toServerStats,
 } from './observe.js';
+import { RefusalLog } from './refusal-log.js';
 
 class FakeOrchestrator implements OrchestratorEventSource {
   readonly listeners = new Map<string, Set<(payload: never) => void>>();
@@ -214,6 +216,16 @@ describe('observeOrchestrator', () => {
     expect(await sample(metrics, 'proj_connections_total')).toBe(1);
     expect(await sample(metrics, 'proj_players_queued_total{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_frames_rejected_total{reason="BAD_FRAME"}')).toBe(1);
+    expect(logger.lines.find((l) => l.fields?.['reason'] === 'BAD_FRAME')).toEqual({
+      level: 'info',
+      message: 'client closed: BAD_FRAME',
+      fields: { clientId: 2, remoteAddress: '127.0.0.1', code: 1, reason: 'BAD_FRAME' },
+    });
+    expect(logger.lines.find((l) => l.fields?.['reason'] === 'TOO_MANY_FROM_IP')).toEqual({
+      level: 'info',
+      message: 'connection refused: TOO_MANY_FROM_IP',
+      fields: { remoteAddress: '10.0.0.1', code: 8, reason: 'TOO_MANY_FROM_IP' },
+    });
     expect(await sample(metrics, 'proj_connections_rejected_total{reason="TOO_MANY_FROM_IP"}')).toBe(1);
     expect(await sample(metrics, 'proj_games_started_total{mode="duel"}')).toBe(1);
     expect(await sample(metrics, 'proj_spawn_seconds_sum{warm="false"}')).toBeCloseTo(0.042123);
@@ -277,6 +289,46 @@ describe('observeOrchestrator', () => {
     off();
     orch.fire('clientConnected', { clientId: 9, remoteAddress: '127.0.0.1' });
     expect(await sample(metrics, 'proj_connections_total')).toBe(1);
+  });
+
+  it('counts every refusal by reason, logs hello timeouts as such, and folds repeats into a summary', async () => {
+    const orch = new FakeOrchestrator();
+    const metrics = new ServerMetrics({ stats: () => toServerStats(stats, ['duel']) }, { processMetrics: false });
+    const logger = recordingLogger();
+    const clock = new ManualClock();
+    const refusals = new RefusalLog({
+      logger,
+      intervalMs: 10_000,
+      timers: clock,
+      onFolded: (reason) => metrics.recordLogLineFolded(reason),
+    });
+    const off = observeOrchestrator(orch, metrics, logger, new ChildPids(), refusals);
+    for (let clientId = 1; clientId <= 50; clientId++)
+      orch.fire('frameRejected', { clientId, remoteAddress: '10.0.0.7', code: 6, reason: 'HELLO_TIMEOUT' });
+    for (let i = 0; i < 30; i++)
+      orch.fire('clientRejected', { remoteAddress: '10.0.0.7', code: 8, reason: 'TOO_MANY_FROM_IP' });
+    expect(logger.lines.map((l) => l.message)).toEqual([
+      'client closed: HELLO_TIMEOUT',
+      'connection refused: TOO_MANY_FROM_IP',
+    ]);
+    clock.advance(10_000);
+    expect(logger.lines.slice(2).map((l) => l.message)).toEqual([
+      '49 clients closed: HELLO_TIMEOUT in the last 10 s, e.g. from 10.0.0.7',
+      '29 connections refused: TOO_MANY_FROM_IP in the last 10 s, e.g. from 10.0.0.7',
+    ]);
+    expect(logger.lines.some((l) => /bad frame/i.test(l.message))).toBe(false);
+    expect(await sample(metrics, 'proj_frames_rejected_total{reason="HELLO_TIMEOUT"}')).toBe(50);
+    expect(await sample(metrics, 'proj_connections_rejected_total{reason="TOO_MANY_FROM_IP"}')).toBe(30);
+    expect(await sample(metrics, 'proj_log_lines_folded_total{reason="HELLO_TIMEOUT"}')).toBe(49);
+    expect(await sample(metrics, 'proj_log_lines_folded_total{reason="TOO_MANY_FROM_IP"}')).toBe(29);
+
+    // Unsubscribing writes what is pending.
+    orch.fire('frameRejected', { clientId: 99, remoteAddress: '10.0.0.8', code: 12, reason: 'IDLE_TIMEOUT' });
+    orch.fire('frameRejected', { clientId: 98, remoteAddress: '10.0.0.8', code: 12, reason: 'IDLE_TIMEOUT' });
+    clock.advance(500);
+    off();
+    expect(logger.lines.at(-1)!.message).toBe('1 client closed: IDLE_TIMEOUT in the last 500 ms, e.g. from 10.0.0.8');
+    expect(refusals.pending).toBe(0);
   });
 
   it('ChildPids.killAll never throws for processes already gone', () => {

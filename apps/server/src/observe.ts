@@ -9,6 +9,10 @@ import type {
 import type { AdmissionInfo, GameInfo } from './admin-server.js';
 import type { PackageLogger } from './logger.js';
 import type { ServerMetrics, ServerStats } from './metrics.js';
+import { RefusalLog } from './refusal-log.js';
+
+/** The default summary interval of refusal logs (`--log-summary-interval`). */
+export const DEFAULT_LOG_SUMMARY_INTERVAL_MS = 10_000;
 
 /** The part of an orchestrator that {@link observeOrchestrator} listens to. */
 export interface OrchestratorEventSource {
@@ -64,14 +68,21 @@ export function packetRejectReason(reason: string): string {
 /**
  * Subscribes the logs, the metrics and the pid tracker to every orchestrator event: one structured log line per
  * event worth one (gameId, mode, port, players, childPid, reason... as fields; `pid` stays the server's own),
- * counters and histograms moved. Returns a
- * function that unsubscribes.
+ * counters and histograms moved. Refusals (connections refused at accept, clients closed for a bad frame or a
+ * timeout) are all counted by reason, but logged through `refusals` (default: a {@link RefusalLog} of
+ * {@link DEFAULT_LOG_SUMMARY_INTERVAL_MS} whose folded lines are counted by the metrics), so that a flood cannot
+ * flood the log. Returns a function that unsubscribes and writes the pending summaries.
  */
 export function observeOrchestrator(
   source: OrchestratorEventSource,
   metrics: ServerMetrics,
   logger: PackageLogger,
   children: ChildPids,
+  refusals: RefusalLog = new RefusalLog({
+    logger,
+    intervalMs: DEFAULT_LOG_SUMMARY_INTERVAL_MS,
+    onFolded: (reason) => metrics.recordLogLineFolded(reason),
+  }),
 ): () => void {
   const offs = [
     source.on('listening', ({ host, port }) => logger.info('listening for players (TCP)', { host, port })),
@@ -81,11 +92,12 @@ export function observeOrchestrator(
     }),
     source.on('clientRejected', ({ remoteAddress, code, reason }) => {
       metrics.recordConnectionRejected(reason);
-      logger.info('connection refused', { remoteAddress, code, reason });
+      refusals.record('connection', reason, remoteAddress, { code });
     }),
     source.on('frameRejected', ({ clientId, remoteAddress, code, reason }) => {
       metrics.recordFrameRejected(reason);
-      logger.info('client closed for a bad frame', { clientId, remoteAddress, code, reason });
+      // The message names the reason (HELLO_TIMEOUT, IDLE_TIMEOUT, BAD_FRAME...): not every close is a bad frame.
+      refusals.record('client', reason, remoteAddress, { clientId, code });
     }),
     source.on('playerQueued', ({ clientId, name, mode, position }) => {
       metrics.recordPlayerQueued(mode);
@@ -179,6 +191,7 @@ export function observeOrchestrator(
   ];
   return () => {
     for (const off of offs) off();
+    refusals.flush();
   };
 }
 

@@ -13,6 +13,7 @@ import { ServerError } from './errors.js';
 import { type PackageLogger, toPackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { ChildPids, observeOrchestrator, toAdmissionInfo, toGameInfo, toServerStats } from './observe.js';
+import { RefusalLog } from './refusal-log.js';
 
 /** Options of {@link startServer} beyond the configuration. */
 export interface StartServerOptions {
@@ -36,10 +37,12 @@ export interface ServerHandle {
   childPids(): number[];
   /** SIGKILLs every child still alive, synchronously (last resort before the process dies). */
   killChildren(): void;
+  /** Writes the pending refusal summaries now, synchronously (before the process exits without `close`). */
+  flushLogs(): void;
   /**
    * Graceful shutdown: readiness goes to 503, no new players, running games get `drainMs` (default: the config's
-   * drainTimeout) to finish, then are told to stop and killed after shutdownGrace; then the admin listener closes.
-   * Idempotent; never rejects.
+   * drainTimeout) to finish, then are told to stop and killed after shutdownGrace; then the pending refusal
+   * summaries are written and the admin listener closes. Idempotent; never rejects.
    */
   close(options?: { readonly drainMs?: number }): Promise<void>;
 }
@@ -120,7 +123,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const modeNames = config.modes.map((m) => m.name);
   const metrics = new ServerMetrics({ stats: () => toServerStats(orchestrator.stats(), modeNames) });
   const children = new ChildPids();
-  observeOrchestrator(orchestrator, metrics, logger, children);
+  const refusals = new RefusalLog({
+    logger,
+    intervalMs: config.logSummaryInterval,
+    onFolded: (reason) => metrics.recordLogLineFolded(reason),
+  });
+  observeOrchestrator(orchestrator, metrics, logger, children, refusals);
 
   let phase: 'starting' | 'listening' | 'draining' | 'closed' = 'starting';
   let admin: AdminServer | undefined;
@@ -163,10 +171,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     metrics,
     childPids: () => children.list(),
     killChildren: () => children.killAll(),
+    flushLogs: () => refusals.flush(),
     close(closeOptions = {}) {
       closing ??= (async () => {
         phase = 'draining';
         await orchestrator.close({ drainMs: closeOptions.drainMs ?? config.drainTimeout });
+        refusals.flush();
         phase = 'closed';
         await adminServer.close();
       })();
