@@ -161,7 +161,12 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     const board = t.capture();
     expect(board).toContain('game ');
     expect(board).toMatch(/scores \(to 1000\): .*ada/);
-    expect(board).toMatch(/RTT [\d.]+ ms {3}loss up [\d.]+% down [\d.]+%/);
+    // The link line shows figures once the first acknowledgements measured a round trip (a tick or two later).
+    await waitUntil(
+      () => /RTT [\d.]+ ms {3}loss up [\d.]+% down [\d.]+%/.test(t.capture()),
+      'the RTT and loss figures',
+      10_000,
+    );
     expect(myPosition(t.capture())).toEqual(start); // nothing held: standing still
 
     let moved = false;
