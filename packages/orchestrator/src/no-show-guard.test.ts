@@ -27,15 +27,31 @@ describe('NoShowGuard', () => {
     expect(g.refusal('10.0.0.1', 'eve')).toBeUndefined();
   });
 
-  it('doubles the refusal at each further offence within the window, up to the window', () => {
+  it('counts one offence however many no-shows are reported while refused', () => {
     const { guard: g, clock } = guard();
-    for (const n of ['a', 'b', 'c']) g.seat('10.0.0.1', n, false);
+    const trips = Array.from({ length: 16 }, (_, i) => g.seat('10.0.0.1', `s${i}`, false)).flat();
+    expect(trips.filter((b) => b.kind === 'address')).toEqual([
+      { kind: 'address', key: '10.0.0.1', noShows: 3, backoffMs: 10_000 },
+    ]);
+    clock.now += 10_000;
+    expect(g.seat('10.0.0.1', 'again', false)).toContainEqual({
+      kind: 'address',
+      key: '10.0.0.1',
+      noShows: 17,
+      backoffMs: 20_000,
+    });
+  });
+
+  it('doubles the refusal at each further offence within the window, up to the window', () => {
+    const { guard: g, clock } = guard({ ...policy, windowMs: 100_000 });
     const lengths: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      clock.now += 11_000;
-      lengths.push(g.seat('10.0.0.1', `x${i}`, false).find((b) => b.kind === 'address')?.backoffMs ?? 0);
+    for (let offence = 0; offence < 5; offence++) {
+      // Three more matches never joined, once the previous refusal is over.
+      const trips = ['x', 'y', 'z'].flatMap((n) => g.seat('10.0.0.1', `${n}${offence}`, false));
+      lengths.push(trips.find((b) => b.kind === 'address')?.backoffMs ?? 0);
+      clock.now += lengths.at(-1)!;
     }
-    expect(lengths).toEqual([20_000, 40_000, 60_000, 60_000]);
+    expect(lengths).toEqual([10_000, 20_000, 40_000, 80_000, 100_000]);
   });
 
   it('forgives once the window holds no no-show', () => {

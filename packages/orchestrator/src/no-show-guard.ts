@@ -59,7 +59,8 @@ export class NoShowGuard {
 
   /**
    * Records the outcome of one seat of a match: its player (`address`, `name`) joined the game or never did. Returns
-   * the address and name that this no-show got refused for a while (empty for a join, or below the limit).
+   * the address and name that this no-show got refused for a while (empty for a join, below the limit, or for one
+   * refused already: an offence is counted once, however many of its seats are reported while it is refused).
    */
   seat(address: string, name: string, joined: boolean): NoShowBackoff[] {
     if (this.#policy.limit === 0) return [];
@@ -68,7 +69,8 @@ export class NoShowGuard {
     for (const [kind, key] of keysOf(address, name)) {
       const record = this.#touch(key, now);
       push(joined ? record.joins : record.noShows, now);
-      if (joined) continue;
+      // Refused already: the no-shows of matches it was given before go into the next offence's count.
+      if (joined || record.blockedUntil > now) continue;
       if (record.noShows.length < this.#policy.limit || record.noShows.length <= record.joins.length) continue;
       record.strikes++;
       const backoffMs = Math.min(this.#policy.backoffMs * 2 ** (record.strikes - 1), this.#policy.windowMs);
