@@ -4,7 +4,12 @@ import { ClientError, ClientErrorCode, clientErrorFromWire, isClientError } from
 
 describe('ClientError', () => {
   it('maps every wire error code to a client code, keeping the number and its name', () => {
-    const expected: Record<number, string> = { 7: 'E_SERVER_FULL', 8: 'E_SERVER_FULL', 9: 'E_SHUTTING_DOWN' };
+    const expected: Record<number, string> = {
+      7: 'E_SERVER_FULL',
+      8: 'E_SERVER_FULL',
+      9: 'E_SHUTTING_DOWN',
+      16: 'E_SERVER_FULL',
+    };
     for (const code of [...Object.values(WireErrorCode), 0, 500]) {
       const error = clientErrorFromWire(code, 'why');
       expect(error.code).toBe(expected[code] ?? 'E_REFUSED');
