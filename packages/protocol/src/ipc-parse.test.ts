@@ -57,6 +57,7 @@ describe('IPC contract', () => {
       },
       { type: 'stats', gameId: 'g-1', dropped: { malformed: 3, tokenForged: 1 } },
       { type: 'stats', gameId: 'g-1', dropped: {} },
+      { type: 'heartbeat', gameId: 'g-1' },
     ];
     for (const m of childMessages) expect(parseChildToParentMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
@@ -108,8 +109,19 @@ describe('IPC contract', () => {
         results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }],
       },
       { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
+      { type: 'heartbeat' },
+      { type: 'heartbeat', gameId: '' },
+      { type: 'heartbeat', gameId: 'g'.repeat(65) },
+      { type: 'heartbeat', gameId: 7 },
     ];
     for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('parses a heartbeat to its gameId alone (an older parent rejects the unknown type; nothing else changes)', () => {
+    expect(parseChildToParentMessage({ type: 'heartbeat', gameId: 'g-1', extra: 'x'.repeat(1000) })).toEqual({
+      type: 'heartbeat',
+      gameId: 'g-1',
+    });
   });
 
   it('bounds a stats message: reason names, their number and every count', () => {

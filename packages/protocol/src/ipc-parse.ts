@@ -200,6 +200,8 @@ export function parseChildToParentMessage(value: unknown): ChildToParentMessage 
     }
     case 'stats':
       return parseStats(value);
+    case 'heartbeat':
+      return { type: 'heartbeat', gameId: stringEntry(value, 'gameId', 64, invalid) };
     default:
       return invalid(`unknown type ${JSON.stringify(value['type'])}`);
   }
