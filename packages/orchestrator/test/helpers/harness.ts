@@ -22,6 +22,7 @@ const RECORDED: Record<keyof OrchestratorEvents, true> = {
   gameStarted: true,
   gameLaunchFailed: true,
   gameEnded: true,
+  childUnresponsive: true,
   childPacketStats: true,
   childTickStats: true,
   portAcquired: true,
