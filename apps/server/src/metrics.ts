@@ -88,7 +88,7 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  * `proj_game_launch_failures_total{reason}`, `proj_child_exits_total{reason}`, `proj_players_queued_total{mode}`,
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
- * `proj_seats_backfilled_total{mode}`.
+ * `proj_seats_backfilled_total{mode}`, `proj_children_unresponsive_total{state}`.
  * Admission by capacity: `proj_admission_open`, `proj_admission_held{reason}`, `proj_admission_host_cpu_ratio`,
  * `proj_admission_starts_in_flight`, `proj_game_tick_late_p99_worst_seconds`, `proj_game_tick_late_p99_seconds{mode}`.
  */
@@ -109,6 +109,7 @@ export class ServerMetrics {
   readonly #packetsRejected: Counter<'reason'>;
   readonly #portsQuarantined: Counter;
   readonly #seatsBackfilled: Counter<'mode'>;
+  readonly #childrenUnresponsive: Counter<'state'>;
   readonly #tickLateP99: Histogram<'mode'>;
   readonly #source: StatsSource;
   #snapshot: ServerStats | undefined;
@@ -243,6 +244,11 @@ export class ServerMetrics {
       'Seats of a starting game given to the next queued player after their player left (the child was used).',
       ['mode'],
     );
+    this.#childrenUnresponsive = counter(
+      'children_unresponsive_total',
+      'Game children killed because they sent nothing over IPC for --child-silence-timeout (frozen, stopped), by the state they were in (starting, running).',
+      ['state'],
+    );
 
     // Admission by capacity (the orchestrator's limiter) and the games' tick health.
     gauge('admission_open', '1 while a game may be started as far as host capacity goes, else 0.', (s) =>
@@ -342,6 +348,11 @@ export class ServerMetrics {
   /** Game children rejected `count` UDP packets for `reason`. */
   recordPacketsRejected(reason: string, count = 1): void {
     if (count > 0) this.#packetsRejected.inc({ reason }, count);
+  }
+
+  /** A game's child was killed for its silence (`state`: starting or running). */
+  recordChildUnresponsive(state: string): void {
+    this.#childrenUnresponsive.inc({ state });
   }
 
   /** A seat of a starting game of `mode` went to the next queued player. */
