@@ -158,7 +158,7 @@ export interface OrchestratorEvents {
   /**
    * A game's child (starting or running) sent nothing over IPC for longer than `childSilenceTimeoutMs` (a frozen,
    * stopped or wedged process): it is SIGKILLed now. Then, as for any exit, `childExited` and its port goes back to
-   * the ring (after the tombstone, see `portReleased`); a starting game also gets `gameLaunchFailed` with reason
+   * the ring (`portReleased`, once); a starting game also gets `gameLaunchFailed` with reason
    * `unresponsive` (its players go back to the front of their queue), a running one `gameEnded` (`SIGNAL_SIGKILL`).
    */
   childUnresponsive: {
