@@ -74,9 +74,9 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends
  * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
  * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
- * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing else
- * went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
- * within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
+ * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
+ * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
+ * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
  * `parentGoneDeadlineMs`. Returns immediately.
  */
 export function runChildProcess(options: ChildProcessOptions = {}): void {
@@ -91,7 +91,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   let pendingStop: { reason: 'shutdown' | 'maxDuration'; graceMs: number } | undefined;
   /** Seats renamed (backfilled) while the game server did not exist yet: slot -> name. */
   const pendingSeats = new Map<number, string>();
-  /** Armed at `start`; pushed back by every message sent, so it fires only after a silence (see heartbeatIntervalMs). */
+  /** Armed at `start`; every message sent pushes it back, so it fires only after a silence (heartbeatIntervalMs). */
   let heartbeat: NodeJS.Timeout | undefined;
   /** True while the running game's periodic `stats` go out at least as often as heartbeats would. */
   let statsKeepAlive = false;

@@ -101,9 +101,9 @@ export class ManagedChild {
   }
 
   /**
-   * When (the constructor's clock, `performance.now()` by default) the child last sent anything over IPC (any message, valid or not: it shows the process
-   * runs), or when it was sent its `start` if it had been heard from before (a warm child); undefined while a child
-   * has not said anything since it was forked.
+   * When (the constructor's clock, `performance.now()` by default) the child last sent anything over IPC (any
+   * message, valid or not: it shows the process runs), or when it was sent its `start` if it had been heard from
+   * before (a warm child); undefined while a child has not said anything since it was forked.
    */
   get lastHeardAt(): number | undefined {
     return this.#lastHeardAt;
