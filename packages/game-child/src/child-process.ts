@@ -76,8 +76,8 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
  * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
  * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
- * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
- * `parentGoneDeadlineMs`. Returns immediately.
+ * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
+ * PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
  */
 export function runChildProcess(options: ChildProcessOptions = {}): void {
   const host: ChildProcessHost = options.host ?? (process as unknown as ChildProcessHost);
