@@ -13,6 +13,8 @@ const games: GameInfo[] = [
     state: 'running',
     launchedAt: new Date(0).toISOString(),
     ageMs: 1500,
+    lastHeardMs: 300,
+    late: false,
   },
 ];
 

@@ -24,6 +24,13 @@ export interface GameInfo {
   readonly tickLateP99Ms?: number;
   /** The child's CPU use over its latest reporting interval, % of one core. */
   readonly cpuPercent?: number;
+  /** Milliseconds since the child last sent anything over IPC (absent while a cold child boots). */
+  readonly lastHeardMs?: number;
+  /**
+   * True once the child has been silent about two heartbeat intervals (2 s): frozen or starved. It is killed at
+   * --child-silence-timeout.
+   */
+  readonly late: boolean;
 }
 
 /** The admission control's state, as /games shows it next to the games. */

@@ -71,6 +71,7 @@ export interface ServerConfig {
   readonly queuedIdleTimeout: number;
   readonly keepAlive: number;
   readonly maxGameDuration: number;
+  readonly childSilenceTimeout: number;
   readonly tokenTtl: number;
   readonly quarantine: number;
   readonly maxConnections: number;
@@ -286,6 +287,11 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
   ),
   keepAlive: duration('Timeouts', 15_000, 'TCP keepalive delay on player connections; 0 disables keepalive.'),
   maxGameDuration: duration('Timeouts', 3_600_000, 'A game running longer is stopped; 0 means no limit.'),
+  childSilenceTimeout: duration(
+    'Timeouts',
+    5_000,
+    "A game's child silent on IPC this long (frozen, SIGSTOPped) is killed and its port freed; 0 disables it.",
+  ),
   tokenTtl: duration('Timeouts', 30_000, 'Lifetime of the connect tokens players get with their match.', true),
   quarantine: duration('Timeouts', 30_000, 'How long a UDP port that failed to bind is set aside.'),
   maxConnections: {

@@ -112,6 +112,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     queuedIdleTimeout: need(parsed, 'queuedIdleTimeout'),
     keepAlive: need(parsed, 'keepAlive'),
     maxGameDuration: need(parsed, 'maxGameDuration'),
+    childSilenceTimeout: need(parsed, 'childSilenceTimeout'),
     tokenTtl: need(parsed, 'tokenTtl'),
     quarantine: need(parsed, 'quarantine'),
     maxConnections: need(parsed, 'maxConnections'),

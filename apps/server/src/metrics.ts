@@ -89,7 +89,8 @@ const TICK_LATE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.033, 0.05, 0.1, 0
  * `proj_players_left_total{reason}`, `proj_connections_total`, `proj_connections_rejected_total{reason}`,
  * `proj_frames_rejected_total{reason}`, `proj_packets_rejected_total{reason}`, `proj_ports_quarantined_total`,
  * `proj_seats_backfilled_total{mode}`, `proj_player_no_shows_total{mode}`, `proj_no_show_backoffs_total{kind}`,
- * `proj_log_lines_folded_total{reason}`.
+ * `proj_log_lines_folded_total{reason}`,
+ * `proj_children_unresponsive_total{state}`.
  * Admission by capacity: `proj_admission_open`, `proj_admission_held{reason}`, `proj_admission_host_cpu_ratio`,
  * `proj_admission_starts_in_flight`, `proj_game_tick_late_p99_worst_seconds`, `proj_game_tick_late_p99_seconds{mode}`.
  */
@@ -113,6 +114,7 @@ export class ServerMetrics {
   readonly #portsQuarantined: Counter;
   readonly #seatsBackfilled: Counter<'mode'>;
   readonly #logLinesFolded: Counter<'reason'>;
+  readonly #childrenUnresponsive: Counter<'state'>;
   readonly #tickLateP99: Histogram<'mode'>;
   readonly #source: StatsSource;
   #snapshot: ServerStats | undefined;
@@ -262,6 +264,11 @@ export class ServerMetrics {
       'Refusals (connections refused, clients closed for a bad frame or a timeout) not logged on their own line but folded into a summary line, by reason.',
       ['reason'],
     );
+    this.#childrenUnresponsive = counter(
+      'children_unresponsive_total',
+      'Game children killed because they sent nothing over IPC for --child-silence-timeout (frozen, stopped), by the state they were in (starting, running).',
+      ['state'],
+    );
 
     // Admission by capacity (the orchestrator's limiter) and the games' tick health.
     gauge('admission_open', '1 while a game may be started as far as host capacity goes, else 0.', (s) =>
@@ -367,6 +374,11 @@ export class ServerMetrics {
   /** Game children rejected `count` UDP packets for `reason`. */
   recordPacketsRejected(reason: string, count = 1): void {
     if (count > 0) this.#packetsRejected.inc({ reason }, count);
+  }
+
+  /** A game's child was killed for its silence (`state`: starting or running). */
+  recordChildUnresponsive(state: string): void {
+    this.#childrenUnresponsive.inc({ state });
   }
 
   /** A seat of a starting game of `mode` went to the next queued player. */

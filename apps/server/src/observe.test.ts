@@ -108,6 +108,8 @@ describe('toServerStats / toGameInfo', () => {
         tickRateHz: undefined,
         tickLateP99Ms: undefined,
         cpuPercent: undefined,
+        lastHeardMs: 2_345.6,
+        late: true,
       },
       10_000,
     );
@@ -120,6 +122,8 @@ describe('toServerStats / toGameInfo', () => {
       state: 'running',
       launchedAt: new Date(10_000 - 1234.56).toISOString(),
       ageMs: 1235,
+      lastHeardMs: 2346,
+      late: true,
     });
   });
 });

@@ -168,6 +168,17 @@ export function observeOrchestrator(
         metrics.recordPacketsRejected(packetRejectReason(reason), count);
       logger.debug('UDP packets rejected by a game', { gameId, mode, port, childPid: pid, dropped });
     }),
+    source.on('childUnresponsive', ({ gameId, mode, port, pid, state, silentMs }) => {
+      metrics.recordChildUnresponsive(state);
+      logger.warn('game child silent too long (frozen?): killed, its port freed', {
+        gameId,
+        mode,
+        port,
+        childPid: pid,
+        state,
+        silentMs: Math.round(silentMs),
+      });
+    }),
     source.on('childTickStats', ({ mode, lateP99Ms }) => metrics.recordTickLateP99(mode, lateP99Ms)),
     source.on('portAcquired', ({ port, gameId }) => logger.debug('port taken', { port, gameId })),
     source.on('portReleased', ({ port, gameId }) => logger.debug('port released', { port, gameId })),
@@ -232,6 +243,8 @@ export function toGameInfo(game: OrchestratorGame, now = Date.now()): GameInfo {
     ...(game.tickRateHz !== undefined ? { tickRateHz: game.tickRateHz } : {}),
     ...(game.tickLateP99Ms !== undefined ? { tickLateP99Ms: round(game.tickLateP99Ms) } : {}),
     ...(game.cpuPercent !== undefined ? { cpuPercent: round(game.cpuPercent) } : {}),
+    ...(game.lastHeardMs !== undefined ? { lastHeardMs: Math.round(game.lastHeardMs) } : {}),
+    late: game.late,
   };
 }
 

@@ -106,6 +106,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     keepAliveMs: config.keepAlive,
     readyTimeoutMs: config.readyTimeout,
     maxGameDurationMs: config.maxGameDuration,
+    childSilenceTimeoutMs: config.childSilenceTimeout,
     shutdownGraceMs: config.shutdownGrace,
     tokenTtlMs: config.tokenTtl,
     maxFrameBytes: config.maxFrameBytes,

@@ -1,5 +1,6 @@
 import {
   GameExitCode,
+  IPC_HEARTBEAT_INTERVAL_MS,
   ShutdownReason,
   parseParentToChildMessage,
   type ChildToParentMessage,
@@ -43,6 +44,13 @@ export interface ChildProcessOptions {
   /** How often a running game reports its tick health and dropped packets (`stats`, default 1,000 ms). */
   readonly statsIntervalMs?: number;
   /**
+   * Liveness: from its `start` until it exits the child sends the parent a `heartbeat` whenever it has sent nothing
+   * else for this long (default IPC_HEARTBEAT_INTERVAL_MS, 1,000 ms; the orchestrator kills a child silent for
+   * its `childSilenceTimeoutMs`). While the game runs the periodic `stats` do the job, so heartbeats go out while
+   * the game starts and while it lingers after `gameOver`.
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
    * Before `idle`, pay the process's first-use costs with a throwaway arena game on an ephemeral loopback port
    * (see prewarmChild), so a warm child answers `start` about 10 ms sooner (default true). Skipped when the
    * `start` is already there in the first turn of the event loop (a cold child); a `start` that arrives during
@@ -67,14 +75,16 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends
  * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
  * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
- * parent. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for that reason)
- * within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits PARENT_GONE within
- * `parentGoneDeadlineMs`. Returns immediately.
+ * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
+ * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
+ * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
+ * PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
  */
 export function runChildProcess(options: ChildProcessOptions = {}): void {
   const host: ChildProcessHost = options.host ?? (process as unknown as ChildProcessHost);
   const logger = options.logger ?? silentLogger;
   const deadlineMs = options.parentGoneDeadlineMs ?? 2000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? IPC_HEARTBEAT_INTERVAL_MS;
   let state: 'idle' | 'starting' | 'running' | 'exiting' = 'idle';
   let server: GameServer | undefined;
   let parentGone = false;
@@ -82,10 +92,15 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   let pendingStop: { reason: 'shutdown' | 'maxDuration'; graceMs: number } | undefined;
   /** Seats renamed (backfilled) while the game server did not exist yet: slot -> name. */
   const pendingSeats = new Map<number, string>();
+  /** Armed at `start`; every message sent pushes it back, so it fires only after a silence (heartbeatIntervalMs). */
+  let heartbeat: NodeJS.Timeout | undefined;
+  /** True while the running game's periodic `stats` go out at least as often as heartbeats would. */
+  let statsKeepAlive = false;
 
   const exit = (code: number): void => {
     if (state === 'exiting') return;
     state = 'exiting';
+    clearTimeout(heartbeat);
     logger.info('game child exits', { code });
     host.exit(code);
   };
@@ -105,6 +120,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
         clearTimeout(timer);
         finish();
       });
+      heartbeat?.refresh();
     } catch {
       clearTimeout(timer);
       finish();
@@ -190,8 +206,10 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       send(joinReport(assignment.gameId, running.players()));
     };
     running.on('started', reportJoins);
-    const statsTimer = setInterval(reportPeriodic, options.statsIntervalMs ?? 1000);
+    const statsIntervalMs = options.statsIntervalMs ?? 1000;
+    const statsTimer = setInterval(reportPeriodic, statsIntervalMs);
     statsTimer.unref();
+    statsKeepAlive = statsIntervalMs <= heartbeatIntervalMs;
     // Exit only once the results (and the last drop counts) reached the parent too (flushed, failed, or
     // SEND_TIMEOUT_MS): process.exit drops IPC messages still queued, and with a short grace the socket closes
     // right after the game ends. The channel is ordered: the stats sent first arrive before the gameOver.
@@ -201,6 +219,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
           over = true;
           // A game that ended while waiting for players: nobody, or nobody still there, came.
           if (end.reason === 'noPlayers' || end.reason === 'allLeft') reportJoins();
+          statsKeepAlive = false;
           reportDrops();
           send(
             {
@@ -249,6 +268,14 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       if (state !== 'idle') return logger.warn('start ignored: this child already has a game');
       state = 'starting';
       const game = message.game;
+      const gameId = game.gameId;
+      // Once armed it runs until the exit: each firing sends a heartbeat, and that send (like any) re-arms it. While
+      // the periodic stats run it only re-arms: a timer of the same period could otherwise fire just before them.
+      heartbeat = setTimeout(() => {
+        if (statsKeepAlive) heartbeat?.refresh();
+        else send({ type: 'heartbeat', gameId });
+      }, heartbeatIntervalMs);
+      heartbeat.unref?.();
       if (warmedUp === undefined) void run(game);
       else void warmedUp.then(() => (parentGone ? exit(GameExitCode.PARENT_GONE) : run(game)));
       return;

@@ -17,6 +17,7 @@ import { ForkedChild, TestClient, WAIT_MS, testGame } from './helpers.js';
 // gameOver, and before the exit for what came during the linger. Forked children, real UDP.
 
 const quietEntry = fileURLToPath(new URL('./fixtures/quiet-stats-entry.ts', import.meta.url));
+const heartbeatEntry = fileURLToPath(new URL('./fixtures/heartbeat-entry.ts', import.meta.url));
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -196,5 +197,25 @@ describe('game child stats', () => {
     expect(summed(c.messages.slice(0, over))).toEqual({});
     expect(summed(c.messages.slice(over + 1))).toEqual({ malformed: 2, tokenForged: 1 });
     expect(c.messages.at(-1)?.type).toBe('stats');
+  });
+
+  it('heartbeats while it lingers after gameOver (nothing else to say), until it exits', async () => {
+    const c = child(heartbeatEntry);
+    await c.next('idle');
+    const g = testGame(1, { port: await freeUdpPort(), options: { lingerMs: 5_000 } });
+    c.start(g.assignment);
+    await c.next('ready');
+    const player = await TestClient.open(g.assignment.port, { autoAck: false });
+    cleanups.push(() => player.close());
+    await join(player, g.token(0));
+    // A player that never acknowledges its gameOver keeps the child lingering until the grace (1.5 s) ends.
+    c.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 1_500 });
+    await c.next('gameOver');
+    expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
+    const over = c.messages.findIndex((m) => m.type === 'gameOver');
+    const lingering = c.messages.slice(over + 1).filter((m) => m.type === 'heartbeat');
+    // 200 ms heartbeats over a linger of about 1.2 s.
+    expect(lingering.length).toBeGreaterThanOrEqual(3);
+    for (const m of lingering) expect(m).toEqual({ type: 'heartbeat', gameId: g.assignment.gameId });
   });
 });

@@ -29,6 +29,8 @@ export type LaunchFailureReason =
   | 'sendFailed'
   /** The spawner threw or the process could not be started. */
   | 'spawnFailed'
+  /** The child went silent on IPC for `childSilenceTimeoutMs` while starting (it was SIGKILLed). */
+  | 'unresponsive'
   /** A player disconnected between match and match-found, or the orchestrator is shutting down. */
   | 'cancelled';
 
@@ -164,6 +166,21 @@ export interface OrchestratorEvents {
     readonly port: number;
     readonly pid: number | undefined;
   } & IpcTickHealth;
+  /**
+   * A game's child (starting or running) sent nothing over IPC for longer than `childSilenceTimeoutMs` (a frozen,
+   * stopped or wedged process): it is SIGKILLed now. Then, as for any exit, `childExited` and its port goes back to
+   * the ring (`portReleased`, once); a starting game also gets `gameLaunchFailed` with reason
+   * `unresponsive` (its players go back to the front of their queue), a running one `gameEnded` (`SIGNAL_SIGKILL`).
+   */
+  childUnresponsive: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+    readonly state: 'starting' | 'running';
+    /** How long the child had been silent. */
+    readonly silentMs: number;
+  };
   /** A port was taken from the ring for a game. */
   portAcquired: { readonly port: number; readonly gameId: string };
   /** A port went back to the ring (its child exited). */

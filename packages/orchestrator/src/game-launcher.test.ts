@@ -2,6 +2,7 @@ import { PortRing } from '@proj/port-ring';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeSpawner } from '../test/helpers/fake-spawner.js';
 import type { OrchestratorEvents } from './events.js';
+import type { WatchdogClock } from './child-watchdog.js';
 import { GameLauncher } from './game-launcher.js';
 import type { LaunchOutcome, LaunchedGame } from './launched-game.js';
 import { silentLogger } from './logger.js';
@@ -17,8 +18,10 @@ function setup(
     maxGameDurationMs?: number;
     maxStarts?: number;
     maxTickLate?: number;
+    silenceMs?: number;
   } = {},
 ) {
+  const watchdog = manualClock();
   const spawner = new FakeSpawner();
   const ring = PortRing.fromRange(41000, 41000 + (opts.ports ?? 2) - 1, { quarantineMs: 60_000 });
   const events: Recorded[] = [];
@@ -39,6 +42,8 @@ function setup(
     readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
     shutdownGraceMs: 1_000,
     maxGameDurationMs: opts.maxGameDurationMs ?? 0,
+    childSilenceTimeoutMs: opts.silenceMs ?? 0,
+    watchdogClock: watchdog.clock,
     tokenTtlMs: 30_000,
     logger: silentLogger,
     emit: (event, payload) => events.push([event, payload] as Recorded),
@@ -64,7 +69,36 @@ function setup(
       );
     });
   const names = () => events.map(([e]) => e);
-  return { spawner, ring, launcher, events, names, launch, capacity: () => capacityCalls };
+  return { spawner, ring, launcher, events, names, launch, capacity: () => capacityCalls, watchdog };
+}
+
+/** A watchdog clock the test moves by hand: `advance(ms)` runs the interval callbacks due meanwhile. */
+function manualClock() {
+  let now = 0;
+  const intervals = new Map<number, { callback: () => void; ms: number; next: number }>();
+  let nextId = 1;
+  const clock: WatchdogClock = {
+    now: () => now,
+    setInterval: (callback, ms) => {
+      const id = nextId++;
+      intervals.set(id, { callback, ms, next: now + ms });
+      return id;
+    },
+    clearInterval: (handle) => void intervals.delete(handle as number),
+  };
+  const advance = (ms: number, step = 10): void => {
+    const end = now + ms;
+    while (now < end) {
+      now = Math.min(end, now + step);
+      for (const [id, t] of [...intervals]) {
+        if (intervals.has(id) && t.next <= now) {
+          t.next += t.ms;
+          t.callback();
+        }
+      }
+    }
+  };
+  return { clock, advance, armed: () => intervals.size, now: () => now };
 }
 
 describe('GameLauncher', () => {
@@ -283,5 +317,91 @@ describe('GameLauncher', () => {
     launcher.stopAll(1_000);
     await launcher.whenNoProcesses();
     expect(launcher.processes).toBe(0);
+  });
+
+  describe('child liveness (childSilenceTimeoutMs)', () => {
+    it('SIGKILLs a running child silent past the bound; its port goes back once; the game ends', async () => {
+      const { spawner, ring, launcher, launch, events, watchdog } = setup({ silenceMs: 5_000 });
+      const { game } = await launch();
+      const handle = spawner.handles[0]!;
+      expect(launcher.liveness(game)).toEqual({ lastHeardMs: 0, late: false });
+      // Heartbeats every second keep it alive however long it runs.
+      for (let i = 0; i < 20; i++) {
+        watchdog.advance(1_000);
+        handle.message({ type: 'heartbeat', gameId: game.gameId });
+      }
+      expect(handle.signals).toEqual([]);
+      // Then it freezes: late after 2 s, killed after 5 s (within one check period).
+      watchdog.advance(2_000);
+      expect(launcher.liveness(game)).toEqual({ lastHeardMs: 2_000, late: false });
+      watchdog.advance(10);
+      expect(launcher.liveness(game).late).toBe(true);
+      expect(handle.signals).toEqual([]);
+      watchdog.advance(2_980);
+      expect(handle.signals).toEqual([]);
+      watchdog.advance(510);
+      expect(handle.signals).toEqual(['SIGKILL']);
+      const silent = events.filter(([e]) => e === 'childUnresponsive').map(([, p]) => p);
+      expect(silent).toHaveLength(1);
+      expect(silent[0]).toMatchObject({ gameId: game.gameId, port: game.port, pid: handle.pid, state: 'running' });
+      const silentMs = (silent[0] as OrchestratorEvents['childUnresponsive']).silentMs;
+      expect(silentMs).toBeGreaterThan(5_000);
+      expect(silentMs).toBeLessThanOrEqual(5_000 + 500);
+      await vi.waitFor(() => expect(handle.exited).toBe(true));
+      expect(ring.available).toBe(2);
+      expect(events.filter(([e]) => e === 'portReleased')).toHaveLength(1);
+      expect(events.find(([e]) => e === 'gameEnded')?.[1]).toMatchObject({ reason: 'SIGNAL_SIGKILL' });
+      // Nothing left to watch: the timer stops.
+      watchdog.advance(1_000);
+      expect(watchdog.armed()).toBe(0);
+    });
+
+    it('reports a child once even when its SIGKILL takes a while to end it', async () => {
+      const { spawner, launch, events, watchdog } = setup({ silenceMs: 1_000 });
+      await launch();
+      spawner.handles[0]!.dieOnKill = false;
+      watchdog.advance(5_000);
+      expect(spawner.handles[0]!.signals).toEqual(['SIGKILL']);
+      expect(events.filter(([e]) => e === 'childUnresponsive')).toHaveLength(1);
+    });
+
+    it('a starting warm child that goes silent is a failed launch (unresponsive) and gives its port back', async () => {
+      const { spawner, ring, launcher, launch, events, watchdog } = setup({ silenceMs: 3_000, warm: 1 });
+      launcher.start();
+      await vi.waitFor(() => expect(launcher.pool.idleCount).toBe(1));
+      spawner.behaviour = { ready: false };
+      spawner.handles[0]!.onSend = undefined; // the warm child takes its start and never answers
+      const launched = launch();
+      watchdog.advance(3_500);
+      const { game, outcome } = await launched;
+      expect(game.warm).toBe(true);
+      expect(outcome).toEqual({ ok: false, reason: 'unresponsive' });
+      expect(events.find(([e]) => e === 'childUnresponsive')?.[1]).toMatchObject({ state: 'starting' });
+      await vi.waitFor(() => expect(events.filter(([e]) => e === 'portReleased')).toHaveLength(1));
+      expect(ring.inUse).toBe(0);
+      launcher.close();
+    });
+
+    it('leaves a cold child that has said nothing yet to the ready deadline, and a disabled check never arms', async () => {
+      const { spawner, launcher, launch, events, watchdog } = setup({ silenceMs: 1_000 });
+      spawner.behaviour = { idle: false, ready: false };
+      void launch();
+      watchdog.advance(5_000);
+      expect(spawner.handles[0]!.signals).toEqual([]);
+      expect(launcher.liveness(launcher.games()[0]!)).toEqual({ lastHeardMs: undefined, late: false });
+      // Its first message starts the count.
+      spawner.handles[0]!.message({ type: 'heartbeat', gameId: launcher.games()[0]!.gameId });
+      watchdog.advance(1_500);
+      expect(spawner.handles[0]!.signals).toEqual(['SIGKILL']);
+      expect(events.filter(([e]) => e === 'childUnresponsive')).toHaveLength(1);
+
+      const off = setup({ silenceMs: 0 });
+      await off.launch();
+      expect(off.watchdog.armed()).toBe(0);
+      off.watchdog.advance(60_000);
+      expect(off.spawner.handles[0]!.signals).toEqual([]);
+      // Late is still shown with the check off.
+      expect(off.launcher.liveness(off.launcher.games()[0]!)).toMatchObject({ late: true });
+    });
   });
 });

@@ -12,6 +12,7 @@ import { LaunchBackoff } from './launch-backoff.js';
 import type { Logger } from './logger.js';
 import { GamePorts } from './game-ports.js';
 import { type ChildObserver, type ChildState, ManagedChild } from './managed-child.js';
+import { ChildWatchdog, type WatchdogClock } from './child-watchdog.js';
 
 /** Options of {@link GameLauncher} (already validated by the orchestrator). */
 export interface GameLauncherOptions {
@@ -25,12 +26,16 @@ export interface GameLauncherOptions {
   readonly waitingGroups: () => number;
   /** The warm pool's clock (tests); default Node's timers. */
   readonly poolClock?: PoolClock;
+  /** The liveness watchdog's clock (tests); default Node's timers and performance.now(). */
+  readonly watchdogClock?: WatchdogClock;
   /** Address the children bind their UDP sockets on. */
   readonly bindHost: string;
   readonly readyTimeoutMs: number;
   readonly shutdownGraceMs: number;
   /** 0: no maximum. */
   readonly maxGameDurationMs: number;
+  /** A child with a game silent on IPC for longer is SIGKILLed; 0: never. */
+  readonly childSilenceTimeoutMs: number;
   readonly tokenTtlMs: number;
   readonly logger: Logger;
   readonly emit: Emit;
@@ -76,10 +81,22 @@ export class GameLauncher {
   #closed = false;
   /** Waiters re-checked after each child exit. */
   readonly #exitWaiters = new ConditionWaiters();
+  /** Kills the children with a game that went silent (frozen, stopped, wedged). */
+  readonly #watchdog: ChildWatchdog<ManagedChild>;
+  /** The clock of the children's `lastHeardAt` and of the watchdog. */
+  readonly #now: () => number;
 
   constructor(options: GameLauncherOptions) {
     this.#options = options;
     this.#backoff = new LaunchBackoff(options.logger, options.onCapacity);
+    const watchdogClock = options.watchdogClock;
+    this.#now = watchdogClock === undefined ? () => performance.now() : () => watchdogClock.now();
+    this.#watchdog = new ChildWatchdog({
+      timeoutMs: options.childSilenceTimeoutMs,
+      children: () => this.#games.keys(),
+      onSilent: (child, silentMs) => this.#onSilent(child, silentMs),
+      ...(options.watchdogClock !== undefined ? { clock: options.watchdogClock } : {}),
+    });
     this.#ports = new GamePorts(options.ring, options.emit, options.onCapacity);
     this.#admission = new AdmissionController(
       options.admission,
@@ -209,6 +226,7 @@ export class GameLauncher {
       return game;
     }
     this.#games.set(child, game);
+    this.#watchdog.watch();
     const assignment = gameAssignment(game, this.#options.bindHost, this.#options.maxGameDurationMs, gameOptions);
     this.#options.emit('gameStarting', {
       gameId,
@@ -243,6 +261,18 @@ export class GameLauncher {
     const out: LaunchedGame[] = [];
     for (const game of this.#byId.values()) if (game.state !== 'ended') out.push(game);
     return out;
+  }
+
+  /**
+   * How long ago the child of `game` was last heard from over IPC (ms), and whether that is late (silent for about
+   * two heartbeat intervals: it is killed at `childSilenceTimeoutMs`). `lastHeardMs` is undefined while a cold
+   * child boots (not heard from since its fork).
+   */
+  liveness(game: LaunchedGame): { readonly lastHeardMs: number | undefined; readonly late: boolean } {
+    const child = game.child;
+    const now = this.#now();
+    if (child?.lastHeardAt === undefined) return { lastHeardMs: undefined, late: false };
+    return { lastHeardMs: Math.max(0, now - child.lastHeardAt), late: this.#watchdog.isLate(child, now) };
   }
 
   /** How many games are running (ready, child alive). */
@@ -283,7 +313,7 @@ export class GameLauncher {
   #spawn(warm: boolean): ManagedChild | undefined {
     let child: ManagedChild;
     try {
-      child = new ManagedChild(this.#options.spawner.spawn(), this.#observer, this.#options.logger);
+      child = new ManagedChild(this.#options.spawner.spawn(), this.#observer, this.#options.logger, this.#now);
     } catch (error) {
       this.#options.logger.error('the spawner failed to start a child process', { error, warm });
       return undefined;
@@ -341,6 +371,21 @@ export class GameLauncher {
     },
     exit: (child, exit, previous) => this.#onChildExit(child, exit, previous),
   };
+
+  #onSilent(child: ManagedChild, silentMs: number): void {
+    const game = this.#games.get(child);
+    if (game === undefined || game.state === 'ended') return;
+    this.#options.emit('childUnresponsive', {
+      gameId: game.gameId,
+      mode: game.mode,
+      port: game.port,
+      pid: child.pid,
+      state: game.state,
+      silentMs,
+    });
+    // SIGKILL (a stopped process ignores SIGTERM); the port goes back on its exit, as for any other end.
+    child.killUnresponsive();
+  }
 
   #settle(
     game: LaunchedGame,

@@ -26,7 +26,10 @@ export type ChildState = 'booting' | 'idle' | 'starting' | 'running' | 'stopping
 export type StartOutcome =
   | { readonly ok: true; readonly readyMs: number }
   | { readonly ok: false; readonly reason: 'bindFailed'; readonly errorCode: string; readonly message: string }
-  | { readonly ok: false; readonly reason: 'readyTimeout' | 'exited' | 'cancelled' | 'sendFailed' };
+  | {
+      readonly ok: false;
+      readonly reason: 'readyTimeout' | 'exited' | 'cancelled' | 'sendFailed' | 'unresponsive';
+    };
 
 /** What the owner of children hears about them. Called synchronously; must not throw. */
 export interface ChildObserver {
@@ -67,9 +70,18 @@ export class ManagedChild {
   #durationTimer: NodeJS.Timeout | undefined;
   #killTimer: NodeJS.Timeout | undefined;
   #exit: ChildExit | undefined;
+  #lastHeardAt: number | undefined;
+  readonly #now: () => number;
 
-  constructor(handle: ChildProcessHandle, observer: ChildObserver, logger: Logger) {
+  /** `now` is the clock of {@link lastHeardAt} (default `performance.now()`; tests inject theirs). */
+  constructor(
+    handle: ChildProcessHandle,
+    observer: ChildObserver,
+    logger: Logger,
+    now: () => number = () => performance.now(),
+  ) {
     this.handle = handle;
+    this.#now = now;
     this.spawnedAt = performance.now();
     this.#observer = observer;
     this.#logger = logger;
@@ -92,6 +104,15 @@ export class ManagedChild {
     return this.#assignment;
   }
 
+  /**
+   * When (the constructor's clock, `performance.now()` by default) the child last sent anything over IPC (any
+   * message, valid or not: it shows the process runs), or when it was sent its `start` if it had been heard from
+   * before (a warm child); undefined while a child has not said anything since it was forked.
+   */
+  get lastHeardAt(): number | undefined {
+    return this.#lastHeardAt;
+  }
+
   /** How the process ended, once it has. */
   get exitInfo(): ChildExit | undefined {
     return this.#exit;
@@ -111,8 +132,11 @@ export class ManagedChild {
       return;
     }
     this.#assignment = assignment;
-    this.#state = 'starting';
     const startedAt = performance.now();
+    // From now on the child heartbeats; a warm child's silence counts from its start (it had nothing to say while
+    // idle), a cold child's from its first message (until then it is booting, which the ready deadline bounds).
+    if (this.#state === 'idle') this.#lastHeardAt = this.#now();
+    this.#state = 'starting';
     this.#settleStart = (outcome) => {
       this.#settleStart = undefined;
       clearTimeout(this.#readyTimer);
@@ -180,6 +204,16 @@ export class ManagedChild {
     this.#armKill(graceMs);
   }
 
+  /**
+   * The child went silent for too long (see ChildWatchdog): SIGKILL now (a stopped process ignores SIGTERM). A
+   * pending `start` resolves `unresponsive`. A no-op once the child is stopping or gone.
+   */
+  killUnresponsive(): void {
+    if (this.#state === 'stopping' || this.#state === 'exited') return;
+    if (this.#settleStart !== undefined) this.#fail({ ok: false, reason: 'unresponsive' });
+    else this.kill();
+  }
+
   /** SIGKILLs the child now (a pending `start` resolves `cancelled`). */
   kill(): void {
     if (this.#state === 'exited') return;
@@ -210,6 +244,7 @@ export class ManagedChild {
 
   #onMessage(raw: unknown): void {
     if (this.#state === 'exited') return;
+    this.#lastHeardAt = this.#now();
     let message: ChildToParentMessage;
     try {
       message = parseChildToParentMessage(raw);
@@ -280,6 +315,9 @@ export class ManagedChild {
         } else {
           this.#logger.warn('ignoring an unexpected joinReport from a child', { pid: this.pid, state: this.#state });
         }
+        return;
+      case 'heartbeat':
+        // Liveness only (lastHeardAt, above).
         return;
       case 'stats':
         // Only a child that has its game reports drops for it; anything else is a confused or hostile child.

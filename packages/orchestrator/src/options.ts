@@ -58,6 +58,16 @@ export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
    * A child must report its UDP socket bound within this time (a warm child: say idle), or it is killed. Default 10000.
    */
   readonly readyTimeoutMs?: number;
+  /**
+   * Child liveness: a game's child (starting or running, also lingering after its game over) that sends nothing
+   * over IPC for longer than this is SIGKILLed (a frozen or SIGSTOPped process ignores SIGTERM), its port goes back
+   * to the ring, and `childUnresponsive` is emitted; a starting one is a failed launch (`unresponsive`: its players
+   * are requeued at the front). Children send something at least every second from their `start` (see
+   * `IPC_HEARTBEAT_INTERVAL_MS` of `@proj/protocol`); a warm child waiting in the pool is not watched, nor a cold
+   * one before its first message (`readyTimeoutMs` bounds its boot). 0 disables the check (for a custom child that
+   * does not heartbeat). Default 5000.
+   */
+  readonly childSilenceTimeoutMs?: number;
   /** A game running longer is told to stop, then killed after `shutdownGraceMs`; 0: no limit. Default 3600000. */
   readonly maxGameDurationMs?: number;
   /**
@@ -124,6 +134,7 @@ export interface ResolvedOptions {
   readonly keepAliveMs: number;
   readonly readyTimeoutMs: number;
   readonly maxGameDurationMs: number;
+  readonly childSilenceTimeoutMs: number;
   readonly shutdownGraceMs: number;
   readonly tokenTtlMs: number;
   readonly maxFrameBytes: number;
@@ -150,6 +161,7 @@ export const ORCHESTRATOR_DEFAULTS = {
   keepAliveMs: 15_000,
   readyTimeoutMs: 10_000,
   maxGameDurationMs: 3_600_000,
+  childSilenceTimeoutMs: 5_000,
   shutdownGraceMs: 5_000,
   tokenTtlMs: 30_000,
   maxFrameBytes: 1_024,
@@ -288,6 +300,13 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     keepAliveMs: int(o.keepAliveMs, 'keepAliveMs', d.keepAliveMs, 0, MAX_TIMER_MS),
     readyTimeoutMs: int(o.readyTimeoutMs, 'readyTimeoutMs', d.readyTimeoutMs, 1, MAX_TIMER_MS),
     maxGameDurationMs: int(o.maxGameDurationMs, 'maxGameDurationMs', d.maxGameDurationMs, 0, MAX_TIMER_MS),
+    childSilenceTimeoutMs: int(
+      o.childSilenceTimeoutMs,
+      'childSilenceTimeoutMs',
+      d.childSilenceTimeoutMs,
+      0,
+      MAX_TIMER_MS,
+    ),
     shutdownGraceMs: int(o.shutdownGraceMs, 'shutdownGraceMs', d.shutdownGraceMs, 0, MAX_TIMER_MS),
     tokenTtlMs: int(o.tokenTtlMs, 'tokenTtlMs', d.tokenTtlMs, 1, MAX_TIMER_MS),
     maxFrameBytes: int(o.maxFrameBytes, 'maxFrameBytes', d.maxFrameBytes, 256, 1 << 20),

@@ -85,6 +85,16 @@ export interface GameInfo {
   readonly tickLateP99Ms: number | undefined;
   /** The child's CPU use over its latest reporting interval, in % of one core. */
   readonly cpuPercent: number | undefined;
+  /**
+   * Milliseconds since the child last sent anything over IPC (it does at least every second from its start);
+   * undefined while a cold child boots (nothing heard from it since its fork).
+   */
+  readonly lastHeardMs: number | undefined;
+  /**
+   * True when the child has been silent for about two heartbeat intervals (2 s, or `childSilenceTimeoutMs` when
+   * shorter): it is frozen or overloaded, and is killed once silent for `childSilenceTimeoutMs`.
+   */
+  readonly late: boolean;
 }
 
 /** Options of {@link Orchestrator.close}. */
@@ -127,6 +137,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       readyTimeoutMs: resolved.readyTimeoutMs,
       shutdownGraceMs: resolved.shutdownGraceMs,
       maxGameDurationMs: resolved.maxGameDurationMs,
+      childSilenceTimeoutMs: resolved.childSilenceTimeoutMs,
       tokenTtlMs: resolved.tokenTtlMs,
       logger: resolved.logger,
       emit,
@@ -255,6 +266,7 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       tickLateP99Ms: game.tickHealth?.lateP99Ms,
       cpuPercent:
         game.tickHealth === undefined ? undefined : (game.tickHealth.cpuMs / game.tickHealth.intervalMs) * 100,
+      ...this.#launcher.liveness(game),
     }));
   }
 

@@ -100,6 +100,7 @@ export { TokenReplayGuard, type ClaimOptions, type ClaimResult, type TokenReplay
 
 // IPC: orchestrator <-> child game process
 export {
+  IPC_HEARTBEAT_INTERVAL_MS,
   IPC_MAX_STATS_COUNT,
   IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,
@@ -107,6 +108,7 @@ export {
   ShutdownReason,
   type ChildToParentMessage,
   type GameAssignment,
+  type IpcHeartbeatMessage,
   type IpcPlayerResult,
   type IpcPlayerSlot,
   type IpcJoinReport,

@@ -6,7 +6,9 @@
  * Flow: a child starts, optionally idle in a warm pool (`idle`, answered with one `warmUp` if it asks for
  * it), receives `start` with its game, binds
  * its UDP port and answers `ready` (or `bindFailed`, then exits), plays, reports `gameOver`, and exits
- * with a `GameExitCode`. The parent may send `shutdown` at any time. The per-game secret only
+ * with a `GameExitCode`. From `start` until its exit it sends a message at least every
+ * {@link IPC_HEARTBEAT_INTERVAL_MS} (`stats`, or `heartbeat` when it has nothing else to say), so the parent can
+ * tell a live child from a frozen one. The parent may send `shutdown` at any time. The per-game secret only
  * ever travels in `start`, never in argv or the environment, where `ps` would show it.
  *
  * This module holds the messages and their constants; ipc-codes.ts the exit codes, ipc-parse.ts the
@@ -95,7 +97,14 @@ export type ChildToParentMessage =
       readonly results: readonly IpcPlayerResult[];
     }
   | IpcStatsMessage
-  | IpcJoinReport;
+  | IpcJoinReport
+  /**
+   * Liveness: "this child, playing `gameId`, is still here". A child sends it when it has sent nothing else for
+   * {@link IPC_HEARTBEAT_INTERVAL_MS}, from its `start` until it exits (while it starts, and while it lingers after
+   * `gameOver`; while the game runs the periodic `stats` already do). Needs no answer. A parent may kill a child
+   * that stays silent a few intervals.
+   */
+  | IpcHeartbeatMessage;
 
 /**
  * Which seats were taken and which nobody came for, sent once per game when its join phase ends: when play begins
@@ -113,6 +122,20 @@ export interface IpcJoinReport {
   /** Slots nobody ever bound. */
   readonly missing: readonly number[];
 }
+
+/** See {@link ChildToParentMessage}: a child's liveness signal. */
+export interface IpcHeartbeatMessage {
+  readonly type: 'heartbeat';
+  /** The game of the `start` the child received. */
+  readonly gameId: string;
+}
+
+/**
+ * The longest a child with a game (from `start` until its exit) stays silent on the IPC channel: it sends a message
+ * (any; `heartbeat` when it has nothing else) at least this often. A parent allows several times this (its silence
+ * timeout) before it calls the child unresponsive. A warm child waiting for `start` sends nothing.
+ */
+export const IPC_HEARTBEAT_INTERVAL_MS = 1_000;
 
 /**
  * A running child's packet counters (and its tick health, see {@link IpcTickHealth}), sent while its game is on

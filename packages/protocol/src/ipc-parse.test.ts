@@ -59,6 +59,7 @@ describe('IPC contract', () => {
       { type: 'stats', gameId: 'g-1', dropped: {} },
       { type: 'joinReport', gameId: 'g-1', joined: [0, 2], missing: [1, 3] },
       { type: 'joinReport', gameId: 'g-1', joined: [], missing: [0] },
+      { type: 'heartbeat', gameId: 'g-1' },
     ];
     for (const m of childMessages) expect(parseChildToParentMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
@@ -110,6 +111,10 @@ describe('IPC contract', () => {
         results: [{ slot: 0, name: 'a', score: Number.NaN, connected: true }],
       },
       { type: 'gameOver', gameId: 'g', reason: 'r', results: {} },
+      { type: 'heartbeat' },
+      { type: 'heartbeat', gameId: '' },
+      { type: 'heartbeat', gameId: 'g'.repeat(65) },
+      { type: 'heartbeat', gameId: 7 },
     ];
     for (const b of badChild) expect(codeOf(() => parseChildToParentMessage(b))).toBe('E_INVALID_IPC_MESSAGE');
   });
@@ -141,6 +146,13 @@ describe('IPC contract', () => {
         codeOf(() => parseChildToParentMessage(b)),
         JSON.stringify(b).slice(0, 80),
       ).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('parses a heartbeat to its gameId alone (an older parent rejects the unknown type; nothing else changes)', () => {
+    expect(parseChildToParentMessage({ type: 'heartbeat', gameId: 'g-1', extra: 'x'.repeat(1000) })).toEqual({
+      type: 'heartbeat',
+      gameId: 'g-1',
+    });
   });
 
   it('bounds a stats message: reason names, their number and every count', () => {

@@ -225,6 +225,8 @@ export function parseChildToParentMessage(value: unknown): ChildToParentMessage 
       return parseStats(value);
     case 'joinReport':
       return parseJoinReport(value);
+    case 'heartbeat':
+      return { type: 'heartbeat', gameId: stringEntry(value, 'gameId', 64, invalid) };
     default:
       return invalid(`unknown type ${JSON.stringify(value['type'])}`);
   }

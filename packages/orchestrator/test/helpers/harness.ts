@@ -23,6 +23,7 @@ const RECORDED: Record<keyof OrchestratorEvents, true> = {
   gameLaunchFailed: true,
   gameEnded: true,
   playersNoShow: true,
+  childUnresponsive: true,
   childPacketStats: true,
   childTickStats: true,
   portAcquired: true,
