@@ -9,10 +9,12 @@ import {
   encodeFrame,
   wireErrorName,
 } from '@proj/protocol';
+import { AddressPenalties } from './address-penalties.js';
 import { type Client, ClientTable } from './client-table.js';
 import { ConditionWaiters } from './condition-waiters.js';
 import type { PlayerLeftReason } from './events.js';
 import type { Emit } from './launched-game.js';
+import { MessageBudget, describeExceeded } from './message-budget.js';
 import type { ResolvedOptions } from './options.js';
 import { acceptRefusal, frameRefusal, messageRefusal } from './refusals.js';
 
@@ -32,6 +34,8 @@ export interface ConnectionHooks {
 const CLOSE_LINGER_MS = 2_000;
 /** Connections refused at accept are destroyed at once beyond this many pending refusals. */
 const MAX_PENDING_REFUSALS = 1_024;
+/** Most addresses remembered as serving a rate-limit penalty (the oldest penalty is forgotten first). */
+const MAX_PENALISED_ADDRESSES = 10_000;
 
 let nextClientId = 1;
 
@@ -47,6 +51,7 @@ export class ClientConnections {
   readonly #hooks: ConnectionHooks;
   readonly #emit: Emit;
   readonly #refusing = new Set<Socket>();
+  readonly #penalties: AddressPenalties;
   #accepting = true;
   readonly #emptyWaiters = new ConditionWaiters();
 
@@ -54,14 +59,17 @@ export class ClientConnections {
     this.#options = options;
     this.#hooks = hooks;
     this.#emit = emit;
+    this.#penalties = new AddressPenalties(options.rateLimitPenaltyMs, MAX_PENALISED_ADDRESSES);
   }
 
   /** Takes a new connection: into the table with a hello deadline, or refused with an error frame. */
   accept(socket: Socket): void {
     const remoteAddress = socket.remoteAddress ?? '?';
     socket.on('error', ignoreError);
+    const now = performance.now();
     const refusal = acceptRefusal({
       accepting: this.#accepting,
+      penalised: this.#penalties.has(remoteAddress, now),
       connections: this.table.size,
       fromAddress: this.table.countFrom(remoteAddress),
       maxConnections: this.#options.maxConnections,
@@ -75,6 +83,7 @@ export class ClientConnections {
       socket,
       remoteAddress,
       decoder: new FrameDecoder({ maxFrameBytes: this.#options.maxFrameBytes }),
+      budget: new MessageBudget(this.#options.messageLimits, now),
       state: 'awaitingHello',
       name: '',
       mode: '',
@@ -215,8 +224,17 @@ export class ClientConnections {
       return;
     }
     if (client.state === 'queued') client.deadline?.refresh();
+    const now = performance.now();
     for (const message of messages) {
       if (isClosing(client)) return;
+      const exceeded = client.budget.spend(message.type === 'ping', client.state === 'awaitingHello', now);
+      if (exceeded !== undefined) {
+        // The rest of the chunk is dropped unhandled: a flood costs its decoding, never its answers.
+        this.#penalties.add(client.remoteAddress, now);
+        const limits = describeExceeded(exceeded, this.#options.messageLimits);
+        this.closeWithError(client, WireErrorCode.RATE_LIMITED, 'protocolError', `messages too fast: ${limits}`);
+        return;
+      }
       this.#onMessage(client, message);
     }
   }

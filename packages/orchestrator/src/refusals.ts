@@ -16,11 +16,17 @@ export interface AcceptContext {
   readonly fromAddress: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
+  /** True while the address sits out a penalty for a client closed with RATE_LIMITED. */
+  readonly penalised?: boolean;
 }
 
-/** A new connection: SHUTTING_DOWN, SERVER_FULL (table full) or TOO_MANY_FROM_IP (per-address cap). */
+/**
+ * A new connection: SHUTTING_DOWN, RATE_LIMITED (its address sits out a penalty), SERVER_FULL (table full) or
+ * TOO_MANY_FROM_IP (per-address cap).
+ */
 export function acceptRefusal(context: AcceptContext): WireErrorCode | undefined {
   if (!context.accepting) return WireErrorCode.SHUTTING_DOWN;
+  if (context.penalised === true) return WireErrorCode.RATE_LIMITED;
   if (context.connections >= context.maxConnections) return WireErrorCode.SERVER_FULL;
   if (context.fromAddress >= context.maxConnectionsPerIp) return WireErrorCode.TOO_MANY_FROM_IP;
   return undefined;

@@ -105,7 +105,13 @@ describe('hostile clients', () => {
   });
 
   it('drops a queued client that floods pings but never reads the pongs (slow reader), and frees its queue entry', async () => {
-    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, maxWriteBufferBytes: 1_024 });
+    // Rate limits off: this is about a client that does not read, not about one that sends too fast.
+    const h = await startHarness({
+      modes: { trio: { playersPerGame: 3 } },
+      maxWriteBufferBytes: 1_024,
+      messagesPerSecond: 0,
+      pingsPerSecond: 0,
+    });
     const reader = await h.queued('reader');
     const flooder = await h.queued('flooder');
     expect(h.orchestrator.stats().queued).toBe(2);
@@ -133,7 +139,12 @@ describe('hostile clients', () => {
   });
 
   it('closes a queued client that stops pinging, when an idle timeout is set', async () => {
-    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, queuedIdleTimeoutMs: 300 });
+    // Pings every 50 ms: above the default ping rate, which is not what this test is about.
+    const h = await startHarness({
+      modes: { trio: { playersPerGame: 3 } },
+      queuedIdleTimeoutMs: 300,
+      pingsPerSecond: 100,
+    });
     const pinger = await h.queued('pinger');
     const quiet = await h.queued('quiet');
     const timer = setInterval(() => pinger.send({ type: 'ping', nonce: 1 }), 50);
