@@ -195,8 +195,10 @@ export class ClientConnections {
       this.#refusing.delete(socket);
       this.#emptyWaiters.check();
     });
-    // Discard whatever the peer sends while we close.
-    socket.on('data', ignoreData);
+    // Discard whatever the peer sends while we close; but read nothing from an address serving a rate-limit
+    // penalty (a flooder: its bytes would cost more than its connection), the linger destroys it.
+    if (code === WireErrorCode.RATE_LIMITED) socket.pause();
+    else socket.on('data', ignoreData);
     socket.end(encodeFrame({ type: 'error', code, message: describeWireError(code) }));
     setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
   }
@@ -233,6 +235,9 @@ export class ClientConnections {
         this.#penalties.add(client.remoteAddress, now);
         const limits = describeExceeded(exceeded, this.#options.messageLimits);
         this.closeWithError(client, WireErrorCode.RATE_LIMITED, 'protocolError', `messages too fast: ${limits}`);
+        // Nor is anything it sends afterwards read: a flooder keeps sending, and reading to discard costs as much
+        // as reading to answer. The close linger destroys the socket.
+        client.socket.pause();
         return;
       }
       this.#onMessage(client, message);
