@@ -16,7 +16,7 @@ import type { PlayerLeftReason } from './events.js';
 import type { Emit } from './launched-game.js';
 import { MessageBudget, describeExceeded } from './message-budget.js';
 import type { ResolvedOptions } from './options.js';
-import { acceptRefusal, frameRefusal, messageRefusal } from './refusals.js';
+import { acceptRefusal, frameRefusal, frameRefusalMessage, messageRefusal } from './refusals.js';
 
 /** What the connection layer reports to the client flow. */
 export interface ConnectionHooks {
@@ -222,7 +222,8 @@ export class ClientConnections {
     try {
       messages = client.decoder.push(chunk);
     } catch (error) {
-      this.closeWithError(client, frameRefusal(error), 'protocolError');
+      const code = frameRefusal(error);
+      this.closeWithError(client, code, 'protocolError', frameRefusalMessage(code, error));
       return;
     }
     if (client.state === 'queued') client.deadline?.refresh();

@@ -77,6 +77,31 @@ describe('hostile clients', () => {
     );
   });
 
+  it('refuses names with format or separator characters with BAD_NAME and the reason; takes non-Latin names and emoji', async () => {
+    const h = await startHarness({ modes: { crowd: { playersPerGame: 8 } } });
+    for (const [name, what] of [
+      ['\u202Enimda', 'a format character U+202E'],
+      ['ad\u200Ba', 'a format character U+200B'],
+      ['ada\u2028', 'a line separator U+2028'],
+    ]) {
+      const client = await h.connect();
+      // Written by hand: the encoder refuses such names before they reach the wire.
+      const bytes = Buffer.from(name!, 'utf8');
+      client.sendRaw(frame(PROTOCOL_VERSION, 1, [bytes.length, ...bytes, 0]));
+      expect(await client.expectError()).toEqual({
+        type: 'error',
+        code: WireErrorCode.BAD_NAME,
+        message: `player name refused: hello.name holds ${what}`,
+      });
+    }
+    expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['BAD_NAME', 'BAD_NAME', 'BAD_NAME']);
+    for (const name of ['Zoë', '名前', 'محمد', 'می‌خواهم', '😀', '👩‍💻']) {
+      const client = await h.queued(name);
+      expect(client.isClosed).toBe(false);
+    }
+    expect(h.all('playerQueued').map((e) => e.name)).toEqual(['Zoë', '名前', 'محمد', 'می‌خواهم', '😀', '👩‍💻']);
+  });
+
   it('refuses a second hello, and takes a queued player that sends garbage out of the queue', async () => {
     const h = await startHarness({ modes: { duel: { playersPerGame: 2 } } });
     const a = await h.queued('a');
