@@ -138,7 +138,13 @@ async function scenario({ name, flood, args }) {
     const health = pollHealth(server.adminUrl);
     const cpu0 = server.overheadCpuSeconds();
     const t0 = performance.now();
-    const { report: lt } = await runLoadtest({ port: server.tcpPort, clients: CLIENTS, rate: RATE, perGame: K, mode: 'arena' });
+    const { report: lt } = await runLoadtest({
+      port: server.tcpPort,
+      clients: CLIENTS,
+      rate: RATE,
+      perGame: K,
+      mode: 'arena',
+    });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = server.overheadCpuSeconds() - cpu0;
     const { latencies, failures } = await health.stop();
