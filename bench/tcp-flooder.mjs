@@ -1,7 +1,8 @@
 // A hostile TCP client of the orchestrator, for bench/tcp-flood.bench.mjs (not a benchmark itself): CONNECTIONS
 // connections from LOCAL_ADDRESS that never say hello and send ping frames back to back, as fast as the socket
 // drains, reading (and counting) what comes back so that they are never dropped as slow readers. A connection the
-// server closes, or sends an error frame, is closed and opened again at once. Runs until SIGTERM, then prints one JSON line of counts on stdout.
+// server closes, or sends an error frame, is closed and opened again at once. Runs until SIGTERM, then prints one
+// JSON line of counts on stdout.
 //
 // Usage: node bench/tcp-flooder.mjs <port> <connections> [localAddress]
 import { connect } from 'node:net';
