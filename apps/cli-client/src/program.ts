@@ -87,7 +87,10 @@ export function createProgram(io: CliIo = defaultIo): Command {
     .description(
       'Find a match and play the arena full-screen in this terminal (arrows/WASD move, space dash, x stop, q quit).',
     )
-    .option('--name <name>', 'player name, 1..32 bytes (default: player-<random>)')
+    .option(
+      '--name <name>',
+      'player name, 1..32 bytes, no control, format or separator characters (default: player-<random>)',
+    )
     .option('--no-color', 'draw without colours (also when NO_COLOR is set)')
     .addOption(new Option('--fps <n>', 'redraws per second at most').default(20).argParser(intArg(1, 120)))
     .action(async (opts: { host: string; port: number; mode?: string; name?: string; color: boolean; fps: number }) => {

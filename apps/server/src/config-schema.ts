@@ -82,6 +82,17 @@ export interface ServerConfig {
   readonly noShowWindow: number;
   readonly noShowBackoff: number;
   readonly maxFrameBytes: number;
+  /** Frames per second per connection; 0: no limit. */
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+  /** Pings per second per connection; 0: no limit. */
+  readonly pingsPerSecond: number;
+  readonly pingBurst: number;
+  /** Frames per second of a connection before its hello; 0: no limit. */
+  readonly beforeHelloPerSecond: number;
+  readonly beforeHelloBurst: number;
+  /** How long an address whose client was rate-limited gets its new connections refused; 0: never. */
+  readonly rateLimitPenalty: number;
   readonly adminHost: string;
   readonly adminPort: number;
   readonly logLevel: LogLevel;
@@ -358,6 +369,53 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     parse: (raw) => parseInteger(raw, 256, 1 << 20),
     doc: 'Largest TCP frame accepted from a player (256..1048576).',
   },
+  messagesPerSecond: {
+    group: 'Limits',
+    placeholder: '<per-second>',
+    default: '10',
+    parse: (raw) => parseNumber(raw, 1_000_000),
+    doc: 'Rate limit of the frames a player connection sends (a token bucket: this refill per second, up to --message-burst at once); a player over it gets RATE_LIMITED and is disconnected. 0 disables it.',
+  },
+  messageBurst: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '20',
+    parse: (raw) => parseInteger(raw, 1, 1_000_000),
+    doc: 'Burst of --messages-per-second: frames a connection may send at once.',
+  },
+  pingsPerSecond: {
+    group: 'Limits',
+    placeholder: '<per-second>',
+    default: '2',
+    parse: (raw) => parseNumber(raw, 1_000_000),
+    doc: 'Rate limit of the pings of a player connection (the client SDK pings every 5 s); 0 disables it.',
+  },
+  pingBurst: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '10',
+    parse: (raw) => parseInteger(raw, 1, 1_000_000),
+    doc: 'Burst of --pings-per-second.',
+  },
+  beforeHelloPerSecond: {
+    group: 'Limits',
+    placeholder: '<per-second>',
+    default: '1',
+    parse: (raw) => parseNumber(raw, 1_000_000),
+    doc: 'The tighter rate limit of a connection that has not said hello yet: frames per second before hello, the hello included; 0 disables it.',
+  },
+  beforeHelloBurst: {
+    group: 'Limits',
+    placeholder: '<n>',
+    default: '8',
+    parse: (raw) => parseInteger(raw, 1, 1_000_000),
+    doc: 'Burst of --before-hello-per-second.',
+  },
+  rateLimitPenalty: duration(
+    'Limits',
+    10_000,
+    'After a player was disconnected for RATE_LIMITED, new connections from its IP address are refused (RATE_LIMITED) for this long, so a flooder that reconnects at once costs little; 0 disables it.',
+  ),
   adminHost: {
     group: 'Admin HTTP',
     placeholder: '<host>',

@@ -13,7 +13,11 @@ export interface FindMatchOptions {
   readonly host: string;
   /** Orchestrator TCP port. */
   readonly port: number;
-  /** Player name: 1..32 UTF-8 bytes, no control characters (the server may refuse more: E_REFUSED BAD_NAME). */
+  /**
+   * Player name: 1..32 UTF-8 bytes, no control, format (U+202E, U+200B...) or line/paragraph separator characters
+   * (the protocol's name rule, checked before connecting: E_INVALID_ARGUMENT; the server may refuse more: E_REFUSED
+   * BAD_NAME).
+   */
   readonly name: string;
   /** Game mode to queue for (1..32 bytes); absent: the server's default mode. */
   readonly mode?: string;

@@ -153,6 +153,11 @@ describe('findMatch against a fake orchestrator', () => {
     await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'a\u0000b' })).rejects.toMatchObject({
       code: 'E_INVALID_ARGUMENT',
     });
+    // The protocol's name rule: format characters and separators are refused before connecting, with the reason.
+    await expect(findMatch({ host: '127.0.0.1', port: 1, name: '\u202Enimda' })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+      message: expect.stringContaining('hello.name holds a format character U+202E') as unknown,
+    });
     await expect(findMatch({ host: '127.0.0.1', port: 1, name: 'x'.repeat(33) })).rejects.toMatchObject({
       code: 'E_INVALID_ARGUMENT',
     });

@@ -9,12 +9,14 @@ import {
   encodeFrame,
   wireErrorName,
 } from '@proj/protocol';
+import { AddressPenalties } from './address-penalties.js';
 import { type Client, ClientTable } from './client-table.js';
 import { ConditionWaiters } from './condition-waiters.js';
 import type { PlayerLeftReason } from './events.js';
 import type { Emit } from './launched-game.js';
+import { MessageBudget, describeExceeded } from './message-budget.js';
 import type { ResolvedOptions } from './options.js';
-import { acceptRefusal, frameRefusal, messageRefusal } from './refusals.js';
+import { acceptRefusal, frameRefusal, frameRefusalMessage, messageRefusal } from './refusals.js';
 
 /** What the connection layer reports to the client flow. */
 export interface ConnectionHooks {
@@ -32,6 +34,8 @@ export interface ConnectionHooks {
 const CLOSE_LINGER_MS = 2_000;
 /** Connections refused at accept are destroyed at once beyond this many pending refusals. */
 const MAX_PENDING_REFUSALS = 1_024;
+/** Most addresses remembered as serving a rate-limit penalty (the oldest penalty is forgotten first). */
+const MAX_PENALISED_ADDRESSES = 10_000;
 
 let nextClientId = 1;
 
@@ -47,6 +51,7 @@ export class ClientConnections {
   readonly #hooks: ConnectionHooks;
   readonly #emit: Emit;
   readonly #refusing = new Set<Socket>();
+  readonly #penalties: AddressPenalties;
   #accepting = true;
   readonly #emptyWaiters = new ConditionWaiters();
 
@@ -54,14 +59,17 @@ export class ClientConnections {
     this.#options = options;
     this.#hooks = hooks;
     this.#emit = emit;
+    this.#penalties = new AddressPenalties(options.rateLimitPenaltyMs, MAX_PENALISED_ADDRESSES);
   }
 
   /** Takes a new connection: into the table with a hello deadline, or refused with an error frame. */
   accept(socket: Socket): void {
     const remoteAddress = socket.remoteAddress ?? '?';
     socket.on('error', ignoreError);
+    const now = performance.now();
     const refusal = acceptRefusal({
       accepting: this.#accepting,
+      penalised: this.#penalties.has(remoteAddress, now),
       connections: this.table.size,
       fromAddress: this.table.countFrom(remoteAddress),
       maxConnections: this.#options.maxConnections,
@@ -75,6 +83,7 @@ export class ClientConnections {
       socket,
       remoteAddress,
       decoder: new FrameDecoder({ maxFrameBytes: this.#options.maxFrameBytes }),
+      budget: new MessageBudget(this.#options.messageLimits, now),
       state: 'awaitingHello',
       name: '',
       mode: '',
@@ -186,8 +195,10 @@ export class ClientConnections {
       this.#refusing.delete(socket);
       this.#emptyWaiters.check();
     });
-    // Discard whatever the peer sends while we close.
-    socket.on('data', ignoreData);
+    // Discard whatever the peer sends while we close; but read nothing from an address serving a rate-limit
+    // penalty (a flooder: its bytes would cost more than its connection), the linger destroys it.
+    if (code === WireErrorCode.RATE_LIMITED) socket.pause();
+    else socket.on('data', ignoreData);
     socket.end(encodeFrame({ type: 'error', code, message: describeWireError(code) }));
     setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
   }
@@ -211,12 +222,25 @@ export class ClientConnections {
     try {
       messages = client.decoder.push(chunk);
     } catch (error) {
-      this.closeWithError(client, frameRefusal(error), 'protocolError');
+      const code = frameRefusal(error);
+      this.closeWithError(client, code, 'protocolError', frameRefusalMessage(code, error));
       return;
     }
     if (client.state === 'queued') client.deadline?.refresh();
+    const now = performance.now();
     for (const message of messages) {
       if (isClosing(client)) return;
+      const exceeded = client.budget.spend(message.type === 'ping', client.state === 'awaitingHello', now);
+      if (exceeded !== undefined) {
+        // The rest of the chunk is dropped unhandled: a flood costs its decoding, never its answers.
+        this.#penalties.add(client.remoteAddress, now);
+        const limits = describeExceeded(exceeded, this.#options.messageLimits);
+        this.closeWithError(client, WireErrorCode.RATE_LIMITED, 'protocolError', `messages too fast: ${limits}`);
+        // Nor is anything it sends afterwards read: a flooder keeps sending, and reading to discard costs as much
+        // as reading to answer. The close linger destroys the socket.
+        client.socket.pause();
+        return;
+      }
       this.#onMessage(client, message);
     }
   }

@@ -3,6 +3,7 @@ import { FrameDecoder } from '@proj/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_TRANSITIONS, type Client, type ClientState, ClientTable } from './client-table.js';
+import { MessageBudget } from './message-budget.js';
 
 const STATES: ClientState[] = ['awaitingHello', 'queued', 'matched', 'closing'];
 
@@ -12,6 +13,7 @@ function client(id: number, address: string): Client {
     socket: { id } as unknown as Socket,
     remoteAddress: address,
     decoder: new FrameDecoder(),
+    budget: new MessageBudget({ messages: undefined, pings: undefined, beforeHello: undefined }, 0),
     state: 'awaitingHello',
     name: '',
     mode: '',

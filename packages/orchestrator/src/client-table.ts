@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FrameDecoder } from '@proj/protocol';
 import { CountByKey } from './count-by-key.js';
+import type { MessageBudget } from './message-budget.js';
 
 /**
  * Where a client connection is:
@@ -31,6 +32,8 @@ export interface Client {
   /** The peer address (an IP literal, '?' when the socket was already gone at accept). */
   readonly remoteAddress: string;
   readonly decoder: FrameDecoder;
+  /** The rate limits of the frames it sends. */
+  readonly budget: MessageBudget;
   /** Changed only by {@link ClientTable.transition}. */
   readonly state: ClientState;
   /** The name given in hello ('' before). */

@@ -82,6 +82,32 @@ describe('resolveOptions', () => {
     });
   });
 
+  it('applies the message rate limit defaults, takes its settings, and turns a limit off with a rate of 0', () => {
+    const d = ORCHESTRATOR_DEFAULTS;
+    expect(resolveOptions(base)).toMatchObject({
+      messageLimits: {
+        messages: { perSecond: d.messagesPerSecond, burst: d.messageBurst },
+        pings: { perSecond: d.pingsPerSecond, burst: d.pingBurst },
+        beforeHello: { perSecond: d.beforeHelloPerSecond, burst: d.beforeHelloBurst },
+      },
+      rateLimitPenaltyMs: d.rateLimitPenaltyMs,
+    });
+    const o = resolveOptions({
+      ...base,
+      messagesPerSecond: 0,
+      pingsPerSecond: 0.5,
+      pingBurst: 1,
+      beforeHelloPerSecond: 0,
+      rateLimitPenaltyMs: 0,
+    });
+    expect(o.messageLimits).toEqual({
+      messages: undefined,
+      pings: { perSecond: 0.5, burst: 1 },
+      beforeHello: undefined,
+    });
+    expect(o.rateLimitPenaltyMs).toBe(0);
+  });
+
   it('advertises "" (the host the client reached) when listening on a wildcard address', () => {
     expect(resolveOptions({ ...base, host: '0.0.0.0' }).advertisedHost).toBe('');
     expect(resolveOptions({ ...base, host: '::', advertisedHost: 'game.example' }).advertisedHost).toBe('game.example');
@@ -137,6 +163,14 @@ describe('resolveOptions', () => {
     [{ admissionMaxTickLate: -1 }],
     [{ admissionMaxTickLate: Number.POSITIVE_INFINITY }],
     [{ admissionMaxTickLate: 1_001 }],
+    [{ messagesPerSecond: -1 }],
+    [{ messagesPerSecond: Number.NaN }],
+    [{ messageBurst: 0 }],
+    [{ pingsPerSecond: '2' }],
+    [{ pingBurst: 1.5 }],
+    [{ beforeHelloPerSecond: Number.POSITIVE_INFINITY }],
+    [{ beforeHelloBurst: 0 }],
+    [{ rateLimitPenaltyMs: -1 }],
   ])('refuses %j with E_INVALID_OPTIONS', (patch) => {
     expect(code(() => resolveOptions({ ...base, ...(patch as object) }))).toBe('E_INVALID_OPTIONS');
   });

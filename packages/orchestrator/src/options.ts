@@ -4,6 +4,8 @@ import type { ChildSpawner } from './child-process.js';
 import { OrchestratorError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import { NO_SHOW_DEFAULTS, type NoShowOptions, type NoShowPolicy, resolveNoShowPolicy } from './no-show-options.js';
+import type { MessageLimits } from './message-budget.js';
+import type { RateLimit } from './token-bucket.js';
 import { WARM_POOL_DEFAULTS, type WarmPoolOptions, resolveWarmPoolPolicy } from './warm-pool-options.js';
 import type { WarmPoolPolicy } from './warm-pool-policy.js';
 
@@ -112,6 +114,33 @@ export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
   readonly admissionMaxTickLate?: number;
   /** TCP listen backlog. Default 2048. */
   readonly backlog?: number;
+  /**
+   * Rate limit of every frame a client sends (a token bucket per connection: this refill per second, up to
+   * `messageBurst` at once). A client over it is sent RATE_LIMITED and closed. 0 disables the limit. Default 10.
+   */
+  readonly messagesPerSecond?: number;
+  /** Burst of the all-frames limit (`messagesPerSecond`): an integer >= 1. Default 20. */
+  readonly messageBurst?: number;
+  /**
+   * Rate limit of a client's pings (each also counts against `messagesPerSecond`). The client SDK pings every 5 s.
+   * 0 disables the limit. Default 2.
+   */
+  readonly pingsPerSecond?: number;
+  /** Burst of the ping limit (`pingsPerSecond`): an integer >= 1. Default 10. */
+  readonly pingBurst?: number;
+  /**
+   * The tighter budget of a connection that has not said hello yet: frames per second before hello (the hello
+   * included), on top of the other limits. 0 disables it. Default 1.
+   */
+  readonly beforeHelloPerSecond?: number;
+  /** Burst of the before-hello budget (`beforeHelloPerSecond`): an integer >= 1. Default 8. */
+  readonly beforeHelloBurst?: number;
+  /**
+   * After a client was closed for RATE_LIMITED, new connections from its address are refused (RATE_LIMITED) for
+   * this long, so that a flooder that reconnects at once costs an accept and a close, not a client. 0 disables it.
+   * Default 10000.
+   */
+  readonly rateLimitPenaltyMs?: number;
   /** Where to log. Default: nowhere. */
   readonly logger?: Logger;
 }
@@ -146,6 +175,8 @@ export interface ResolvedOptions {
   readonly admissionCpuThreshold: number;
   readonly admissionMaxTickLate: number;
   readonly backlog: number;
+  readonly messageLimits: MessageLimits;
+  readonly rateLimitPenaltyMs: number;
   readonly logger: Logger;
 }
 
@@ -173,6 +204,13 @@ export const ORCHESTRATOR_DEFAULTS = {
   admissionMaxTickLate: 1,
   backlog: 2_048,
   drainMs: 30_000,
+  messagesPerSecond: 10,
+  messageBurst: 20,
+  pingsPerSecond: 2,
+  pingBurst: 10,
+  beforeHelloPerSecond: 1,
+  beforeHelloBurst: 8,
+  rateLimitPenaltyMs: 10_000,
 } as const;
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -198,6 +236,17 @@ function fraction(value: unknown, name: string, fallback: number, max: number): 
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
     invalid(`${name} must be a number in 0..${max}, got ${String(value)}`);
   return v;
+}
+
+/** A rate limit option pair, validated: undefined (not enforced) when the rate is 0. */
+function rateLimit(
+  o: OrchestratorOptions,
+  rate: 'messagesPerSecond' | 'pingsPerSecond' | 'beforeHelloPerSecond',
+  burst: 'messageBurst' | 'pingBurst' | 'beforeHelloBurst',
+): RateLimit | undefined {
+  const perSecond = fraction(o[rate], rate, ORCHESTRATOR_DEFAULTS[rate], 1_000_000);
+  const tokens = int(o[burst], burst, ORCHESTRATOR_DEFAULTS[burst], 1, 1_000_000);
+  return perSecond === 0 ? undefined : { perSecond, burst: tokens };
 }
 
 /** Control characters and lone surrogates: what the wire format refuses in its identifier fields. */
@@ -324,6 +373,12 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     admissionCpuThreshold: fraction(o.admissionCpuThreshold, 'admissionCpuThreshold', d.admissionCpuThreshold, 1),
     admissionMaxTickLate: fraction(o.admissionMaxTickLate, 'admissionMaxTickLate', d.admissionMaxTickLate, 1_000),
     backlog: int(o.backlog, 'backlog', d.backlog, 1, 1 << 20),
+    messageLimits: {
+      messages: rateLimit(o, 'messagesPerSecond', 'messageBurst'),
+      pings: rateLimit(o, 'pingsPerSecond', 'pingBurst'),
+      beforeHello: rateLimit(o, 'beforeHelloPerSecond', 'beforeHelloBurst'),
+    },
+    rateLimitPenaltyMs: int(o.rateLimitPenaltyMs, 'rateLimitPenaltyMs', d.rateLimitPenaltyMs, 0, MAX_TIMER_MS),
     logger,
   };
 }

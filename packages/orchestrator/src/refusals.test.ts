@@ -1,6 +1,6 @@
-import { FrameDecoder, ProtocolError, WireErrorCode } from '@proj/protocol';
+import { FrameDecoder, ProtocolError, WireErrorCode, describeWireError } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
-import { acceptRefusal, frameRefusal, helloRefusal, messageRefusal } from './refusals.js';
+import { acceptRefusal, frameRefusal, frameRefusalMessage, helloRefusal, messageRefusal } from './refusals.js';
 
 const open = { accepting: true, connections: 10, fromAddress: 2, maxConnections: 100, maxConnectionsPerIp: 4 };
 
@@ -30,6 +30,12 @@ describe('acceptRefusal', () => {
     expect(acceptRefusal({ ...open, fromAddress: 4 })).toBe(WireErrorCode.TOO_MANY_FROM_IP);
     expect(acceptRefusal({ ...open, fromAddress: 3 })).toBeUndefined();
   });
+
+  it('refuses an address serving a rate-limit penalty with RATE_LIMITED, after shutdown', () => {
+    expect(acceptRefusal({ ...open, penalised: true })).toBe(WireErrorCode.RATE_LIMITED);
+    expect(acceptRefusal({ ...open, penalised: true, accepting: false })).toBe(WireErrorCode.SHUTTING_DOWN);
+    expect(acceptRefusal({ ...open, penalised: false })).toBeUndefined();
+  });
 });
 
 describe('frameRefusal', () => {
@@ -43,6 +49,27 @@ describe('frameRefusal', () => {
       WireErrorCode.BAD_FRAME,
     );
     expect(frameRefusal(new Error('not a protocol error'))).toBe(WireErrorCode.INTERNAL);
+  });
+
+  it('maps format and separator characters in a name to BAD_NAME', () => {
+    for (const char of ['\u202E', '\u200B', '\u2028']) {
+      expect(frameRefusal(decodeError(helloFrame(Buffer.from(`ada${char}`))))).toBe(WireErrorCode.BAD_NAME);
+    }
+  });
+});
+
+describe('frameRefusalMessage', () => {
+  it('says why a name was refused, and describes the other codes', () => {
+    const rlo = decodeError(helloFrame(Buffer.from('\u202Enimda')));
+    expect(frameRefusalMessage(WireErrorCode.BAD_NAME, rlo)).toBe(
+      'player name refused: hello.name holds a format character U+202E',
+    );
+    expect(frameRefusalMessage(WireErrorCode.BAD_NAME, decodeError(helloFrame(Uint8Array.of(0xff))))).toBe(
+      'player name refused: hello.name is not valid UTF-8',
+    );
+    expect(frameRefusalMessage(WireErrorCode.BAD_FRAME, new ProtocolError('E_TRUNCATED', 'short'))).toBe(
+      describeWireError(WireErrorCode.BAD_FRAME),
+    );
   });
 });
 

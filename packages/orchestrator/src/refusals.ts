@@ -1,4 +1,11 @@
-import { type HelloMessage, ProtocolError, type TcpMessage, WireErrorCode, wireErrorCodeFor } from '@proj/protocol';
+import {
+  type HelloMessage,
+  ProtocolError,
+  type TcpMessage,
+  WireErrorCode,
+  describeWireError,
+  wireErrorCodeFor,
+} from '@proj/protocol';
 import type { ClientState } from './client-table.js';
 
 /**
@@ -16,11 +23,17 @@ export interface AcceptContext {
   readonly fromAddress: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
+  /** True while the address sits out a penalty for a client closed with RATE_LIMITED. */
+  readonly penalised?: boolean;
 }
 
-/** A new connection: SHUTTING_DOWN, SERVER_FULL (table full) or TOO_MANY_FROM_IP (per-address cap). */
+/**
+ * A new connection: SHUTTING_DOWN, RATE_LIMITED (its address sits out a penalty), SERVER_FULL (table full) or
+ * TOO_MANY_FROM_IP (per-address cap).
+ */
 export function acceptRefusal(context: AcceptContext): WireErrorCode | undefined {
   if (!context.accepting) return WireErrorCode.SHUTTING_DOWN;
+  if (context.penalised === true) return WireErrorCode.RATE_LIMITED;
   if (context.connections >= context.maxConnections) return WireErrorCode.SERVER_FULL;
   if (context.fromAddress >= context.maxConnectionsPerIp) return WireErrorCode.TOO_MANY_FROM_IP;
   return undefined;
@@ -28,7 +41,8 @@ export function acceptRefusal(context: AcceptContext): WireErrorCode | undefined
 
 /**
  * Bytes that do not decode: FRAME_TOO_LARGE, UNSUPPORTED_VERSION or BAD_FRAME as the protocol maps its errors,
- * except BAD_NAME for a hello whose name the wire decoder refused (too long, control characters, invalid UTF-8;
+ * except BAD_NAME for a hello whose name the wire decoder refused (too long, control, format or separator characters,
+ * invalid UTF-8;
  * ProtocolError names the field only in its message, hence the prefix test).
  */
 export function frameRefusal(error: unknown): WireErrorCode {
@@ -40,6 +54,17 @@ export function frameRefusal(error: unknown): WireErrorCode {
     return WireErrorCode.BAD_NAME;
   }
   return wireErrorCodeFor(error);
+}
+
+/**
+ * The message of the error frame that answers {@link frameRefusal}'s `code` for `error`: for BAD_NAME, why the
+ * name was refused, from the protocol's error ('player name refused: hello.name holds a format character U+202E');
+ * otherwise the code's description. The protocol's messages name the field, the rule and a code point, never the
+ * characters refused, so they are safe to send back.
+ */
+export function frameRefusalMessage(code: WireErrorCode, error: unknown): string {
+  if (code === WireErrorCode.BAD_NAME && error instanceof ProtocolError) return `player name refused: ${error.message}`;
+  return describeWireError(code);
 }
 
 /**

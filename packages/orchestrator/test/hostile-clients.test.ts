@@ -77,6 +77,31 @@ describe('hostile clients', () => {
     );
   });
 
+  it('refuses names with format or separator characters with BAD_NAME and the reason; takes non-Latin names and emoji', async () => {
+    const h = await startHarness({ modes: { crowd: { playersPerGame: 8 } } });
+    for (const [name, what] of [
+      ['\u202Enimda', 'a format character U+202E'],
+      ['ad\u200Ba', 'a format character U+200B'],
+      ['ada\u2028', 'a line separator U+2028'],
+    ]) {
+      const client = await h.connect();
+      // Written by hand: the encoder refuses such names before they reach the wire.
+      const bytes = Buffer.from(name!, 'utf8');
+      client.sendRaw(frame(PROTOCOL_VERSION, 1, [bytes.length, ...bytes, 0]));
+      expect(await client.expectError()).toEqual({
+        type: 'error',
+        code: WireErrorCode.BAD_NAME,
+        message: `player name refused: hello.name holds ${what}`,
+      });
+    }
+    expect(h.all('frameRejected').map((e) => e.reason)).toEqual(['BAD_NAME', 'BAD_NAME', 'BAD_NAME']);
+    for (const name of ['Zoë', '名前', 'محمد', 'می‌خواهم', '😀', '👩‍💻']) {
+      const client = await h.queued(name);
+      expect(client.isClosed).toBe(false);
+    }
+    expect(h.all('playerQueued').map((e) => e.name)).toEqual(['Zoë', '名前', 'محمد', 'می‌خواهم', '😀', '👩‍💻']);
+  });
+
   it('refuses a second hello, and takes a queued player that sends garbage out of the queue', async () => {
     const h = await startHarness({ modes: { duel: { playersPerGame: 2 } } });
     const a = await h.queued('a');
@@ -105,7 +130,13 @@ describe('hostile clients', () => {
   });
 
   it('drops a queued client that floods pings but never reads the pongs (slow reader), and frees its queue entry', async () => {
-    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, maxWriteBufferBytes: 1_024 });
+    // Rate limits off: this is about a client that does not read, not about one that sends too fast.
+    const h = await startHarness({
+      modes: { trio: { playersPerGame: 3 } },
+      maxWriteBufferBytes: 1_024,
+      messagesPerSecond: 0,
+      pingsPerSecond: 0,
+    });
     const reader = await h.queued('reader');
     const flooder = await h.queued('flooder');
     expect(h.orchestrator.stats().queued).toBe(2);
@@ -133,7 +164,12 @@ describe('hostile clients', () => {
   });
 
   it('closes a queued client that stops pinging, when an idle timeout is set', async () => {
-    const h = await startHarness({ modes: { trio: { playersPerGame: 3 } }, queuedIdleTimeoutMs: 300 });
+    // Pings every 50 ms: above the default ping rate, which is not what this test is about.
+    const h = await startHarness({
+      modes: { trio: { playersPerGame: 3 } },
+      queuedIdleTimeoutMs: 300,
+      pingsPerSecond: 100,
+    });
     const pinger = await h.queued('pinger');
     const quiet = await h.queued('quiet');
     const timer = setInterval(() => pinger.send({ type: 'ping', nonce: 1 }), 50);

@@ -213,7 +213,7 @@ describe('TCP frames: hostile input', () => {
   });
 
   it('keeps the BOM of a string (no silent stripping)', () => {
-    const msg: TcpMessage = { type: 'hello', protocolVersion: 1, name: '\uFEFFada' };
+    const msg: TcpMessage = { type: 'hello', protocolVersion: 1, name: 'ada', mode: '\uFEFFarena' };
     expect(decodeFrame(encodeFrame(msg))).toStrictEqual(msg);
   });
 });

@@ -114,9 +114,7 @@ export function tcpPayloadSize(msg: TcpMessage): number {
   switch (msg.type) {
     case 'hello':
       uintField(msg.protocolVersion, 1, 0xff, 'hello.protocolVersion');
-      return (
-        1 + stringField(msg.name, 1, MAX_NAME_BYTES, 'identifier', 'hello.name') + 1 + modeSize(msg.mode, 'hello.mode')
-      );
+      return 1 + stringField(msg.name, 1, MAX_NAME_BYTES, 'name', 'hello.name') + 1 + modeSize(msg.mode, 'hello.mode');
     case 'queued':
       uintField(msg.position, 0, 0xffff_ffff, 'queued.position');
       return 4 + 1 + modeSize(msg.mode, 'queued.mode');
@@ -202,7 +200,7 @@ function writeString8(out: ByteSink, s: string): void {
 export function readTcpPayload(r: BinaryReader, typeByte: number, version: number): TcpMessage {
   switch (typeByte) {
     case TcpMessageTypeByte.hello: {
-      const name = readString(r, r.u8(), 1, MAX_NAME_BYTES, 'identifier', 'hello.name');
+      const name = readString(r, r.u8(), 1, MAX_NAME_BYTES, 'name', 'hello.name');
       const mode = readOptionalMode(r, 'hello.mode');
       return mode === undefined
         ? { type: 'hello', protocolVersion: version, name }

@@ -19,6 +19,8 @@ import { packetDataCapacity } from './udp-packets.js';
 // The control characters that utf8.ts refuses (Cc: U+0000-U+001F, U+007F-U+009F; text keeps TAB and LF).
 const IDENTIFIER_FORBIDDEN = /\p{Cc}/gu;
 const TEXT_FORBIDDEN = /(?![\t\n])\p{Cc}/gu;
+// Player names also refuse format characters and line and paragraph separators (the few allowed in context aside).
+const NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /** Keeps whole code points of `s` while they fit in `maxBytes` UTF-8 bytes. */
 function fitBytes(s: string, maxBytes: number): string {
@@ -49,6 +51,17 @@ export function identifierArb(minBytes: number, maxBytes: number): fc.Arbitrary<
     .filter((s) => Buffer.byteLength(s, 'utf8') >= minBytes);
 }
 
+/** Player names of 1..maxBytes UTF-8 bytes: no control, format, line or paragraph separator characters. */
+export function nameArb(maxBytes: number): fc.Arbitrary<string> {
+  return fc
+    .oneof(
+      unicode(maxBytes).map((s) => fitBytes(s.replace(NAME_FORBIDDEN, ''), maxBytes)),
+      // Format characters where names may hold them: ZWJ in an emoji sequence, ZWNJ in Persian, a tag sequence.
+      fc.constantFrom('👩‍💻', 'می‌نا', '🏴󠁧󠁢󠁳󠁣󠁴󠁿'),
+    )
+    .filter((s) => Buffer.byteLength(s, 'utf8') >= 1);
+}
+
 /** Strings of 0..maxBytes UTF-8 bytes, TAB and LF allowed. */
 export function textArb(maxBytes: number): fc.Arbitrary<string> {
   return fc
@@ -68,7 +81,7 @@ export const tcpMessageArb: fc.Arbitrary<TcpMessage> = fc
       {
         type: fc.constant('hello' as const),
         protocolVersion: fc.constant(PROTOCOL_VERSION),
-        name: identifierArb(1, MAX_NAME_BYTES),
+        name: nameArb(MAX_NAME_BYTES),
         mode: identifierArb(1, MAX_MODE_BYTES),
       },
       { requiredKeys: ['type', 'protocolVersion', 'name'] },

@@ -122,9 +122,9 @@ export class WireClient {
     });
   }
 
-  /** Connects to `host:port`, from `localAddress` when given (another loopback address: another player's IP). */
+  /** Connects to `host:port`, from `localAddress` when given (another loopback address: 127.0.0.2...). */
   static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<WireClient> {
-    const socket = connect({ port, host, ...(localAddress !== undefined ? { localAddress } : {}) });
+    const socket = connect(localAddress === undefined ? { port, host } : { port, host, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
@@ -174,7 +174,8 @@ export class WireClient {
     await this.until(() => this.#closed, timeoutMs, 'the connection to close');
   }
 
-  private until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  /** Resolves once `ready()` holds (checked on every message and on close); rejects after `timeoutMs`. */
+  until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (ready()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const check = (): void => {
