@@ -98,7 +98,8 @@ export function isClientError<Code extends ClientErrorCode>(value: unknown, code
 
 /**
  * The ClientError for an `error` frame from the orchestrator: E_SERVER_FULL for SERVER_FULL, TOO_MANY_FROM_IP and
- * TOO_MANY_QUEUED_FROM_IP (no room now: try again later), E_SHUTTING_DOWN for SHUTTING_DOWN, E_REFUSED for every other (or unknown) code.
+ * TOO_MANY_QUEUED_FROM_IP (no room now: try again later), E_SHUTTING_DOWN for SHUTTING_DOWN, E_REFUSED for every
+ * other (or unknown) code.
  */
 export function clientErrorFromWire(wireCode: number, message: string): ClientError {
   const name = wireErrorName(wireCode);
