@@ -300,8 +300,8 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
   maxGameDuration: duration('Timeouts', 3_600_000, 'A game running longer is stopped; 0 means no limit.'),
   childSilenceTimeout: duration(
     'Timeouts',
-    5_000,
-    "A game's child silent on IPC this long (frozen, SIGSTOPped) is killed and its port freed; 0 disables it.",
+    3_000,
+    "A game's child silent on IPC this long (frozen, SIGSTOPped) is killed, its players told the game is over (ABORTED) and its port freed; 0 disables it.",
   ),
   tokenTtl: duration('Timeouts', 30_000, 'Lifetime of the connect tokens players get with their match.', true),
   quarantine: duration('Timeouts', 30_000, 'How long a UDP port that failed to bind is set aside.'),

@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { destroyAll, freeUdpPorts, isAlive, startServer, waitUntil } from '@proj/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/build.js';
-import { UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
+import { GameOverReason, UdpPlayer, UdpType, WireClient } from './helpers/wire-client.js';
 
 // A game child that freezes (SIGSTOP: it ignores SIGTERM, its socket stays bound, it says nothing) must not keep
 // its port until the maximum game duration: the built server kills it once it has been silent on IPC for
-// --child-silence-timeout, frees its port and goes on matching players onto it. One UDP port only, so the next
-// game can only start on the port the frozen child held.
+// --child-silence-timeout, tells its players the game is over, frees its port and goes on matching players onto
+// it. One UDP port only, so the next game can only start on the port the frozen child held.
 
 const clients: (WireClient | UdpPlayer)[] = [];
 beforeAll(() => ensureBuilt(), 240_000);
@@ -50,7 +50,9 @@ describe('a frozen game child', () => {
     const games = async (): Promise<Listed[]> =>
       ((await (await server.get('/games')).json()) as { games: Listed[] }).games;
 
-    const play = async (names: [string, string]): Promise<{ gameId: string; players: UdpPlayer[] }> => {
+    const play = async (
+      names: [string, string],
+    ): Promise<{ gameId: string; players: UdpPlayer[]; tokens: Buffer[] }> => {
       const tcp = await Promise.all(names.map((n) => WireClient.join(server.tcpPort, n, 'duel')));
       clients.push(...tcp);
       const found = await Promise.all(tcp.map((c) => c.next('matchFound')));
@@ -61,7 +63,7 @@ describe('a frozen game child', () => {
         () => players.every((p) => p.received.includes(UdpType.snapshot)),
         'both players to get snapshots',
       );
-      return { gameId: found[0]!.gameId, players };
+      return { gameId: found[0]!.gameId, players, tokens: found.map((f) => f.token) };
     };
 
     const first = await play(['ann', 'bob']);
@@ -85,6 +87,14 @@ describe('a frozen game child', () => {
     );
     const goneAfterMs = performance.now() - frozenAt;
     expect(sawLate).toBe(true);
+    // Its players, still sending to the port (a real client sends an input every tick), are told at once that the
+    // game is over (ABORTED) by the port itself for a little while, before it goes back to the ring.
+    first.players.forEach((p, i) => p.sendConnect(first.tokens[i]!));
+    await waitUntil(
+      () => first.players.every((p) => p.gameOverReasons.includes(GameOverReason.ABORTED)),
+      'both players told the game is over (ABORTED)',
+      { timeoutMs: 1_500 },
+    );
     const warned = await server.waitForLog(
       (l) => l.msg?.startsWith('game child silent too long') === true && l['gameId'] === first.gameId,
       'the unresponsive child warning',

@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { GamePorts } from './game-ports.js';
 import { type ChildObserver, type ChildState, ManagedChild } from './managed-child.js';
 import { ChildWatchdog, type WatchdogClock } from './child-watchdog.js';
+import { PortTombstone } from './port-tombstone.js';
 
 /** Options of {@link GameLauncher} (already validated by the orchestrator). */
 export interface GameLauncherOptions {
@@ -49,6 +50,12 @@ export interface GameLauncherOptions {
   readonly onGameEnded?: (game: LaunchedGame) => void;
 }
 
+/**
+ * How long the port of a game whose child was killed as frozen answers its players' datagrams with a game over
+ * (ABORTED) before it goes back to the ring: they learn at once, not from their own silence timeout (the client SDK's
+ * is 5 s); players send inputs every tick, so a second or two covers all of them.
+ */
+const FROZEN_NOTICE_MS = 2_000;
 /** How long after a warm child took a game its replacement is started. */
 const REFILL_DELAY_MS = 20;
 /** How long after its maximum duration a game's child that has not ended it is told to stop. */
@@ -81,6 +88,10 @@ export class GameLauncher {
   #closed = false;
   /** Waiters re-checked after each child exit. */
   readonly #exitWaiters = new ConditionWaiters();
+  /** Running games whose child was killed as frozen: their port gives their players a notice before it is freed. */
+  readonly #silenced = new WeakSet<LaunchedGame>();
+  /** The game-over notices on the ports of frozen games, until their port goes back. */
+  readonly #tombstones = new Set<PortTombstone>();
   /** Kills the children with a game that went silent (frozen, stopped, wedged). */
   readonly #watchdog: ChildWatchdog<ManagedChild>;
   /** The clock of the children's `lastHeardAt` and of the watchdog. */
@@ -288,6 +299,7 @@ export class GameLauncher {
     this.#admission.close();
     this.#ports.close();
     this.#pool.close();
+    for (const tombstone of [...this.#tombstones]) tombstone.close();
   }
 
   /** Cancels every launch still waiting for its child's ready. */
@@ -383,8 +395,26 @@ export class GameLauncher {
       state: game.state,
       silentMs,
     });
-    // SIGKILL (a stopped process ignores SIGTERM); the port goes back on its exit, as for any other end.
+    // SIGKILL (a stopped process ignores SIGTERM); the port goes back on its exit, as for any other end (for a
+    // running game, once its players were told, see #releasePort).
+    if (game.state === 'running') this.#silenced.add(game);
     child.killUnresponsive();
+  }
+
+  /**
+   * Gives the port of an ended game back to the ring: at once, or for a game whose child was killed as frozen after
+   * {@link FROZEN_NOTICE_MS} of telling its players that the game is over (a {@link PortTombstone}).
+   */
+  #releasePort(game: LaunchedGame): void {
+    if (!this.#silenced.has(game) || this.#closed) {
+      this.#ports.release(game.gameId);
+      return;
+    }
+    const tombstone = new PortTombstone(this.#options.bindHost, game.port, FROZEN_NOTICE_MS, () => {
+      this.#tombstones.delete(tombstone);
+      this.#ports.release(game.gameId);
+    });
+    this.#tombstones.add(tombstone);
   }
 
   #settle(
@@ -439,7 +469,7 @@ export class GameLauncher {
       this.#byId.delete(game.gameId);
       const wasRunning = game.state === 'running';
       game.state = 'ended';
-      this.#ports.release(game.gameId);
+      this.#releasePort(game);
       this.#admission.forgetGame(game);
       if (wasRunning) {
         this.#running--;

@@ -192,7 +192,7 @@ export const ORCHESTRATOR_DEFAULTS = {
   keepAliveMs: 15_000,
   readyTimeoutMs: 10_000,
   maxGameDurationMs: 3_600_000,
-  childSilenceTimeoutMs: 5_000,
+  childSilenceTimeoutMs: 3_000,
   shutdownGraceMs: 5_000,
   tokenTtlMs: 30_000,
   maxFrameBytes: 1_024,

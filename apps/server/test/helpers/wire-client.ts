@@ -210,7 +210,7 @@ export const UdpType = {
   gameOver: 0x31,
 } as const;
 /** @proj/protocol's GameOverReason values (the u8 after the header of a gameOver packet) that the tests look at. */
-export const GameOverReason = { COMPLETED: 1, TIME_LIMIT: 2, SERVER_SHUTDOWN: 4 } as const;
+export const GameOverReason = { COMPLETED: 1, TIME_LIMIT: 2, SERVER_SHUTDOWN: 4, ABORTED: 5 } as const;
 const UDP_PROTOCOL_ID = 0x4753_5031;
 const UDP_HEADER_BYTES = 13;
 
@@ -226,8 +226,13 @@ export class UdpPlayer {
   /** The reason byte of every gameOver packet received (resends included). */
   readonly gameOverReasons: number[] = [];
 
+  readonly #port: number;
+  readonly #host: string;
+
   private constructor(socket: DgramSocket, port: number, host: string) {
     this.socket = socket;
+    this.#port = port;
+    this.#host = host;
     socket.on('message', (msg) => {
       if (msg.length < 5 || msg.readUInt32BE(0) !== UDP_PROTOCOL_ID) return;
       this.received.push(msg[4]!);
@@ -248,11 +253,16 @@ export class UdpPlayer {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, bindAddress, resolve));
     const player = new UdpPlayer(socket, port, host);
+    player.sendConnect(token);
+    return player;
+  }
+
+  /** Sends (again) a connect request with `token` to the game's port. */
+  sendConnect(token: Buffer): void {
     const header = Buffer.alloc(13);
     header.writeUInt32BE(UDP_PROTOCOL_ID, 0);
     header[4] = UdpType.connectRequest;
-    socket.send(Buffer.concat([header, token]), port, host);
-    return player;
+    this.socket.send(Buffer.concat([header, token]), this.#port, this.#host);
   }
 
   /** Closes the socket. */
