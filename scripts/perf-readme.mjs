@@ -302,6 +302,32 @@ if (rss.bench !== undefined)
     `\nIdle child RSS ${fmt(rss.idleChildMiB)} MiB beside a bare Node process bound to one UDP socket ${fmt(rss.bareNodeUdpMiB)} MiB: ${fmt(rss.idleRatio, 3)}x (target 1.1x).`,
   );
 
+const floods = results.filter((r) => typeof r.bench === 'string' && r.bench.startsWith('system/tcp-flood-'));
+if (floods.length > 0) {
+  out.push(
+    '\n**A TCP ping flood** (`bench/tcp-flood.bench.mjs`): the built server, idle and then under ' +
+      `${fmt(floods.find((r) => r.floodConnections > 0)?.floodConnections, 0)} connections (another address, nice 19) ` +
+      'that never say hello, send pings back to back and reconnect as soon as they are closed, while loadtest bots ' +
+      'find matches and `/healthz` is polled; ratios against the idle run (target: within 2x). Times in ms.\n',
+  );
+  out.push(
+    table(
+      ['scenario', 'server flags', '/healthz p50', 'p99', 'vs idle', 'match p50', 'vs idle', 'server CPU %', 'games'],
+      floods.map((r) => [
+        r.bench.slice('system/tcp-flood-'.length),
+        r.serverArgs === '' || r.serverArgs === undefined ? '-' : `\`${r.serverArgs}\``,
+        r.healthz?.p50,
+        r.healthz?.p99,
+        r.healthzP99VsIdle === undefined ? '-' : `${fmt(r.healthzP99VsIdle)}x`,
+        r.timeToMatch?.p50,
+        r.timeToMatchP50VsIdle === undefined ? '-' : `${fmt(r.timeToMatchP50VsIdle)}x`,
+        r.serverCpuPercent,
+        r.gamesCompleted === undefined ? undefined : `${r.gamesCompleted}/${r.gamesExpected}`,
+      ]),
+    ),
+  );
+}
+
 out.push('\n**Micro-benchmarks** (operations per second, median of samples):\n');
 const micro = results.filter(
   (r) =>
