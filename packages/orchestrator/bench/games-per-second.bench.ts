@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     ports: orchestratorPorts,
     modes: { duel: { playersPerGame: K, gameOptions: { fake: { lingerMs: 0 } } } },
     maxConnectionsPerIp: 100_000,
+    maxQueuedPerIp: 100_000, // every simulated player comes from 127.0.0.1
   });
   const { port } = await orchestrator.listen();
   let started = 0;

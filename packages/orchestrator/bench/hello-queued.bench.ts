@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     modes,
     maxConnections: CLIENTS + 1_000,
     maxConnectionsPerIp: CLIENTS + 1_000,
+    maxQueuedPerIp: CLIENTS + 1_000, // every simulated player comes from 127.0.0.1
     helloTimeoutMs: 120_000,
   });
   const { port } = await orchestrator.listen();

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     modes: { duel: { playersPerGame: K, gameOptions: { fake: { lingerMs: 20 } } } },
     warmPoolSize: WARM,
     maxConnectionsPerIp: 100_000,
+    maxQueuedPerIp: 100_000, // every simulated player comes from 127.0.0.1
     readyTimeoutMs: 20_000,
   });
   const { port } = await orchestrator.listen();
