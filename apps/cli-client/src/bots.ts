@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { runBot, type BotOutcome } from './bot-player.js';
 import { arenaEndText } from './arena/arena-state.js';
 import { formatDuration, formatPercent } from './summary-stats.js';
@@ -40,6 +41,8 @@ export function describeOutcome(o: BotOutcome): string {
  * Resolves with the exit code: 0 when every game was played out to its game over, 1 otherwise.
  */
 export async function runBots(options: BotsOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+  // Every bot listens to the one signal (a few listeners each): not a leak, so no warning for more than 10 bots.
+  setMaxListeners(Math.max(10, options.count * 4), signal);
   let failures = 0;
   let played = 0;
   const games = new Set<string>();
