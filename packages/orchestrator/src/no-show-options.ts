@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS, integerOption } from './option-values.js';
+
 /**
  * The options that make no-shows cost the no-show, part of `OrchestratorOptions`: a player told its match who never
  * joins its game holds a port (and three other players) for nothing. See {@link NoShowGuard} for the rule.
@@ -40,28 +42,19 @@ export interface NoShowPolicy {
   readonly backoffMs: number;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
-
-function integer(value: unknown, name: string, fallback: number, min: number, max: number): number | string {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    return `${name} must be an integer in ${min}..${max}, got ${String(value)}`;
-  return v;
-}
-
 /**
  * Validates the no-show options and applies the defaults. Returns the reason (naming the option) as a string when an
  * option is invalid: the caller wraps it in its own error.
  */
 export function resolveNoShowPolicy(o: NoShowOptions): NoShowPolicy | string {
   const d = NO_SHOW_DEFAULTS;
-  const maxQueuedPerIp = integer(o.maxQueuedPerIp, 'maxQueuedPerIp', d.maxQueuedPerIp, 1, 1 << 24);
+  const maxQueuedPerIp = integerOption(o.maxQueuedPerIp, 'maxQueuedPerIp', d.maxQueuedPerIp, 1, 1 << 24);
   if (typeof maxQueuedPerIp === 'string') return maxQueuedPerIp;
-  const limit = integer(o.noShowLimit, 'noShowLimit', d.noShowLimit, 0, 1_000);
+  const limit = integerOption(o.noShowLimit, 'noShowLimit', d.noShowLimit, 0, 1_000);
   if (typeof limit === 'string') return limit;
-  const windowMs = integer(o.noShowWindowMs, 'noShowWindowMs', d.noShowWindowMs, 1, MAX_TIMER_MS);
+  const windowMs = integerOption(o.noShowWindowMs, 'noShowWindowMs', d.noShowWindowMs, 1, MAX_TIMER_MS);
   if (typeof windowMs === 'string') return windowMs;
-  const backoffMs = integer(o.noShowBackoffMs, 'noShowBackoffMs', d.noShowBackoffMs, 1, MAX_TIMER_MS);
+  const backoffMs = integerOption(o.noShowBackoffMs, 'noShowBackoffMs', d.noShowBackoffMs, 1, MAX_TIMER_MS);
   if (typeof backoffMs === 'string') return backoffMs;
   return { maxQueuedPerIp, limit, windowMs, backoffMs };
 }

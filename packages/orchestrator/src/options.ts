@@ -3,6 +3,7 @@ import { defaultMaxConcurrentStarts } from './admission.js';
 import type { ChildSpawner } from './child-process.js';
 import { OrchestratorError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
+import { MAX_TIMER_MS, integerOption } from './option-values.js';
 import { NO_SHOW_DEFAULTS, type NoShowOptions, type NoShowPolicy, resolveNoShowPolicy } from './no-show-options.js';
 import type { MessageLimits } from './message-budget.js';
 import type { RateLimit } from './token-bucket.js';
@@ -67,7 +68,8 @@ export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
    * are requeued at the front). Children send something at least every second from their `start` (see
    * `IPC_HEARTBEAT_INTERVAL_MS` of `@proj/protocol`); a warm child waiting in the pool is not watched, nor a cold
    * one before its first message (`readyTimeoutMs` bounds its boot). 0 disables the check (for a custom child that
-   * does not heartbeat). Default 5000.
+   * does not heartbeat). Default 3000 (under the client SDK's 5 s silence timeout: a running game's players are told
+   * the game is over before they give up by themselves).
    */
   readonly childSilenceTimeoutMs?: number;
   /** A game running longer is told to stop, then killed after `shutdownGraceMs`; 0: no limit. Default 3600000. */
@@ -213,7 +215,6 @@ export const ORCHESTRATOR_DEFAULTS = {
   rateLimitPenaltyMs: 10_000,
 } as const;
 
-const MAX_TIMER_MS = 2_147_483_647;
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 function invalid(message: string, cause?: unknown): never {
@@ -225,9 +226,8 @@ function invalid(message: string, cause?: unknown): never {
 }
 
 function int(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    invalid(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  const v = integerOption(value, name, fallback, min, max);
+  if (typeof v === 'string') invalid(v);
   return v;
 }
 

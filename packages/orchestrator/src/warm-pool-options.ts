@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS, integerOption } from './option-values.js';
 import { type WarmPoolPolicy, parseWarmPoolBuffer } from './warm-pool-policy.js';
 
 /** The warm pool's options, part of `OrchestratorOptions`. */
@@ -39,24 +40,15 @@ export const WARM_POOL_DEFAULTS = {
   warmPoolShrinkDelayMs: 30_000,
 } as const;
 
-const MAX_TIMER_MS = 2_147_483_647;
-
-function integer(value: unknown, name: string, fallback: number, min: number, max: number): number | string {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    return `${name} must be an integer in ${min}..${max}, got ${String(value)}`;
-  return v;
-}
-
 /**
  * Validates the warm pool's options against the cap `maxGames` and applies the defaults. Returns the reason (naming
  * the option) as a string when an option is invalid: the caller wraps it in its own error.
  */
 export function resolveWarmPoolPolicy(o: WarmPoolOptions, maxGames: number): WarmPoolPolicy | string {
   const d = WARM_POOL_DEFAULTS;
-  const min = integer(o.warmPoolSize, 'warmPoolSize', d.warmPoolSize, 0, maxGames);
+  const min = integerOption(o.warmPoolSize, 'warmPoolSize', d.warmPoolSize, 0, maxGames);
   if (typeof min === 'string') return min;
-  const max = integer(o.warmPoolMax, 'warmPoolMax', maxGames, 0, maxGames);
+  const max = integerOption(o.warmPoolMax, 'warmPoolMax', maxGames, 0, maxGames);
   if (typeof max === 'string') return max;
   if (max < min) return `warmPoolMax (${max}) must not be below warmPoolSize (${min})`;
   const buffer = parseWarmPoolBuffer(o.warmPoolBuffer ?? d.warmPoolBuffer);
@@ -64,7 +56,7 @@ export function resolveWarmPoolPolicy(o: WarmPoolOptions, maxGames: number): War
   const rate = o.warmPoolRefillRate ?? d.warmPoolRefillRate;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 10_000)
     return `warmPoolRefillRate must be a number of starts per second in 0..10000, got ${String(o.warmPoolRefillRate)}`;
-  const shrinkDelayMs = integer(
+  const shrinkDelayMs = integerOption(
     o.warmPoolShrinkDelayMs,
     'warmPoolShrinkDelayMs',
     d.warmPoolShrinkDelayMs,
