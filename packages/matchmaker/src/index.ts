@@ -2,3 +2,14 @@
 export { MatchmakerError, MatchmakerErrorCode, isMatchmakerError } from './errors.js';
 export { Matchmaker } from './matchmaker.js';
 export type { Group, MatchmakerOptions, Member, ModeConfig, PayloadArgs, WaitingPlayer } from './types.js';
+export type {
+  ClaimedGroup,
+  ClaimedMember,
+  ConfirmResult,
+  Delivery,
+  JoinedTicket,
+  QueueBackend,
+  QueueBackendHandlers,
+  QueueTicket,
+  RestoredTicket,
+} from './queue-backend.js';
