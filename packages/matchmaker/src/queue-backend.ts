@@ -113,6 +113,8 @@ export interface QueueBackendHandlers {
 export interface QueueBackend {
   /** This orchestrator's id in the shared queue. */
   readonly instanceId: string;
+  /** How long a claim lasts unconfirmed (ms): the claimer never confirms later than that after its claim. */
+  readonly leaseMs: number;
   /** Whether the store is reachable and this orchestrator registered in it now. */
   readonly available: boolean;
   /** Connects, registers this orchestrator, starts heartbeats, recovery and the inbox. Rejects on a fatal conflict. */
