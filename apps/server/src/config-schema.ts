@@ -14,6 +14,7 @@ import {
   parsePortRanges,
   parseWarmPoolBuffer,
 } from './config-values.js';
+import { parseInstanceId, parseKeyPrefix, parseRedisUrl } from './config-redis.js';
 
 /** Log levels, most verbose first ('silent' logs nothing). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -106,6 +107,14 @@ export interface ServerConfig {
   readonly maxConcurrentStarts: number | undefined;
   readonly admissionCpuThreshold: number;
   readonly admissionMaxTickLate: number;
+  /** Undefined: the queue is this server's own (in memory). */
+  readonly redisUrl: string | undefined;
+  /** Undefined: `<hostname>-<random>`, new at each start. */
+  readonly instanceId: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly redisLease: number;
+  readonly redisHeartbeat: number;
+  readonly redisHeartbeatTimeout: number;
 }
 
 /** The key of a setting: a key of {@link ServerConfig} and of the config file. */
@@ -133,7 +142,7 @@ export interface SettingSpec<K extends SettingKey = SettingKey> {
 }
 
 /** The --help sections, in order. */
-export const SETTING_GROUPS = ['Network', 'Games', 'Timeouts', 'Limits', 'Admin HTTP', 'Logs'] as const;
+export const SETTING_GROUPS = ['Network', 'Games', 'Timeouts', 'Limits', 'Shared queue', 'Admin HTTP', 'Logs'] as const;
 /** A value of {@link SETTING_GROUPS}. */
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
@@ -448,6 +457,42 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     'Logs',
     10_000,
     'Refused connections and clients closed for a bad frame or a timeout: the first of a reason is logged at once, the rest of the interval folded into one summary line per reason (count, a sample address); 0 logs each one. Metrics count them all.',
+  ),
+  redisUrl: {
+    group: 'Shared queue',
+    placeholder: '<url>',
+    default: undefined,
+    defaultDoc: 'none: this server has its own queue',
+    parse: parseRedisUrl,
+    doc: 'Share one FIFO queue per mode with every server given the same Redis (redis://host:port[/db]): players on different servers are matched together, in arrival order. Use Redis with appendonly yes.',
+  },
+  instanceId: {
+    group: 'Shared queue',
+    placeholder: '<id>',
+    default: undefined,
+    defaultDoc: '<hostname>-<random>, new at each start',
+    parse: parseInstanceId,
+    doc: "This server's name in the shared queue (letters, digits, . _ : -; at most 64). Two live servers cannot share one.",
+  },
+  redisKeyPrefix: {
+    group: 'Shared queue',
+    placeholder: '<prefix>',
+    default: 'proj:mm:',
+    parse: parseKeyPrefix,
+    doc: 'Prefix of every Redis key of the shared queue: servers with another prefix have another queue.',
+  },
+  redisLease: duration(
+    'Shared queue',
+    15_000,
+    'A group claimed by a server goes back to the queue if its game is not confirmed this long after the claim (above --ready-timeout).',
+    true,
+  ),
+  redisHeartbeat: duration('Shared queue', 1_000, 'How often a server tells the shared queue it is alive.', true),
+  redisHeartbeatTimeout: duration(
+    'Shared queue',
+    5_000,
+    'A server not heard from this long is dead: its waiting players are removed, its claimed groups go back to the queue (at least twice --redis-heartbeat).',
+    true,
   ),
   childOutput: {
     group: 'Logs',

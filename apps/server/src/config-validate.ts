@@ -91,6 +91,27 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
   if (port !== 0 && adminPort === port && sameListenAddress(host, adminHost)) {
     fail(label('adminPort'), `the admin listener cannot share the players' TCP port (${label('port')})`, 'adminPort');
   }
+  const redisUrl = parsed.redisUrl;
+  const readyTimeout = need(parsed, 'readyTimeout');
+  const redisLease = need(parsed, 'redisLease');
+  const redisHeartbeat = need(parsed, 'redisHeartbeat');
+  const redisHeartbeatTimeout = need(parsed, 'redisHeartbeatTimeout');
+  if (redisUrl !== undefined) {
+    if (redisLease <= readyTimeout) {
+      fail(
+        label('redisLease'),
+        `a claim must outlast a game's start (${label('readyTimeout')}, ${readyTimeout} ms)`,
+        'redisLease',
+      );
+    }
+    if (redisHeartbeatTimeout < 2 * redisHeartbeat) {
+      fail(
+        label('redisHeartbeatTimeout'),
+        `must be at least twice ${label('redisHeartbeat')} (${redisHeartbeat} ms)`,
+        'redisHeartbeatTimeout',
+      );
+    }
+  }
   return {
     host,
     port,
@@ -107,7 +128,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     warmPoolShrinkDelay: need(parsed, 'warmPoolShrinkDelay'),
     drainTimeout: need(parsed, 'drainTimeout'),
     shutdownGrace: need(parsed, 'shutdownGrace'),
-    readyTimeout: need(parsed, 'readyTimeout'),
+    readyTimeout,
     helloTimeout: need(parsed, 'helloTimeout'),
     queuedIdleTimeout: need(parsed, 'queuedIdleTimeout'),
     keepAlive: need(parsed, 'keepAlive'),
@@ -140,5 +161,11 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     maxConcurrentStarts: parsed.maxConcurrentStarts,
     admissionCpuThreshold: need(parsed, 'admissionCpuThreshold'),
     admissionMaxTickLate: need(parsed, 'admissionMaxTickLate'),
+    redisUrl,
+    instanceId: parsed.instanceId,
+    redisKeyPrefix: need(parsed, 'redisKeyPrefix'),
+    redisLease,
+    redisHeartbeat,
+    redisHeartbeatTimeout,
   };
 }

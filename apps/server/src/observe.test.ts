@@ -52,6 +52,7 @@ const stats: OrchestratorStats = {
   warmShrunk: 0,
   ports: { total: 8, free: 5, inUse: 3, quarantined: 0 },
   closing: false,
+  sharedQueue: undefined,
   admission: { open: false, reason: 'tickLate', hostCpu: 0.71234, startsInFlight: 1, worstTickLateMs: 41.26 },
 };
 

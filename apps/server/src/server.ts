@@ -4,6 +4,7 @@ import {
   type ModeOptions,
   type Orchestrator,
   createOrchestrator,
+  isOrchestratorError,
 } from '@proj/orchestrator';
 import type { Logger as PinoLogger } from 'pino';
 import { type AdminServer, startAdminServer } from './admin-server.js';
@@ -12,8 +13,11 @@ import type { ServerConfig } from './config-schema.js';
 import { ServerError } from './errors.js';
 import { type PackageLogger, toPackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { observeSharedQueue } from './observe-shared-queue.js';
 import { ChildPids, observeOrchestrator, toAdmissionInfo, toGameInfo, toServerStats } from './observe.js';
 import { RefusalLog } from './refusal-log.js';
+import { SharedQueueMetrics } from './queue-metrics.js';
+import { createSharedQueue } from './shared-queue.js';
 
 /** Options of {@link startServer} beyond the configuration. */
 export interface StartServerOptions {
@@ -82,8 +86,16 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   };
   const spawner =
     config.spawner === 'fork-server' ? new ForkServerSpawner(spawnerOptions) : new ForkSpawner(spawnerOptions);
+  const modeNames = config.modes.map((m) => m.name);
+  // Read at each scrape, once the orchestrator below exists.
+  const metrics = new ServerMetrics({ stats: () => toServerStats(orchestrator.stats(), modeNames) });
+  const queueMetrics = config.redisUrl === undefined ? undefined : new SharedQueueMetrics(metrics.registry);
+  const queueLogger =
+    pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'shared-queue' }));
+  const queueBackend = queueMetrics && createSharedQueue(config, queueLogger, queueMetrics);
   const orchestrator = createOrchestrator({
     spawner,
+    ...(queueBackend !== undefined ? { queueBackend } : {}),
     ports:
       config.udpPorts.length === 1
         ? config.udpPorts[0]!
@@ -128,8 +140,6 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     admissionMaxTickLate: config.admissionMaxTickLate,
     logger: orchestratorLogger,
   });
-  const modeNames = config.modes.map((m) => m.name);
-  const metrics = new ServerMetrics({ stats: () => toServerStats(orchestrator.stats(), modeNames) });
   const children = new ChildPids();
   const refusals = new RefusalLog({
     logger,
@@ -137,6 +147,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     onFolded: (reason) => metrics.recordLogLineFolded(reason),
   });
   observeOrchestrator(orchestrator, metrics, logger, children, refusals);
+  if (queueMetrics !== undefined) observeSharedQueue(orchestrator, queueMetrics, logger);
 
   let phase: 'starting' | 'listening' | 'draining' | 'closed' = 'starting';
   let admin: AdminServer | undefined;
@@ -147,7 +158,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       logger,
       handlers: {
         metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.text() }),
-        readiness: () => ({ ready: phase === 'listening', status: phase }),
+        readiness: () => {
+          const queueDown = orchestrator.stats().sharedQueue?.available === false;
+          return phase === 'listening' && queueDown
+            ? { ready: false, status: 'queueUnavailable' }
+            : { ready: phase === 'listening', status: phase };
+        },
         games: () => orchestrator.games().map((g) => toGameInfo(g)),
         admission: () => toAdmissionInfo(orchestrator.stats().admission),
         warmPool: () => {
@@ -157,6 +173,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       },
     });
     await orchestrator.listen().catch((error: unknown) => {
+      if (isOrchestratorError(error, 'E_QUEUE_BACKEND')) {
+        throw new ServerError('E_START_FAILED', `${error.message} (--redis-url, --instance-id)`, { cause: error });
+      }
       throw new ServerError(
         'E_START_FAILED',
         `cannot listen for players on ${config.host}:${config.port} (--host/--port): ${describeCause(error)}`,

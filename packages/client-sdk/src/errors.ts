@@ -97,9 +97,9 @@ export function isClientError<Code extends ClientErrorCode>(value: unknown, code
 }
 
 /**
- * The ClientError for an `error` frame from the orchestrator: E_SERVER_FULL for SERVER_FULL, TOO_MANY_FROM_IP and
- * TOO_MANY_QUEUED_FROM_IP (no room now: try again later), E_SHUTTING_DOWN for SHUTTING_DOWN, E_REFUSED for every
- * other (or unknown) code.
+ * The ClientError for an `error` frame from the orchestrator: E_SERVER_FULL for SERVER_FULL, TOO_MANY_FROM_IP,
+ * TOO_MANY_QUEUED_FROM_IP and QUEUE_UNAVAILABLE (no room or no queue now: try again later), E_SHUTTING_DOWN for
+ * SHUTTING_DOWN, E_REFUSED for every other (or unknown) code.
  */
 export function clientErrorFromWire(wireCode: number, message: string): ClientError {
   const name = wireErrorName(wireCode);
@@ -108,6 +108,7 @@ export function clientErrorFromWire(wireCode: number, message: string): ClientEr
     case WireErrorCode.SERVER_FULL:
     case WireErrorCode.TOO_MANY_FROM_IP:
     case WireErrorCode.TOO_MANY_QUEUED_FROM_IP:
+    case WireErrorCode.QUEUE_UNAVAILABLE:
       return new ClientError(ClientErrorCode.SERVER_FULL, text, { wireCode });
     case WireErrorCode.SHUTTING_DOWN:
       return new ClientError(ClientErrorCode.SHUTTING_DOWN, text, { wireCode });

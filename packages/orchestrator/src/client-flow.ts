@@ -3,22 +3,14 @@ import { type Group, Matchmaker, type Member } from '@proj/matchmaker';
 import { type HelloMessage, WireErrorCode, encodeFrame, signConnectToken } from '@proj/protocol';
 import type { ClientConnections } from './client-connections.js';
 import type { Client, ClientTable } from './client-table.js';
-import { CountByKey } from './count-by-key.js';
 import type { PlayerLeftReason } from './events.js';
 import type { GameLauncher } from './game-launcher.js';
 import type { Emit, LaunchOutcome, LaunchedGame } from './launched-game.js';
 import type { ResolvedOptions } from './options.js';
-import { NoShowGuard, type NoShowBackoff } from './no-show-guard.js';
-import { helloRefusal } from './refusals.js';
+import { PlayerHolds } from './player-holds.js';
 
 /** A queued player: keyed by its client id, carrying its client. */
 type QueuedPlayer = Member<number, Client>;
-
-/** A player told its match, until its game's child says whether it joined: its seat's address and name. */
-interface SeatHolder {
-  readonly remoteAddress: string;
-  readonly name: string;
-}
 
 /** A group of players between "group formed" and match-found (or its failure). */
 interface PendingLaunch {
@@ -70,14 +62,8 @@ export class ClientFlow {
   readonly #launches = new Map<Client, PendingLaunch>();
   /** Launches still starting with a seat whose player left, oldest first: the next queued players take them. */
   readonly #openSeats = new Set<PendingLaunch>();
-  /**
-   * Players each address holds between hello and joining a game: queued, matched, and told their match until their
-   * game's child reports the seats joined (or exits). Capped by `maxQueuedPerIp`.
-   */
-  readonly #held = new CountByKey();
-  /** The seats of games whose child has not reported its joins yet, by game id, by slot. */
-  readonly #unconfirmed = new Map<string, readonly SeatHolder[]>();
-  readonly #noShows: NoShowGuard;
+  /** Players each address holds from hello until their game's child reports them joined; the no-show record. */
+  readonly #holds: PlayerHolds;
   #matchScheduled = false;
   #positionsDue = false;
   #positionTimer: NodeJS.Timeout | undefined;
@@ -92,7 +78,7 @@ export class ClientFlow {
     const modes: Record<string, { playersPerGame: number }> = {};
     for (const [name, mode] of options.modes) modes[name] = { playersPerGame: mode.playersPerGame };
     this.#queues = new Matchmaker<number, Client>({ modes });
-    this.#noShows = new NoShowGuard(options.noShows);
+    this.#holds = new PlayerHolds(options.noShows, options.modes);
   }
 
   /** Players waiting, all modes. */
@@ -120,28 +106,12 @@ export class ClientFlow {
   /** A client said hello: it joins its mode's queue and is told its position, or is refused with a wire error. */
   hello(client: Client, message: HelloMessage): void {
     const mode = message.mode ?? this.#options.defaultMode;
-    const refusal = helloRefusal(message, mode, this.#options.modes);
+    const refusal = this.#holds.admit(client.remoteAddress, message, mode);
     if (refusal !== undefined) {
-      this.#connections.closeWithError(client, refusal, 'protocolError');
+      this.#connections.closeWithError(client, refusal.code, 'protocolError', refusal.message);
       return;
     }
-    if (this.#held.get(client.remoteAddress) >= this.#options.noShows.maxQueuedPerIp) {
-      this.#connections.closeWithError(client, WireErrorCode.TOO_MANY_QUEUED_FROM_IP, 'protocolError');
-      return;
-    }
-    const noShow = this.#noShows.refusal(client.remoteAddress, message.name);
-    if (noShow !== undefined) {
-      const seconds = Math.ceil(noShow.retryAfterMs / 1000);
-      const why = `${noShow.noShows} recent matches of this ${noShow.kind} were never joined`;
-      this.#connections.closeWithError(
-        client,
-        WireErrorCode.NO_SHOW_BACKOFF,
-        'protocolError',
-        `refused for ${seconds} s: ${why}`,
-      );
-      return;
-    }
-    this.#held.add(client.remoteAddress);
+    this.#holds.hold(client.remoteAddress);
     client.name = message.name;
     client.mode = mode;
     const position = this.#queues.join(client.id, mode, client) + 1;
@@ -248,7 +218,7 @@ export class ClientFlow {
   #sendMatchFound(launch: PendingLaunch, game: LaunchedGame, tokens: readonly Uint8Array[], readyMs: number): void {
     const players = launch.players as readonly QueuedPlayer[]; // every seat is taken (checked by the caller)
     // The players keep their hold on their address until the child reports whether they joined.
-    this.#unconfirmed.set(
+    this.#holds.awaitJoins(
       game.gameId,
       players.map(({ payload: client }) => ({ remoteAddress: client.remoteAddress, name: client.name })),
     );
@@ -294,7 +264,7 @@ export class ClientFlow {
     const previous = client.state;
     if (previous === 'closing') return;
     this.#table.transition(client, 'closing');
-    if (previous === 'queued' || previous === 'matched') this.#held.remove(client.remoteAddress);
+    if (previous === 'queued' || previous === 'matched') this.#holds.release(client.remoteAddress);
     if (previous === 'queued') {
       this.#queues.leave(client.id);
       this.#emit('playerLeft', { clientId: client.id, name: client.name, mode: client.mode, reason });
@@ -322,36 +292,14 @@ export class ClientFlow {
    * came for counts as a no-show of its player's address and name, which may get them refused for a while.
    */
   joinReported(game: LaunchedGame, joined: readonly number[], missing: readonly number[]): void {
-    const seats = this.#unconfirmed.get(game.gameId);
-    if (seats === undefined) return;
-    this.#unconfirmed.delete(game.gameId);
-    for (const slot of joined) {
-      const seat = seats[slot];
-      if (seat === undefined) continue;
-      this.#noShows.seat(seat.remoteAddress, seat.name, true);
-    }
-    const players: { slot: number; name: string; remoteAddress: string }[] = [];
-    const backoffs: NoShowBackoff[] = [];
-    for (const slot of missing) {
-      const seat = seats[slot];
-      if (seat === undefined) continue;
-      players.push({ slot, name: seat.name, remoteAddress: seat.remoteAddress });
-      backoffs.push(...this.#noShows.seat(seat.remoteAddress, seat.name, false));
-    }
-    this.#release(seats);
-    if (players.length > 0) this.#emit('playersNoShow', { gameId: game.gameId, mode: game.mode, players, backoffs });
+    const noShows = this.#holds.joinReported(game.gameId, joined, missing);
+    if (noShows === undefined) return;
+    this.#emit('playersNoShow', { gameId: game.gameId, mode: game.mode, ...noShows });
   }
 
   /** A started game is over: players whose joins were never reported let go of their holds (no no-show counted). */
   gameEnded(game: LaunchedGame): void {
-    const seats = this.#unconfirmed.get(game.gameId);
-    if (seats === undefined) return;
-    this.#unconfirmed.delete(game.gameId);
-    this.#release(seats);
-  }
-
-  #release(seats: readonly SeatHolder[]): void {
-    for (const seat of seats) this.#held.remove(seat.remoteAddress);
+    this.#holds.gameEnded(game.gameId);
   }
 
   /**

@@ -15,6 +15,8 @@ export const OrchestratorErrorCode = {
   ALREADY_LISTENING: 'E_ALREADY_LISTENING',
   /** `listen()` after `close()`. */
   CLOSED: 'E_CLOSED',
+  /** The shared queue's backend could not start (another orchestrator uses the instance id, modes differ...). */
+  QUEUE_BACKEND: 'E_QUEUE_BACKEND',
   /** @deprecated Use {@link OrchestratorErrorCode.INVALID_OPTIONS}. */
   InvalidOptions: 'E_INVALID_OPTIONS',
   /** @deprecated Use {@link OrchestratorErrorCode.LISTEN_FAILED}. */

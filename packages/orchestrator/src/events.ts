@@ -15,7 +15,9 @@ export type PlayerLeftReason =
   /** The client did not read what it was sent (its write buffer went over `maxWriteBufferBytes`). */
   | 'slowReader'
   /** The orchestrator is shutting down. */
-  | 'shutdown';
+  | 'shutdown'
+  /** The queue shared with other orchestrators could not be reached (the client was told QUEUE_UNAVAILABLE). */
+  | 'queueUnavailable';
 
 /** Why a game launch did not end with match-found. */
 export type LaunchFailureReason =
@@ -32,7 +34,12 @@ export type LaunchFailureReason =
   /** The child went silent on IPC for `childSilenceTimeoutMs` while starting (it was SIGKILLed). */
   | 'unresponsive'
   /** A player disconnected between match and match-found, or the orchestrator is shutting down. */
-  | 'cancelled';
+  | 'cancelled'
+  /**
+   * Shared queue: the group's claim was no longer this orchestrator's when its game was ready (its lease ended, or
+   * the store was out of reach until then): the game was dropped; the queue had put the players back.
+   */
+  | 'claimLost';
 
 /**
  * Every event of an {@link Orchestrator} and its payload. Payloads are plain objects built for the event; listeners
@@ -199,6 +206,24 @@ export interface OrchestratorEvents {
     readonly signal: string | null;
     readonly reason: string;
   };
+  /**
+   * Shared queue: a player of this orchestrator was matched by another orchestrator, which started its game; the
+   * match-found came through this orchestrator's inbox and was sent on.
+   */
+  playerMatchedRemotely: {
+    readonly clientId: number;
+    readonly name: string;
+    readonly mode: string;
+    readonly gameId: string;
+    readonly host: string;
+    readonly port: number;
+    /** From the player's hello here to its match-found. */
+    readonly timeToMatchMs: number;
+  };
+  /** Shared queue: its store became reachable (`available`) or not; while not, hellos get QUEUE_UNAVAILABLE. */
+  queueAvailability: { readonly instanceId: string; readonly available: boolean };
+  /** Shared queue: an unrecoverable conflict (another orchestrator took this instance id, modes differ). */
+  queueBackendFailed: { readonly instanceId: string; readonly error: Error };
   /** Shutdown progress: `draining` (no more clients, games finishing), `stopping` (children told to stop), `closed`. */
   shutdown: { readonly phase: 'draining' | 'stopping' | 'closed' };
 }

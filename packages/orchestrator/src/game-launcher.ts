@@ -188,6 +188,19 @@ export class GameLauncher {
     return this.#admission.admits(this.#pool.size > 0);
   }
 
+  /**
+   * How many games could be launched now, one after another: 0 when {@link canLaunch} is false, else at least 1 and
+   * at most the room under the cap, the free ports, and the warm children plus the cold starts admission still
+   * allows. What a claim on a shared queue may ask for; each launch still checks `canLaunch()` first.
+   */
+  launchRoom(): number {
+    if (!this.canLaunch()) return 0;
+    const byCap = this.#options.maxGames - this.busyProcesses;
+    const coldRoom = Math.max(0, this.#options.admission.maxConcurrentStarts - this.#coldStarts.size);
+    const byStarts = this.#pool.idleCount + coldRoom;
+    return Math.max(1, Math.min(byCap, this.#ports.free, byStarts));
+  }
+
   /** The demand may have changed (groups formed or left the queues): the warm pool re-reads its target soon. */
   demandChanged(): void {
     if (!this.#closed) this.#pool.scheduleRefill(REFILL_DELAY_MS);

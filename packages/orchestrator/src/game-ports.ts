@@ -24,6 +24,11 @@ export class GamePorts {
     this.#watch = new PortWatch(ring, onPortBack);
   }
 
+  /** How many ports are free now. */
+  get free(): number {
+    return this.#ring.available;
+  }
+
   /** True when a port is free now; otherwise false, and `onPortBack` will be called once one is back. */
   hasFree(): boolean {
     if (this.#ring.available > 0) return true;

@@ -15,6 +15,7 @@ export type { ChildState } from './managed-child.js';
 export type { AdmissionReason, AdmissionState } from './admission.js';
 export type { ClientState } from './client-table.js';
 export { ORCHESTRATOR_DEFAULTS, type ModeOptions, type OrchestratorOptions } from './options.js';
+export type { QueueBackend } from '@proj/matchmaker';
 export type { WarmPoolOptions } from './warm-pool-options.js';
 export {
   type CloseOptions,

@@ -1,3 +1,4 @@
+import type { QueueBackend } from '@proj/matchmaker';
 import { PortRing } from '@proj/port-ring';
 import { defaultMaxConcurrentStarts } from './admission.js';
 import type { ChildSpawner } from './child-process.js';
@@ -27,6 +28,13 @@ export interface ModeOptions {
 export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
   /** Starts child game processes: a {@link ForkSpawner} of the game child's entry, or your own. Required. */
   readonly spawner: ChildSpawner;
+  /**
+   * A FIFO queue shared with other orchestrators (e.g. `@proj/matchmaker-redis`), configured with the same modes.
+   * Default: none, the in-memory queue of this process. With one, the orchestrator starts it in `listen()` (which
+   * rejects `E_QUEUE_BACKEND` on a fatal conflict), claims groups of any host's players when it has room, and
+   * closes it in `close()`; hellos get QUEUE_UNAVAILABLE while its store is out of reach.
+   */
+  readonly queueBackend?: QueueBackend;
   /** The UDP ports of the games: an inclusive range or a list. Their number N caps concurrent games. Required. */
   readonly ports: { readonly first: number; readonly last: number } | readonly number[];
   /** TCP address to listen on. Default '127.0.0.1'. */
@@ -150,6 +158,7 @@ export interface OrchestratorOptions extends WarmPoolOptions, NoShowOptions {
 /** The options with defaults applied, validated. */
 export interface ResolvedOptions {
   readonly spawner: ChildSpawner;
+  readonly queueBackend: QueueBackend | undefined;
   readonly ring: PortRing;
   readonly host: string;
   readonly port: number;
@@ -276,6 +285,10 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   if (typeof o.spawner !== 'object' || o.spawner === null || typeof o.spawner.spawn !== 'function') {
     invalid('spawner must be an object with a spawn() method (for example a ForkSpawner)');
   }
+  const backend: unknown = o.queueBackend;
+  if (backend !== undefined && (typeof backend !== 'object' || backend === null || !isQueueBackend(backend))) {
+    invalid('queueBackend must be a QueueBackend (start, join, leave, claim, confirm, requeue... methods)');
+  }
   const quarantineMs = int(o.quarantineMs, 'quarantineMs', d.quarantineMs, 0, MAX_TIMER_MS);
   let ring: PortRing;
   try {
@@ -334,6 +347,7 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   if (typeof noShows === 'string') invalid(noShows);
   return {
     spawner: o.spawner,
+    queueBackend: o.queueBackend,
     ring,
     host: tcpHost,
     port: int(o.port, 'port', d.port, 0, 65_535),
@@ -381,4 +395,27 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     rateLimitPenaltyMs: int(o.rateLimitPenaltyMs, 'rateLimitPenaltyMs', d.rateLimitPenaltyMs, 0, MAX_TIMER_MS),
     logger,
   };
+}
+
+/** The methods a {@link QueueBackend} must have (a cheap check against passing something else by mistake). */
+const QUEUE_BACKEND_METHODS = [
+  'start',
+  'join',
+  'leave',
+  'positions',
+  'restore',
+  'claim',
+  'confirm',
+  'requeue',
+  'sizes',
+  'close',
+];
+
+function isQueueBackend(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  return (
+    QUEUE_BACKEND_METHODS.every((name) => typeof record[name] === 'function') &&
+    typeof record['instanceId'] === 'string' &&
+    typeof record['leaseMs'] === 'number'
+  );
 }

@@ -7,7 +7,9 @@ import { OrchestratorError } from './errors.js';
 import type { OrchestratorEvents } from './events.js';
 import { GameLauncher } from './game-launcher.js';
 import type { Emit } from './launched-game.js';
+import type { MatchFlow } from './match-flow.js';
 import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { SharedQueueFlow } from './shared-queue-flow.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** The address the orchestrator listens on. */
@@ -57,6 +59,11 @@ export interface OrchestratorStats {
   };
   /** True once `close()` was called. */
   readonly closing: boolean;
+  /**
+   * The queue shared with other orchestrators, when one is configured: this orchestrator's instance id and whether
+   * its store is reachable now (while not, hellos are refused with QUEUE_UNAVAILABLE). Undefined with the local queue.
+   */
+  readonly sharedQueue: { readonly instanceId: string; readonly available: boolean } | undefined;
   /**
    * Admission by capacity: whether a game may be launched now as far as the host's capacity goes (ports and the
    * cap apart), why not (`startsInFlight`, `hostCpu`, `tickLate`), the smoothed host CPU utilisation (0..1,
@@ -115,7 +122,8 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
   readonly #options: ResolvedOptions;
   readonly #server: Server;
   readonly #connections: ClientConnections;
-  readonly #flow: ClientFlow;
+  readonly #flow: MatchFlow;
+  readonly #sharedFlow: SharedQueueFlow | undefined;
   readonly #launcher: GameLauncher;
   #address: ListenAddress | undefined;
   #listening: Promise<ListenAddress> | undefined;
@@ -160,7 +168,12 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       },
       emit,
     );
-    this.#flow = new ClientFlow(resolved, this.#connections, this.#launcher, emit);
+    const backend = resolved.queueBackend;
+    this.#sharedFlow =
+      backend === undefined
+        ? undefined
+        : new SharedQueueFlow(resolved, this.#connections, this.#launcher, emit, backend);
+    this.#flow = this.#sharedFlow ?? new ClientFlow(resolved, this.#connections, this.#launcher, emit);
     this.#server = createServer({ noDelay: true }, (socket) => this.#connections.accept(socket));
     this.#server.on('error', (error) => resolved.logger.error('TCP server error', { error }));
   }
@@ -171,18 +184,34 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
   }
 
   /**
-   * Starts the TCP server (and fills the warm pool). Resolves with the address (the actual port when `port` was 0).
-   * Rejects with OrchestratorError `E_LISTEN_FAILED` (cause: the system error, EADDRINUSE...; the call may be
-   * retried), `E_ALREADY_LISTENING` on a second call, `E_CLOSED` after `close()`.
+   * Starts the shared queue's backend when one is configured, then the TCP server (and fills the warm pool). Resolves
+   * with the address (the actual port when `port` was 0). Rejects with OrchestratorError `E_LISTEN_FAILED` (cause:
+   * the system error, EADDRINUSE...; the call may be retried), `E_QUEUE_BACKEND` (cause: the backend's fatal
+   * conflict, e.g. an instance id in use), `E_ALREADY_LISTENING` on a second call, `E_CLOSED` after `close()`.
    */
   listen(): Promise<ListenAddress> {
     if (this.#closing !== undefined)
       return Promise.reject(new OrchestratorError('E_CLOSED', 'the orchestrator is closed'));
     if (this.#listening !== undefined)
       return Promise.reject(new OrchestratorError('E_ALREADY_LISTENING', 'listen() was already called'));
-    this.#listening = new Promise<ListenAddress>((resolve, reject) => {
+    const backendStarted =
+      this.#sharedFlow?.start().catch((error: unknown) => {
+        throw new OrchestratorError(
+          'E_QUEUE_BACKEND',
+          `the shared queue cannot start: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }) ?? Promise.resolve();
+    this.#listening = backendStarted.then(() => this.#listenTcp());
+    this.#listening.catch(() => {
+      this.#listening = undefined; // a failed listen() may be retried
+    });
+    return this.#listening;
+  }
+
+  #listenTcp(): Promise<ListenAddress> {
+    return new Promise<ListenAddress>((resolve, reject) => {
       const onError = (error: Error): void => {
-        this.#listening = undefined; // a failed listen() may be retried
         reject(
           new OrchestratorError(
             'E_LISTEN_FAILED',
@@ -208,7 +237,6 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
         },
       );
     });
-    return this.#listening;
   }
 
   /**
@@ -245,6 +273,10 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
       warmShrunk: pool.totals.shrunk,
       ports: { total: ring.capacity, free: ring.available, inUse: ring.inUse, quarantined: ring.quarantined },
       closing: this.#closing !== undefined,
+      sharedQueue:
+        this.#sharedFlow === undefined
+          ? undefined
+          : { instanceId: this.#options.queueBackend!.instanceId, available: this.#sharedFlow.available },
       admission: this.#launcher.admission,
     };
   }
@@ -307,6 +339,8 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
     await this.#connections.whenEmpty();
     await serverClosed;
     await this.#options.spawner.close?.();
+    // Last: the claims of the games cancelled above went back to the queue before this host leaves it.
+    await this.#sharedFlow?.close().catch((error: unknown) => logger.warn('shared queue close failed', { error }));
     this.#options.ring.close();
     this.emit('shutdown', { phase: 'closed' });
   }

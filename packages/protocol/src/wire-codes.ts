@@ -40,6 +40,11 @@ export const WireErrorCode = {
   NO_SHOW_BACKOFF: 15,
   /** Too many players from the client's IP address are queued or matched and not yet in their games. */
   TOO_MANY_QUEUED_FROM_IP: 16,
+  /**
+   * The matchmaking queue is out of reach for now (a queue shared by several servers lost its store): nothing the
+   * client did; try again in a few seconds.
+   */
+  QUEUE_UNAVAILABLE: 17,
 } as const;
 /** A value of {@link WireErrorCode}. */
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
@@ -61,6 +66,7 @@ const wireErrorDescriptions: Readonly<Record<WireErrorCode, string>> = {
   14: 'internal server error',
   15: 'refused for a while: recent matches were not joined',
   16: 'too many players queued from this address',
+  17: 'matchmaking queue unavailable, try again shortly',
 };
 
 function namesOf(table: Readonly<Record<string, number>>): ReadonlyMap<number, string> {

@@ -32,6 +32,9 @@ const RECORDED: Record<keyof OrchestratorEvents, true> = {
   childSpawned: true,
   warmChildReady: true,
   childExited: true,
+  playerMatchedRemotely: true,
+  queueAvailability: true,
+  queueBackendFailed: true,
   shutdown: true,
 };
 const EVENT_NAMES = Object.keys(RECORDED) as (keyof OrchestratorEvents)[];

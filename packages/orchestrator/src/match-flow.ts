@@ -1,0 +1,29 @@
+import type { HelloMessage } from '@proj/protocol';
+import type { Client } from './client-table.js';
+import type { PlayerLeftReason } from './events.js';
+import type { LaunchedGame } from './launched-game.js';
+
+/**
+ * What the orchestrator asks of its match flow, whichever queue it runs on: the local in-memory queue
+ * (`ClientFlow`) or a queue shared by several orchestrators (`SharedQueueFlow`, over a `QueueBackend`).
+ */
+export interface MatchFlow {
+  /** Players of this orchestrator waiting in a queue, all modes. */
+  readonly queuedCount: number;
+  /** Players of this orchestrator waiting, per mode. */
+  queuedByMode(): Map<string, number>;
+  /** Full groups waiting for a game (what the warm pool follows). */
+  readonly waitingGroups: number;
+  /** A client said hello: it queues and is told its position, or is refused with a wire error. */
+  hello(client: Client, message: HelloMessage): void;
+  /** The connection layer's report that a client is gone. */
+  gone(client: Client, reason: PlayerLeftReason): void;
+  /** Something changed (capacity came back, a player queued): look for groups to launch soon. */
+  schedule(): void;
+  /** A game's child reported which seats were joined. */
+  joinReported(game: LaunchedGame, joined: readonly number[], missing: readonly number[]): void;
+  /** A started game is over. */
+  gameEnded(game: LaunchedGame): void;
+  /** Shutdown: no more matching; waiting players are told SHUTTING_DOWN; starting launches are cancelled. */
+  stop(): void;
+}
