@@ -182,7 +182,7 @@ describe('shared queue: several servers, one Redis', () => {
       const second = await join(b, 'second-b', 'trio');
       expect(await firstPosition(second)).toBe(2);
 
-      await redis.stop();
+      await redis.kill();
       await waitUntil(async () => (await a.get('/readyz')).status === 503, 'host a to be unready', {
         timeoutMs: 10_000,
       });

@@ -32,8 +32,11 @@ export class PlayerHolds {
   readonly #policy: NoShowPolicy;
   readonly #modes: ReadonlyMap<string, unknown>;
   readonly #held = new CountByKey();
-  /** The seats of games whose child has not reported its joins yet, by game id, by slot. */
-  readonly #unconfirmed = new Map<string, readonly SeatHolder[]>();
+  /**
+   * The seats of games whose child has not reported its joins yet, by game id, by slot; undefined for a seat of a
+   * player held by another orchestrator (shared queue).
+   */
+  readonly #unconfirmed = new Map<string, readonly (SeatHolder | undefined)[]>();
   readonly #noShows: NoShowGuard;
 
   constructor(policy: NoShowPolicy, modes: ReadonlyMap<string, unknown>) {
@@ -69,8 +72,11 @@ export class PlayerHolds {
     this.#held.remove(remoteAddress);
   }
 
-  /** A game's players were told their match: they stay held until {@link joinReported} or {@link gameEnded}. */
-  awaitJoins(gameId: string, seats: readonly SeatHolder[]): void {
+  /**
+   * A game's players were told their match: they stay held until {@link joinReported} or {@link gameEnded}. `seats`
+   * by slot; undefined for a player this orchestrator does not hold (matched here, queued on another host).
+   */
+  awaitJoins(gameId: string, seats: readonly (SeatHolder | undefined)[]): void {
     this.#unconfirmed.set(gameId, seats);
   }
 
@@ -107,7 +113,7 @@ export class PlayerHolds {
     this.#releaseAll(seats);
   }
 
-  #releaseAll(seats: readonly SeatHolder[]): void {
-    for (const seat of seats) this.#held.remove(seat.remoteAddress);
+  #releaseAll(seats: readonly (SeatHolder | undefined)[]): void {
+    for (const seat of seats) if (seat !== undefined) this.#held.remove(seat.remoteAddress);
   }
 }

@@ -336,7 +336,8 @@ export class SharedQueueFlow implements MatchFlow {
       });
       return;
     }
-    const seats: SeatHolder[] = [];
+    // By slot; the seats of other hosts' players stay undefined (their holds are released at their match-found).
+    const seats: (SeatHolder | undefined)[] = launch.locals.map(() => undefined);
     launch.locals.forEach((client, slot) => {
       if (client === undefined) return;
       this.#launchOf.delete(client);
