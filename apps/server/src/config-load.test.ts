@@ -236,6 +236,31 @@ describe('loadConfig: defaults and precedence', () => {
     expect(loadConfig({ flags: { warmPoolRefillRate: '0' } }).config.warmPoolRefillRate).toBe(0);
   });
 
+  it('the shared queue: off by default; --redis-url and its settings from flags, env or file', () => {
+    const off = loadConfig({}).config;
+    expect(off.redisUrl).toBeUndefined();
+    expect(off.instanceId).toBeUndefined();
+    expect([off.redisKeyPrefix, off.redisLease, off.redisHeartbeat, off.redisHeartbeatTimeout]).toEqual([
+      'proj:mm:',
+      15_000,
+      1_000,
+      5_000,
+    ]);
+    const on = loadConfig({
+      flags: { redisUrl: 'redis://10.0.0.5:6380/2', instanceId: 'eu-1' },
+      env: { PROJ_REDIS_KEY_PREFIX: 'game:', PROJ_REDIS_LEASE: '20s' },
+      configFlag: 'c.json',
+      readFile: files({ 'c.json': '{"redisHeartbeat": "500ms", "redisHeartbeatTimeout": 2000}' }),
+    }).config;
+    expect([on.redisUrl, on.instanceId, on.redisKeyPrefix, on.redisLease]).toEqual([
+      'redis://10.0.0.5:6380/2',
+      'eu-1',
+      'game:',
+      20_000,
+    ]);
+    expect([on.redisHeartbeat, on.redisHeartbeatTimeout]).toEqual([500, 2_000]);
+  });
+
   it('every setting has an embedded default or a derived one that validates', () => {
     for (const spec of SETTING_LIST) {
       if (spec.default !== undefined) expect(() => spec.parse(spec.default)).not.toThrow();
@@ -343,6 +368,33 @@ describe('loadConfig: every bad value stops the server with a message naming the
     [
       { host: 'bad host' },
       'invalid config: --host bad host: must be a host name or an IP address (no spaces, slashes or control characters)',
+    ],
+    [{ redisUrl: 'http://x:6379' }, 'invalid config: --redis-url http://x:6379: scheme http: is not redis: or rediss:'],
+    [
+      { redisUrl: 'localhost:6379' },
+      'invalid config: --redis-url localhost:6379: scheme localhost: is not redis: or rediss:',
+    ],
+    [{ redisUrl: 'redis://' }, 'invalid config: --redis-url redis://: no host (expected redis://host:port[/db])'],
+    [
+      { redisUrl: 'redis://h/queue' },
+      'invalid config: --redis-url redis://h/queue: the path must be a database number (/0../99), not /queue',
+    ],
+    [
+      { instanceId: 'a b' },
+      'invalid config: --instance-id a b: must be 1 to 64 letters, digits, dots, underscores, colons or dashes',
+    ],
+    [
+      { redisKeyPrefix: 'a b' },
+      'invalid config: --redis-key-prefix a b: must be 1 to 64 printable characters, no spaces',
+    ],
+    [{ redisLease: '0' }, 'invalid config: --redis-lease 0: must be more than 0'],
+    [
+      { redisUrl: 'redis://h', redisLease: '10s' },
+      "invalid config: --redis-lease 10s: a claim must outlast a game's start (--ready-timeout (default 10s), 10000 ms)",
+    ],
+    [
+      { redisUrl: 'redis://h', redisHeartbeat: '2s', redisHeartbeatTimeout: '3s' },
+      'invalid config: --redis-heartbeat-timeout 3s: must be at least twice --redis-heartbeat 2s (2000 ms)',
     ],
   ] as const)('flags %o', (flags, message) => {
     const e = errorOf({ flags });

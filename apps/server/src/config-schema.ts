@@ -470,7 +470,7 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     group: 'Shared queue',
     placeholder: '<id>',
     default: undefined,
-    defaultDoc: '<hostname>-<random>, new at each start',
+    defaultDoc: 'the host name and a random suffix, new at each start',
     parse: parseInstanceId,
     doc: "This server's name in the shared queue (letters, digits, . _ : -; at most 64). Two live servers cannot share one.",
   },

@@ -137,6 +137,8 @@ describe('shared queue: several servers, one Redis', () => {
       extra: ['--warm-pool', '0', '--log-level', 'debug', '--redis-lease', '12s'],
     });
     for (const pid of c.children()) process.kill(pid, 'SIGSTOP');
+    // A player waiting on c, alone in its mode: it dies with c, and must leave the queue with it.
+    expect(await firstPosition(await join(c, 'lonely-c', 'trio'))).toBe(1);
     // Four duels of players on a and b: a and b take one each, c the next ones (up to its starts in flight).
     const duels: WireClient[] = [];
     for (let i = 0; i < 8; i++) {
@@ -159,6 +161,8 @@ describe('shared queue: several servers, one Redis', () => {
     };
     await waitUntil(async () => (await recoveries()) >= 1, "c's claims to come back", { timeoutMs: 12_000 });
     expect(Date.now() - killedAt).toBeLessThan(12_000);
+    // c's waiting player is gone from the queue: the next trio player is first.
+    expect(await firstPosition(await join(a, 'next-a', 'trio'))).toBe(1);
     // Every player of a and b gets exactly one match-found, those c held included (a and b start their games as
     // their first games end).
     await Promise.all(duels.map((d) => d.next('matchFound', 30_000)));
