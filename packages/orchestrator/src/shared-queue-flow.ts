@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ClaimedGroup, ConfirmResult, Delivery, QueueBackend } from '@proj/matchmaker';
+import type { ClaimedGroup, ConfirmResult, Delivery, QueueBackend, RestoredTicket } from '@proj/matchmaker';
 import { type HelloMessage, WireErrorCode, encodeFrame, signConnectToken } from '@proj/protocol';
 import type { ClientConnections } from './client-connections.js';
 import type { Client, ClientTable } from './client-table.js';
@@ -373,8 +373,13 @@ export class SharedQueueFlow implements MatchFlow {
     };
   }
 
-  /** The local members of a launch that did not commit go back to waiting (their tickets are the store's again). */
+  /**
+   * The local members of a launch that did not commit go back to waiting. Their tickets are the store's again (put
+   * back by the requeue, the confirm that refused, or the recovery); if the store lost them meanwhile (it restarted
+   * empty), they are restored at their old place, which is a no-op for tickets it still has.
+   */
   #release(launch: SharedLaunch): void {
+    const back: RestoredTicket[] = [];
     for (const client of launch.locals) {
       if (client === undefined || this.#launchOf.get(client) !== launch) continue;
       this.#launchOf.delete(client);
@@ -386,6 +391,14 @@ export class SharedQueueFlow implements MatchFlow {
       this.#table.transition(client, 'queued');
       this.#connections.armIdle(client);
       client.lastPosition = 0; // a fresh position is sent even when it did not change
+      const ticket = this.#ticketOf.get(client);
+      if (ticket?.arrival !== undefined) {
+        back.push({ ticketId: ticket.ticketId, mode: ticket.mode, name: client.name, arrival: ticket.arrival });
+      }
+    }
+    if (back.length > 0) {
+      // Rejected while the store is out of reach: availability(true) restores every waiting player then.
+      this.#backend.restore(back).catch(() => {});
     }
     this.schedule();
   }
