@@ -292,8 +292,10 @@ export class RedisQueueBackend implements QueueBackend {
     const connections = this.#connections;
     if (connections === undefined) return;
     const stopping = this.#inbox?.stop();
+    // The blocking connection may be inside an XREAD BLOCK: a QUIT would wait behind it, so it is just dropped.
+    connections.blocking.disconnect();
     await Promise.all(
-      Object.values(connections).map(async (redis: Redis) => {
+      [connections.command, connections.subscriber].map(async (redis: Redis) => {
         if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
         else redis.disconnect();
       }),
