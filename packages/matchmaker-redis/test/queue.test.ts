@@ -28,7 +28,12 @@ describe('RedisQueueBackend: two hosts on one Redis', () => {
     expect([j1, j2, j3, j4, j5].map((j) => j.arrival)).toEqual([1, 2, 3, 4, 5]);
     expect([j1, j2, j3, j4, j5].map((j) => j.position)).toEqual([0, 0, 1, 1, 2]);
     expect(await b.queue.positions(['a:1', 'a:3', 'b:1', 'nope'])).toEqual([0, 2, 0, undefined]);
-    expect(await a.queue.sizes()).toEqual(new Map([['duel', 2], ['trio', 3]]));
+    expect(await a.queue.sizes()).toEqual(
+      new Map([
+        ['duel', 2],
+        ['trio', 3],
+      ]),
+    );
 
     const groups = await b.queue.claim(5);
     expect(groups.map((g) => g.mode)).toEqual(['trio', 'duel']); // trio's head (arrival 1) is older
@@ -130,14 +135,17 @@ describe('RedisQueueBackend: two hosts on one Redis', () => {
   it('refuses another playersPerGame for a shared mode, and an instance id in use', async () => {
     const keyPrefix = prefix();
     await started(redis.url, 'a', { keyPrefix });
-    await expect(
-      started(redis.url, 'b', { keyPrefix, modes: { duel: { playersPerGame: 4 } } }),
-    ).rejects.toSatisfy((e) => isRedisQueueError(e, 'E_MODES_MISMATCH'));
+    await expect(started(redis.url, 'b', { keyPrefix, modes: { duel: { playersPerGame: 4 } } })).rejects.toSatisfy(
+      (e) => isRedisQueueError(e, 'E_MODES_MISMATCH'),
+    );
     await expect(started(redis.url, 'a', { keyPrefix })).rejects.toSatisfy((e) =>
       isRedisQueueError(e, 'E_INSTANCE_IN_USE'),
     );
     // Modes only on one side are fine.
-    const c = await started(redis.url, 'c', { keyPrefix, modes: { duel: { playersPerGame: 2 }, solo: { playersPerGame: 1 } } });
+    const c = await started(redis.url, 'c', {
+      keyPrefix,
+      modes: { duel: { playersPerGame: 2 }, solo: { playersPerGame: 1 } },
+    });
     expect(c.queue.available).toBe(true);
   });
 
@@ -175,6 +183,11 @@ describe('RedisQueueBackend: two hosts on one Redis', () => {
     await a.queue.claim(1);
     await a.queue.close();
     expect(await b.queue.positions(['b:1', 'b:2'])).toEqual([0, 1]);
-    expect(await b.queue.sizes()).toEqual(new Map([['duel', 2], ['trio', 0]]));
+    expect(await b.queue.sizes()).toEqual(
+      new Map([
+        ['duel', 2],
+        ['trio', 0],
+      ]),
+    );
   });
 });

@@ -26,7 +26,12 @@ describe('RedisQueueBackend: dead hosts and Redis restarts', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(recovered).toEqual([{ instances: 1, groups: 1, tickets: 1 }]);
     expect(requeued).toEqual([[2, 'deadInstance']]);
-    expect(await a.queue.sizes()).toEqual(new Map([['duel', 2], ['trio', 0]]));
+    expect(await a.queue.sizes()).toEqual(
+      new Map([
+        ['duel', 2],
+        ['trio', 0],
+      ]),
+    );
     expect(await a.queue.positions(['a:1', 'a:2'])).toEqual([0, 1]);
     const payloads = new Map(group!.members.map((m) => [m.ticketId, 'p']));
     expect(await dead.queue.confirm(group!.groupId, payloads)).toEqual({ ok: false, reason: 'lost' });
@@ -123,7 +128,12 @@ describe('RedisQueueBackend: dead hosts and Redis restarts', () => {
     }
     await redis.restart();
     await eventually(() => a.events.availabilities.at(-1) === true && b.events.availabilities.at(-1) === true, 'back');
-    expect(await a.queue.sizes()).toEqual(new Map([['duel', 0], ['trio', 0]]));
+    expect(await a.queue.sizes()).toEqual(
+      new Map([
+        ['duel', 0],
+        ['trio', 0],
+      ]),
+    );
     // b restores first, and a newcomer of b joins before a restores: it still comes after all restored tickets.
     expect(await b.queue.restore(tickets.filter((t) => t.q === b).map((t) => t.ticket))).toBe(1);
     expect(await a.queue.restore(tickets.filter((t) => t.q === a).map((t) => t.ticket))).toBe(2);
