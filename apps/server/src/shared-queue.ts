@@ -6,7 +6,7 @@ import type { ServerConfig } from './config-schema.js';
 import type { PackageLogger } from './logger.js';
 import type { SharedQueueMetrics } from './queue-metrics.js';
 
-/** A default instance id: the host's name (cut to fit, restricted to the allowed characters) and 6 random hex digits. */
+/** A default instance id: the host's name (cut to fit, allowed characters only) and 6 random hex digits. */
 export function defaultInstanceId(): string {
   const host =
     hostname()

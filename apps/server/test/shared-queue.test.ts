@@ -10,7 +10,7 @@ import {
 } from '@proj/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/build.js';
-import { WireClient } from './helpers/wire-client.js';
+import { type ServerMessage, WireClient } from './helpers/wire-client.js';
 
 // Several real servers (the built apps/server, real game children) sharing one FIFO queue per mode through one real
 // redis-server: global arrival order, positions across hosts, match-found on every host of a group, a host killed
@@ -70,8 +70,8 @@ async function firstPosition(client: WireClient): Promise<number> {
 }
 
 /** Every matchFound a client got (a client must never get two). */
-function matchFounds(client: WireClient): { gameId: string; port: number }[] {
-  return client.messages.filter((m) => m.type === 'matchFound') as { gameId: string; port: number }[];
+function matchFounds(client: WireClient): Extract<ServerMessage, { type: 'matchFound' }>[] {
+  return client.messages.filter((m): m is Extract<ServerMessage, { type: 'matchFound' }> => m.type === 'matchFound');
 }
 
 describe('shared queue: several servers, one Redis', () => {

@@ -102,6 +102,9 @@ end
 if ARGV[4] == '1' then
   local hb = redis.call('ZSCORE', P .. 'instances', ARGV[2])
   if hb and now - tonumber(hb) < tonumber(ARGV[3]) then return {'E_INSTANCE_IN_USE', int(now - tonumber(hb))} end
+  -- A previous process of this instance id, dead and not recovered yet: its tickets (their connections died with
+  -- it) and its claims must not come back to life with the new process.
+  if hb then purgeInstance(ARGV[2], 1000000, 1000000) end
 end
 for i = 5, #ARGV, 2 do redis.call('HSET', mk, ARGV[i], ARGV[i + 1]) end
 redis.call('ZADD', P .. 'instances', now, ARGV[2])
@@ -158,7 +161,8 @@ local qk = P .. 'q:' .. mode
 redis.call('ZADD', qk, arrival, id)
 redis.call('SADD', P .. 'owned:' .. inst, id)
 local position = redis.call('ZRANK', qk, id)
-if redis.call('ZCARD', qk) >= tonumber(ARGV[6]) then redis.call('PUBLISH', P .. 'groups-waiting', mode) end
+-- Only when this ticket completes a group (not at every join into a long queue): one wake-up per group.
+if redis.call('ZCARD', qk) % tonumber(ARGV[6]) == 0 then redis.call('PUBLISH', P .. 'groups-waiting', mode) end
 return {'OK', arrival, position}
 `;
 
@@ -266,7 +270,11 @@ const CONFIRM = `
 local inst, gid = ARGV[2], ARGV[3]
 local gk = P .. 'g:' .. gid
 local g = redis.call('HMGET', gk, 'claimer', 'leaseUntil', 'members')
-if g[1] ~= inst then return {'lost', 0} end
+if g[1] ~= inst then
+  -- A retry of a confirm that was committed (its answer was lost with a connection or a timeout) is answered ok.
+  if redis.call('GET', P .. 'confirmed:' .. gid) == inst then return {'ok'} end
+  return {'lost', 0}
+end
 local now = nowMs()
 if tonumber(g[2]) < now then return {'lost', requeueGroup(gid)} end
 local payloads = {}
@@ -304,6 +312,7 @@ end
 redis.call('DEL', gk)
 redis.call('ZREM', P .. 'groups', gid)
 redis.call('SREM', P .. 'claims:' .. inst, gid)
+redis.call('SET', P .. 'confirmed:' .. gid, inst, 'PX', 120000)
 return {'ok'}
 `;
 

@@ -60,6 +60,11 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   /** Whether Redis is reachable and this orchestrator registered in it now. */
+  /** How long a claim lasts unconfirmed (ms): the `leaseMs` option. */
+  get leaseMs(): number {
+    return this.#options.leaseMs;
+  }
+
   get available(): boolean {
     return this.#available;
   }

@@ -64,11 +64,16 @@ describe('RedisQueueBackend: two hosts on one Redis', () => {
     await eventually(() => a.events.deliveries.length === 1, 'delivery to a');
     expect(a.events.deliveries[0]).toEqual({ ticketId: 'a:1', groupId: group!.groupId, payload: payloads.get('a:1') });
     expect(b.events.deliveries).toEqual([]);
-    expect(await b.queue.confirm(group!.groupId, payloads)).toEqual({ ok: false, reason: 'lost' });
+    // A retried confirm (its answer lost to a timeout) is answered ok again and delivers nothing twice; another
+    // host's confirm of the group is refused.
+    expect(await b.queue.confirm(group!.groupId, payloads)).toEqual({ ok: true });
+    expect(await a.queue.confirm(group!.groupId, payloads)).toEqual({ ok: false, reason: 'lost' });
     expect(await a.queue.leave('a:1')).toBe(false); // matched: no longer leaves
     expect(await a.queue.requeue(group!.groupId)).toBe(0);
     // Delivered entries are deleted from the inbox.
     await eventually(async () => (await a.queue.positions(['a:1']))[0] === undefined, 'gone');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(a.events.deliveries).toHaveLength(1);
   });
 
   it('a member leaving before confirm: incomplete, the rest back at the front in their old order', async () => {

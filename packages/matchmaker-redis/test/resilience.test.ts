@@ -41,6 +41,40 @@ describe('RedisQueueBackend: dead hosts and Redis restarts', () => {
     await redis.stop();
   });
 
+  it('a host restarted under the same instance id, before anyone recovered it: its old tickets and claims go', async () => {
+    const redis = await startRedisServer();
+    // The old process never heartbeats after its start; the new one counts 300 ms of silence as dead.
+    const old = await started(redis.url, 'same', {
+      keyPrefix: 'r:',
+      heartbeatIntervalMs: 100_000,
+      heartbeatTimeoutMs: 300_000,
+    });
+    await old.queue.join({ ticketId: 'old:1', mode: 'duel', name: 'ghost' });
+    await old.queue.join({ ticketId: 'old:2', mode: 'trio', name: 'ghost2' });
+    await old.queue.join({ ticketId: 'old:3', mode: 'trio', name: 'ghost3' });
+    // A live host that would recover the old process only after 300 s of silence: not in this test.
+    const other = await started(redis.url, 'other', { keyPrefix: 'r:', heartbeatTimeoutMs: 300_000 });
+    await other.queue.join({ ticketId: 'o:1', mode: 'trio', name: 'alive' });
+    const [claim] = await old.queue.claim(1); // old:2, old:3, o:1
+    expect(claim!.members.map((m) => m.ticketId)).toEqual(['old:2', 'old:3', 'o:1']);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the old process is past its heartbeat timeout
+    // The process died without a word (no close): a new one starts with the same id.
+    const fresh = await started(redis.url, 'same', {
+      keyPrefix: 'r:',
+      heartbeatIntervalMs: 100,
+      heartbeatTimeoutMs: 300,
+    });
+    expect(await fresh.queue.sizes()).toEqual(
+      new Map([
+        ['duel', 0],
+        ['trio', 1],
+      ]),
+    );
+    expect(await other.queue.positions(['o:1'])).toEqual([0]); // back from the old claim, at the front
+    expect(await fresh.queue.positions(['old:1', 'old:2', 'old:3'])).toEqual([undefined, undefined, undefined]);
+    await redis.stop();
+  });
+
   it('a host declared dead registers again at its next heartbeat and says available (to restore)', async () => {
     const redis = await startRedisServer();
     const b = await started(redis.url, 'b', { keyPrefix: 'x:' });

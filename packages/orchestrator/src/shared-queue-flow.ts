@@ -176,7 +176,8 @@ export class SharedQueueFlow implements MatchFlow {
         client.lastPosition = position;
         this.#connections.send(client, { type: 'queued', position, mode });
         this.#emit('playerQueued', { clientId: client.id, name: client.name, mode, position: joined.position });
-        if (position >= (this.#options.modes.get(mode)?.playersPerGame ?? Infinity)) this.schedule();
+        // This player completed a group: claim (the store also wakes the other hosts, once per group).
+        if (position % (this.#options.modes.get(mode)?.playersPerGame ?? Infinity) === 0) this.schedule();
       },
       () => {
         if (this.#ticketOf.get(client) !== ticket) return;

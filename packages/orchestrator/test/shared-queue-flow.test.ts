@@ -22,8 +22,8 @@ async function twoHosts(
   return [a, b];
 }
 
-function matchFounds(client: TestClient): { gameId: string }[] {
-  return client.received.filter((m) => m.type === 'matchFound') as { gameId: string }[];
+function matchFounds(client: TestClient): { readonly gameId: string }[] {
+  return client.received.filter((m): m is Extract<typeof m, { type: 'matchFound' }> => m.type === 'matchFound');
 }
 
 describe('SharedQueueFlow', () => {

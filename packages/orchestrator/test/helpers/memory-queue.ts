@@ -198,9 +198,10 @@ export class MemoryQueueBackend implements QueueBackend {
     return this.#store.up && !this.#closed;
   }
 
-  async start(handlers: QueueBackendHandlers): Promise<void> {
+  start(handlers: QueueBackendHandlers): Promise<void> {
     this.#handlers = handlers;
     this.#store.register(this);
+    return Promise.resolve();
   }
 
   join(ticket: QueueTicket): Promise<JoinedTicket> {
@@ -235,10 +236,12 @@ export class MemoryQueueBackend implements QueueBackend {
     return this.#op(() => this.#store.sizes());
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#store.unregister(this.instanceId);
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#store.unregister(this.instanceId);
+    }
+    return Promise.resolve();
   }
 
   /** The store's delivery to this backend's inbox. */
