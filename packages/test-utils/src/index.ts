@@ -29,3 +29,12 @@ export {
   type ProcessExit,
   type ServerOptions,
 } from './server-process.js';
+
+// A real Redis for the queue backend's tests
+export {
+  findRedisServer,
+  startRedisServer,
+  stopAllRedis,
+  type RedisServer,
+  type RedisServerOptions,
+} from './redis-server.js';
