@@ -25,7 +25,7 @@ export const ALLOWED_EDGES = {
   '@proj/game-child': ['@proj/protocol'],
   '@proj/client-sdk': ['@proj/protocol'],
   '@proj/orchestrator': ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker'],
-  '@proj/server': ['@proj/orchestrator', '@proj/game-child'],
+  '@proj/server': ['@proj/orchestrator', '@proj/game-child', '@proj/matchmaker-redis'],
   '@proj/cli-client': ['@proj/client-sdk'],
   // Private helpers shared by tests: see TEST_ONLY_PACKAGES for who may use them, and how.
   '@proj/test-utils': [],
