@@ -32,7 +32,17 @@ function str8(s: string): Buffer {
 
 /** How one player ended. */
 export type PlayerOutcome =
-  | { readonly ok: true; readonly startedAt: number; readonly ms: number; readonly matchedAt: number }
+  | {
+      readonly ok: true;
+      readonly startedAt: number;
+      /** `performance.now()` when its hello was written, and when its match-found was read. */
+      readonly helloAt: number;
+      readonly matchedAt: number;
+      /** From hello to match-found, ms. */
+      readonly ms: number;
+      /** The game of its match-found. */
+      readonly gameId: string;
+    }
   | { readonly ok: false; readonly startedAt: number; readonly why: string };
 
 /** One load run. */
@@ -98,7 +108,8 @@ function player(port: number, name: string, mode: string, timeoutMs: number): Pr
         buffer = buffer.subarray(4 + length);
         if (type === MATCH_FOUND) {
           const now = performance.now();
-          finish({ ok: true, startedAt, ms: now - helloAt, matchedAt: now });
+          const gameId = payload.subarray(1, 1 + payload[0]!).toString('utf8');
+          finish({ ok: true, startedAt, helloAt, matchedAt: now, ms: now - helloAt, gameId });
           return;
         }
         if (type === ERROR) {

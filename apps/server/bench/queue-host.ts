@@ -89,7 +89,10 @@ async function open(config: HostConfig): Promise<void> {
           keyPrefix: config.keyPrefix,
           hooks: {
             roundTrip: (operation, ms) => (roundTrips[operation] ??= []).push(Math.round(ms * 1000) / 1000),
-            claimed: (groups) => count('claimedGroups', groups),
+            claimed: (groups) => {
+              count('claimedGroups', groups);
+              count('claimsWithGroups');
+            },
             requeued: (tickets, why) => count(`requeued.${why}`, tickets),
             recovered: (result) => count('recoveredInstances', result.instances),
           },

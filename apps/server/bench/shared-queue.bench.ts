@@ -174,6 +174,30 @@ function matchTimes(load: LoadResult): number[] {
   return load.outcomes.flatMap((o) => (o.ok ? [o.ms] : []));
 }
 
+/**
+ * Per game: from the hello of its last player to the last match-found of its players, ms (what the queue adds once
+ * the group is complete, without the wait for the other player to arrive).
+ */
+function gameTimes(load: LoadResult): number[] {
+  const games = new Map<string, { lastHello: number; lastMatch: number; players: number }>();
+  for (const o of load.outcomes) {
+    if (!o.ok) continue;
+    const g = games.get(o.gameId) ?? { lastHello: 0, lastMatch: 0, players: 0 };
+    g.lastHello = Math.max(g.lastHello, o.helloAt);
+    g.lastMatch = Math.max(g.lastMatch, o.matchedAt);
+    g.players++;
+    games.set(o.gameId, g);
+  }
+  return [...games.values()].filter((g) => g.players === K).map((g) => g.lastMatch - g.lastHello);
+}
+
+/** Exceptions the orchestrators threw into their simulated children, summed over hosts. */
+function listenerExceptions(reports: readonly HostReport[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const r of reports) for (const [k, v] of Object.entries(r.listenerExceptions)) sum[k] = (sum[k] ?? 0) + v;
+  return sum;
+}
+
 /** Failures by why. */
 function errorsOf(load: LoadResult): Record<string, number> {
   const errors: Record<string, number> = {};
@@ -209,6 +233,55 @@ function hostCpuUsPerPlayer(result: CaseResult): number {
   return Math.round((cpu * 1000) / result.load.outcomes.length);
 }
 
+/** One sustained load of `rate` players/s for SUSTAINED_MS, on the shared queue (`redis`) or the local ones. */
+async function sustainedStep(hosts: readonly Host[], redis: RedisServer | undefined, rate: number) {
+  const result = await runCase(hosts, redis, rate, SUSTAINED_MS);
+  const times = matchTimes(result.load);
+  const matched = times.length;
+  const lastMatchAt = Math.max(...result.load.outcomes.map((o) => (o.ok ? o.matchedAt : 0)));
+  const spanMs = Math.max(SUSTAINED_MS, lastMatchAt - result.load.t0);
+  const c = counts(result.hosts);
+  const pick = (prefix: string): Record<string, number> =>
+    Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith(prefix)));
+  return {
+    offeredPerSec: rate,
+    startedPerSec: Math.round(result.load.outcomes.length / (Math.max(result.load.startSpanMs, 1) / 1000)),
+    achievedPerSec: Math.round(matched / (spanMs / 1000)),
+    players: result.load.outcomes.length,
+    matched,
+    errors: errorCount(result.load),
+    errorsByKind: errorsOf(result.load),
+    timeToMatch: summary(times),
+    fromLastHello: summary(gameTimes(result.load)),
+    redisCpuMs: result.redisCpuMs === undefined ? null : round2(result.redisCpuMs),
+    redisCpuUsPerTicket:
+      result.redisCpuMs === undefined || matched === 0 ? null : round2((result.redisCpuMs * 1000) / matched),
+    claims: result.hosts.reduce((a, h) => a + (h.roundTrips['claim']?.length ?? 0), 0),
+    claimsWithGroups: c['claimsWithGroups'] ?? 0,
+    claimedGroups: c['claimedGroups'] ?? 0,
+    matchedRemotely: c['matchedRemotely'] ?? 0,
+    hostCpuUsPerPlayer: hostCpuUsPerPlayer(result),
+    hostLoopDelayP99Ms: round2(Math.max(...result.hosts.map((h) => h.loopDelayP99Ms))),
+    generatorLoopDelayP99Ms: round2(result.load.loopDelayP99Ms),
+    generatorCpuMs: Math.round(result.load.cpuMs),
+    launchFailed: pick('launchFailed.'),
+    requeued: pick('requeued.'),
+    listenerExceptions: listenerExceptions(result.hosts),
+    roundTrips: roundTrips(result.hosts),
+  };
+}
+
+type Step = Awaited<ReturnType<typeof sustainedStep>>;
+
+function stepLine(step: Step): string {
+  return (
+    `${step.offeredPerSec}/s offered, ${step.startedPerSec}/s started: ${step.achievedPerSec}/s matched, ` +
+    `${step.errors} errors, p50 ${step.timeToMatch.p50} p99 ${step.timeToMatch.p99} ms` +
+    (step.redisCpuUsPerTicket === null ? '' : `, redis ${step.redisCpuUsPerTicket} µs/ticket`) +
+    `, host loop p99 ${step.hostLoopDelayP99Ms} ms, generator loop p99 ${step.generatorLoopDelayP99Ms} ms`
+  );
+}
+
 async function main(): Promise<void> {
   const hosts: Host[] = [];
   let redis: RedisServer | undefined;
@@ -240,6 +313,8 @@ async function main(): Promise<void> {
     const localErrors = local.reduce((a, c) => a + errorCount(c.load), 0);
     const overheadP99 = round2(percentile(sharedTimes, 0.99) - percentile(localTimes, 0.99));
     const overheadP50 = round2(percentile(sharedTimes, 0.5) - percentile(localTimes, 0.5));
+    const localGames = local.flatMap((c) => gameTimes(c.load));
+    const sharedGames = shared.flatMap((c) => gameTimes(c.load));
     report({
       bench: 'server/shared-queue-time-to-match',
       unit: 'ms',
@@ -258,6 +333,13 @@ async function main(): Promise<void> {
       },
       overheadP50Ms: overheadP50,
       overheadP99Ms: overheadP99,
+      fromLastHello: {
+        local: summary(localGames),
+        redis: summary(sharedGames),
+        overheadP50Ms: round2(percentile(sharedGames, 0.5) - percentile(localGames, 0.5)),
+        overheadP99Ms: round2(percentile(sharedGames, 0.99) - percentile(localGames, 0.99)),
+      },
+      listenerExceptions: listenerExceptions([...local, ...shared].flatMap((c) => c.hosts)),
       target: 'overheadP99Ms <= 10',
       ...(smoke ? {} : { targetMet: overheadP99 <= 10 }),
     });
@@ -270,43 +352,20 @@ async function main(): Promise<void> {
       hosts: HOSTS,
       ...roundTripSummary(trips300, ops),
       claimedGroups: sharedCounts['claimedGroups'] ?? 0,
+      claimsWithGroups: sharedCounts['claimsWithGroups'] ?? 0,
     });
 
-    // 3 and 4: sustained load through one redis-server.
-    const steps: Record<string, unknown>[] = [];
+    // 3 and 4: sustained load through one redis-server; beside it, three orchestrators each with its own local queue
+    // at the first rate (the same processes, generator and children, without Redis: what the machine does anyway).
+    const reference = await sustainedStep(hosts, undefined, SUSTAINED_RATES[0]!);
+    note(`reference, ${HOSTS} local queues: ${stepLine(reference)}`);
+    const steps: Step[] = [];
     let sustainedTrips: Record<string, number[]> = {};
     for (const rate of SUSTAINED_RATES) {
-      const result = await runCase(hosts, redis, rate, SUSTAINED_MS);
-      const times = matchTimes(result.load);
-      const matched = times.length;
-      const lastMatchAt = Math.max(...result.load.outcomes.map((o) => (o.ok ? o.matchedAt : 0)));
-      const spanMs = Math.max(SUSTAINED_MS, lastMatchAt - result.load.t0);
-      const c = counts(result.hosts);
-      const step = {
-        offeredPerSec: rate,
-        startedPerSec: Math.round(result.load.outcomes.length / (Math.max(result.load.startSpanMs, 1) / 1000)),
-        achievedPerSec: Math.round(matched / (spanMs / 1000)),
-        players: result.load.outcomes.length,
-        matched,
-        errors: errorCount(result.load),
-        errorsByKind: errorsOf(result.load),
-        timeToMatch: summary(times),
-        claim: summary(result.hosts.flatMap((h) => h.roundTrips['claim'] ?? [])),
-        redisCpuMs: round2(result.redisCpuMs!),
-        redisCpuUsPerTicket: matched === 0 ? null : round2((result.redisCpuMs! * 1000) / matched),
-        hostCpuUsPerPlayer: hostCpuUsPerPlayer(result),
-        hostLoopDelayP99Ms: round2(Math.max(...result.hosts.map((h) => h.loopDelayP99Ms))),
-        generatorLoopDelayP99Ms: round2(result.load.loopDelayP99Ms),
-        generatorCpuMs: Math.round(result.load.cpuMs),
-        launchFailed: Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('launchFailed.'))),
-        requeued: Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('requeued.'))),
-      };
+      const step = await sustainedStep(hosts, redis, rate);
       steps.push(step);
-      note(
-        `sustained ${rate}/s offered: ${step.achievedPerSec}/s matched, ${step.errors} errors, ` +
-          `p50 ${step.timeToMatch.p50} p99 ${step.timeToMatch.p99} ms, redis ${step.redisCpuUsPerTicket} µs/ticket`,
-      );
-      if (rate === SUSTAINED_RATES[0]) sustainedTrips = roundTrips(result.hosts);
+      note(`shared queue on Redis, ${HOSTS} hosts: ${stepLine(step)}`);
+      if (rate === SUSTAINED_RATES[0]) sustainedTrips = step.roundTrips;
       // The next step only if this one held.
       if (step.errors > 0 || step.achievedPerSec < 0.95 * rate) break;
     }
@@ -317,13 +376,14 @@ async function main(): Promise<void> {
       mode: `${MODE} (K=${K})`,
       hosts: HOSTS,
       windowMs: SUSTAINED_MS,
-      steps,
-      roundTrip: roundTripSummary(sustainedTrips, ['claim', 'join', 'confirm']),
-      redisCpuUsPerTicket: first['redisCpuUsPerTicket'],
+      steps: steps.map(({ roundTrips: _, ...step }) => step),
+      localReference: (({ roundTrips: _, ...step }) => step)(reference),
+      roundTrip: roundTripSummary(sustainedTrips, ['claim', 'join', 'confirm', 'inbox', 'positions']),
+      redisCpuUsPerTicket: first.redisCpuUsPerTicket,
       target: `achievedPerSec >= 2000 with 0 errors at ${SUSTAINED_RATES[0]}/s offered`,
       ...(smoke
         ? {}
-        : { targetMet: (first['achievedPerSec'] as number) >= 2000 && (first['errors'] as number) === 0 }),
+        : { targetMet: first.achievedPerSec >= 2000 && first.errors === 0 }),
     });
   } finally {
     await Promise.allSettled(hosts.map((h) => h.stop()));
