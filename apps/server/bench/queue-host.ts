@@ -5,7 +5,7 @@
 // the process. Not a benchmark by itself (no .bench.ts suffix).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createRedisQueue } from '@proj/matchmaker-redis';
-import { type Orchestrator, createOrchestrator } from '@proj/orchestrator';
+import { type Orchestrator, type QueueBackend, createOrchestrator } from '@proj/orchestrator';
 import { InProcessSpawner, takeListenerExceptions } from './in-process-children.js';
 
 /** What the bench asks a host to run. */
@@ -23,7 +23,8 @@ export interface HostConfig {
 }
 
 /** Messages from the bench. */
-export type HostCommand = { type: 'open'; config: HostConfig } | { type: 'reset' } | { type: 'close' } | { type: 'exit' };
+export type HostCommand =
+  { type: 'open'; config: HostConfig } | { type: 'reset' } | { type: 'close' } | { type: 'exit' };
 
 /** What a host sends back on `close`: everything since the last `reset` (or `open`). */
 export interface HostReport {
@@ -47,9 +48,7 @@ export interface HostReport {
 
 /** Messages to the bench. */
 export type HostMessage =
-  | { type: 'listening'; port: number }
-  | { type: 'closed'; report: HostReport }
-  | { type: 'failed'; message: string };
+  { type: 'listening'; port: number } | { type: 'closed'; report: HostReport } | { type: 'failed'; message: string };
 
 let orchestrator: Orchestrator | undefined;
 let instanceId = '';
@@ -76,6 +75,33 @@ function send(message: HostMessage): void {
   process.send!(message);
 }
 
+/**
+ * Counts the backend's rejected operations (`failed.<op>: <message>`) and the confirms' results (`confirm.<result>`),
+ * wrapping its methods in place: the orchestrator sees the same backend.
+ */
+function countOutcomes(backend: QueueBackend): void {
+  const target = backend as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const op of ['join', 'leave', 'claim', 'confirm', 'requeue', 'positions', 'restore', 'sizes']) {
+    const method = target[op]!.bind(backend);
+    target[op] = (...args) =>
+      method(...args).then(
+        (result) => {
+          if (op === 'confirm') {
+            const r = result as Awaited<ReturnType<QueueBackend['confirm']>>;
+            count(`confirm.${r.ok ? 'ok' : r.reason}`);
+          }
+          return result;
+        },
+        (error: unknown) => {
+          count(
+            `failed.${op}: ${error instanceof Error ? error.message.replace(/[0-9a-f-]{36}/g, '<id>') : String(error)}`,
+          );
+          throw error;
+        },
+      );
+  }
+}
+
 async function open(config: HostConfig): Promise<void> {
   instanceId = config.instanceId;
   const modes = { [config.mode]: { playersPerGame: config.playersPerGame } };
@@ -97,6 +123,7 @@ async function open(config: HostConfig): Promise<void> {
             recovered: (result) => count('recoveredInstances', result.instances),
           },
         });
+  if (queueBackend !== undefined) countOutcomes(queueBackend);
   const o = createOrchestrator({
     spawner: new InProcessSpawner(config.gameMs),
     ...(queueBackend === undefined ? {} : { queueBackend }),
