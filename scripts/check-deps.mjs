@@ -22,6 +22,7 @@ export const ALLOWED_EDGES = {
   '@proj/protocol': [],
   '@proj/port-ring': [],
   '@proj/matchmaker': [],
+  '@proj/matchmaker-redis': ['@proj/matchmaker'],
   '@proj/game-child': ['@proj/protocol'],
   '@proj/client-sdk': ['@proj/protocol'],
   '@proj/orchestrator': ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker'],
