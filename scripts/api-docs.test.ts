@@ -63,11 +63,12 @@ function undocumented(entry: string): { exports: number; missing: string[] } {
 }
 
 describe('public API docs', () => {
-  it('finds the six published packages', () => {
+  it('finds the seven published packages', () => {
     expect(packages.map((p) => p.name)).toEqual([
       '@proj/client-sdk',
       '@proj/game-child',
       '@proj/matchmaker',
+      '@proj/matchmaker-redis',
       '@proj/orchestrator',
       '@proj/port-ring',
       '@proj/protocol',

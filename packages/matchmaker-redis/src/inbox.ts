@@ -57,7 +57,7 @@ export class Inbox {
   async drain(connection: Redis): Promise<void> {
     await this.#flush();
     for (;;) {
-      const reply = (await connection.xread('COUNT', COUNT, 'STREAMS', this.#deps.key, this.#lastId)) as XReadReply;
+      const reply = await connection.xread('COUNT', COUNT, 'STREAMS', this.#deps.key, this.#lastId);
       const n = await this.#accept(reply);
       if (n < COUNT) return;
     }
@@ -83,15 +83,7 @@ export class Inbox {
       }
       try {
         await this.#flush();
-        const reply = (await connection.xread(
-          'COUNT',
-          COUNT,
-          'BLOCK',
-          1000,
-          'STREAMS',
-          this.#deps.key,
-          this.#lastId,
-        )) as XReadReply;
+        const reply = await connection.xread('COUNT', COUNT, 'BLOCK', 1000, 'STREAMS', this.#deps.key, this.#lastId);
         await this.#accept(reply);
       } catch (error) {
         if (signal.aborted) return;

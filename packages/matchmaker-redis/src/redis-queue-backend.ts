@@ -10,14 +10,7 @@ import type {
   QueueTicket,
   RestoredTicket,
 } from '@proj/matchmaker';
-import {
-  checkGroupId,
-  checkMaxGroups,
-  checkRestored,
-  checkTicket,
-  checkTicketId,
-  payloadArgs,
-} from './arguments.js';
+import { checkGroupId, checkMaxGroups, checkRestored, checkTicket, checkTicketId, payloadArgs } from './arguments.js';
 import { createConnection, runScript } from './connection.js';
 import { RedisQueueError, isRedisQueueError } from './errors.js';
 import { Inbox } from './inbox.js';
@@ -90,7 +83,7 @@ export class RedisQueueBackend implements QueueBackend {
       subscriber: createConnection(this.#options, 'subscriber'),
     };
     this.#connections = connections;
-    for (const [role, redis] of Object.entries(connections) as [string, Redis][]) {
+    for (const [role, redis] of Object.entries<Redis>(connections)) {
       redis.on('error', (error: Error) => logger.debug('queue redis connection error', { role, error: error.message }));
     }
     const { command, blocking, subscriber } = connections;
@@ -292,8 +285,10 @@ export class RedisQueueBackend implements QueueBackend {
     const connections = this.#connections;
     if (connections === undefined) return;
     const stopping = this.#inbox?.stop();
+    // The blocking connection may be inside an XREAD BLOCK: a QUIT would wait behind it, so it is just dropped.
+    connections.blocking.disconnect();
     await Promise.all(
-      Object.values(connections).map(async (redis: Redis) => {
+      [connections.command, connections.subscriber].map(async (redis: Redis) => {
         if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
         else redis.disconnect();
       }),
@@ -448,10 +443,7 @@ export class RedisQueueBackend implements QueueBackend {
     throw new RedisQueueError('E_UNAVAILABLE', `unexpected reply from redis: ${String(code)}`);
   }
 
-  #hook<Name extends keyof RedisQueueHooks>(
-    name: Name,
-    ...args: Parameters<NonNullable<RedisQueueHooks[Name]>>
-  ): void {
+  #hook<Name extends keyof RedisQueueHooks>(name: Name, ...args: Parameters<NonNullable<RedisQueueHooks[Name]>>): void {
     const hook = this.#options.hooks[name] as ((...a: typeof args) => void) | undefined;
     if (hook !== undefined) this.#call(() => hook.apply(this.#options.hooks, args));
   }

@@ -126,7 +126,7 @@ class RedisServerProcess implements RedisServer {
     const append = (chunk: Buffer): void => {
       this.#output = (this.#output + chunk.toString('utf8')).slice(-8192);
     };
-    proc.stderr!.on('data', append);
+    proc.stderr.on('data', append);
     await new Promise<void>((resolve, reject) => {
       const fail = (why: string): void => {
         clearTimeout(timer);
@@ -144,11 +144,11 @@ class RedisServerProcess implements RedisServer {
         if (!this.#output.includes('Ready to accept connections')) return;
         clearTimeout(timer);
         proc.off('exit', onExit);
-        proc.stdout!.off('data', onData);
+        proc.stdout.off('data', onData);
         resolve();
       };
-      proc.stdout!.on('data', append);
-      proc.stdout!.on('data', onData);
+      proc.stdout.on('data', append);
+      proc.stdout.on('data', onData);
     });
     if (!(await ping(this.port))) {
       await this.#terminate('SIGKILL');
