@@ -9,17 +9,20 @@
 //    the sustained load.
 // 3. sustained tickets per second through one redis-server with 3 orchestrators: 2000 players/s offered for 10 s
 //    (then 3000/s if that held): players matched per second, errors (an error frame, a close, or no match-found
-//    within 5 s), time-to-match there. Target >= 2000/s with 0 errors.
+//    within 5 s), time-to-match there. Target >= 2000/s with 0 errors. Beside it, at 2000/s, the same three
+//    processes each with its own local queue (`localReference`): what the machine does without Redis.
 // 4. the redis-server's CPU (utime + stime from /proc) over the sustained window, per ticket matched.
 //
 // Mode: `duel`, 2 players per game. The game children are SIMULATED in each host process (in-process-children.ts:
 // `ready` on the next turn of the event loop, the game over 200 ms later, no fork, no UDP socket): real children
 // cannot start 1000 games/s on 2 cores (a fork costs about 40 ms of CPU), and this benchmark measures the queue.
 // The load generator runs in this process; the three hosts are forked with this process's tsx flags. Everything
-// (hosts, redis-server) is stopped at the end, on failure too, and a watchdog bounds the run.
+// (hosts, redis-server) is stopped at the end, on failure too, and a watchdog bounds the run. An exception the
+// orchestrator throws into a simulated child's message or exit callback is counted (`listenerExceptions`) instead of
+// ending the host: from a real child it would be uncaught, and apps/server exits on those.
 //
 // Run: node_modules/.bin/tsx --conditions=@proj/source apps/server/bench/shared-queue.bench.ts
-// BENCH_SMOKE=1: 1-second windows at low rates, no thresholds. Needs redis-server (REDIS_SERVER or on the PATH).
+// BENCH_SMOKE=1: 1-second windows at low rates, no thresholds. Needs redis-server on the PATH.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
