@@ -328,6 +328,81 @@ if (floods.length > 0) {
   );
 }
 
+const sqTtm = get('server/shared-queue-time-to-match');
+const sqTrip = get('server/shared-queue-round-trip');
+const sqSus = get('server/shared-queue-sustained');
+if (sqTtm.bench !== undefined || sqSus.bench !== undefined) {
+  out.push(
+    '\n**Shared queue on Redis** (`apps/server/bench/shared-queue.bench.ts`): one orchestrator with its own queue ' +
+      `against ${fmt(sqTtm.redis?.hosts ?? sqSus.hosts, 0)} orchestrator processes sharing one redis-server, players ` +
+      'spread round-robin over them, the same open-loop generator in the same run (interleaved rounds), ' +
+      `${sqTtm.mode ?? 'duel'}. The game children are simulated in the host processes (no fork: real ones cannot ` +
+      "start hundreds of games a second on 2 cores), so these are the queue's figures, not a game's. Time to " +
+      "match is each player's hello -> its match-found (it includes the wait for the other player); " +
+      '"from last hello" is per game, its last hello -> its last match-found. In ms.\n',
+  );
+  if (sqTtm.bench !== undefined) {
+    const ttmRow = (label, r, g) => [label, r?.p50, r?.p99, g?.p50, g?.p99, r?.errors];
+    out.push(
+      table(
+        [`at ${fmt(sqTtm.offeredPerSec, 0)} players/s`, 'p50', 'p99', 'from last hello p50', 'p99', 'errors'],
+        [
+          ttmRow('local queue, 1 host', sqTtm.local, sqTtm.fromLastHello?.local),
+          ttmRow(`Redis, ${fmt(sqTtm.redis?.hosts, 0)} hosts`, sqTtm.redis, sqTtm.fromLastHello?.redis),
+          [
+            'overhead',
+            sqTtm.overheadP50Ms,
+            sqTtm.overheadP99Ms,
+            sqTtm.fromLastHello?.overheadP50Ms,
+            sqTtm.fromLastHello?.overheadP99Ms,
+            `target p99 <= 10 ms: ${sqTtm.targetMet === undefined ? '-' : sqTtm.targetMet ? 'met' : 'missed'}`,
+          ],
+        ],
+      ),
+    );
+  }
+  const trip = (r) => (r === undefined || r.n === 0 ? '-' : `${fmt(r.p50)} / ${fmt(r.p99)}`);
+  if (sqTrip.bench !== undefined) {
+    out.push(
+      `\nRedis round trips seen by the hosts at ${fmt(sqTrip.offeredPerSec, 0)}/s (p50 / p99 ms): claim ` +
+        `${trip(sqTrip.claim)} (${fmt(sqTrip.claim?.n, 0)} claims for ${fmt(sqTrip.claimedGroups, 0)} groups), ` +
+        `join ${trip(sqTrip.join)}, confirm ${trip(sqTrip.confirm)}, inbox ${trip(sqTrip.inbox)}.`,
+    );
+  }
+  if (sqSus.bench !== undefined) {
+    out.push(`\nSustained load for ${fmt(sqSus.windowMs / 1000, 0)} s (target: ${sqSus.target ?? '-'}):\n`);
+    const susRow = (label, s) => [
+      label,
+      s.offeredPerSec,
+      s.achievedPerSec,
+      s.errors,
+      s.timeToMatch?.p50,
+      s.timeToMatch?.p99,
+      s.redisCpuUsPerTicket ?? '-',
+      s.hostCpuUsPerPlayer,
+    ];
+    const rows = [];
+    if (sqSus.localReference !== undefined)
+      rows.push(susRow(`${fmt(sqSus.hosts, 0)} local queues (reference)`, sqSus.localReference));
+    for (const s of sqSus.steps ?? []) rows.push(susRow(`Redis, ${fmt(sqSus.hosts, 0)} hosts`, s));
+    out.push(
+      table(
+        [
+          'queue',
+          'offered /s',
+          'matched /s',
+          'errors',
+          'time to match p50',
+          'p99',
+          'Redis CPU µs/ticket',
+          'hosts CPU µs/player',
+        ],
+        rows,
+      ),
+    );
+  }
+}
+
 out.push('\n**Micro-benchmarks** (operations per second, median of samples):\n');
 const micro = results.filter(
   (r) =>
