@@ -41,3 +41,14 @@ export function parseKeyPrefix(raw: unknown): string {
   if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw new InvalidValue('must be 1 to 64 printable characters, no spaces');
   return value;
 }
+
+/** A Redis URL fit for a log line: its password (and a user's) replaced by `***`. */
+export function redactRedisUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}

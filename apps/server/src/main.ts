@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './cli.js';
 import { type LoadedConfig, loadConfig } from './config-load.js';
+import { redactRedisUrl } from './config-redis.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
 import { botsCommand, joinCommand } from './join-hint.js';
@@ -33,6 +34,7 @@ function configSummary(loaded: LoadedConfig): Record<string, unknown> {
         ? c.warmPool
         : `${c.warmPool}..${c.warmPoolMax}, buffer ${c.warmPoolBuffer}, ${c.warmPoolRefillRate}/s`,
     drainTimeout: formatDuration(c.drainTimeout),
+    ...(c.redisUrl !== undefined ? { sharedQueue: redactRedisUrl(c.redisUrl) } : {}),
     ...(loaded.configFile !== undefined ? { configFile: loaded.configFile } : {}),
   };
 }
@@ -91,7 +93,13 @@ async function main(): Promise<void> {
   }
   handleShutdown(server, { logger, drainTimeoutMs: config.drainTimeout });
   logger.info(
-    { tcp: server.tcp, admin: server.admin.url, ...configSummary(loaded), version: version() },
+    {
+      tcp: server.tcp,
+      admin: server.admin.url,
+      ...configSummary(loaded),
+      ...(server.orchestrator.stats().sharedQueue ?? {}),
+      version: version(),
+    },
     `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP), admin on ${server.admin.url}`,
   );
   const join = joinCommand(config, server.tcp.port);
