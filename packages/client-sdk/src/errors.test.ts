@@ -9,6 +9,7 @@ describe('ClientError', () => {
       8: 'E_SERVER_FULL',
       9: 'E_SHUTTING_DOWN',
       16: 'E_SERVER_FULL',
+      17: 'E_SERVER_FULL',
     };
     for (const code of [...Object.values(WireErrorCode), 0, 500]) {
       const error = clientErrorFromWire(code, 'why');

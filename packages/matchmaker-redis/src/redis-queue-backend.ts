@@ -59,12 +59,12 @@ export class RedisQueueBackend implements QueueBackend {
     this.#prefix = this.#options.keyPrefix;
   }
 
-  /** Whether Redis is reachable and this orchestrator registered in it now. */
   /** How long a claim lasts unconfirmed (ms): the `leaseMs` option. */
   get leaseMs(): number {
     return this.#options.leaseMs;
   }
 
+  /** Whether Redis is reachable and this orchestrator registered in it now. */
   get available(): boolean {
     return this.#available;
   }
