@@ -6,6 +6,7 @@ import type { Client, ClientTable } from './client-table.js';
 import type { PlayerLeftReason } from './events.js';
 import type { GameLauncher } from './game-launcher.js';
 import type { Emit, LaunchOutcome, LaunchedGame } from './launched-game.js';
+import { type MatchFlow, fullGroups } from './match-flow.js';
 import type { ResolvedOptions } from './options.js';
 import { PlayerHolds } from './player-holds.js';
 
@@ -50,7 +51,7 @@ interface PendingLaunch {
  * - a failed launch (bind failure, crash, no ready in time) puts its players back at the front of their queue;
  * - queue positions are batched: at most one batch per `queueUpdateIntervalMs`, or per turn of the event loop.
  */
-export class ClientFlow {
+export class ClientFlow implements MatchFlow {
   readonly #options: ResolvedOptions;
   readonly #connections: ClientConnections;
   readonly #table: ClientTable;
@@ -93,12 +94,7 @@ export class ClientFlow {
 
   /** Groups of players formed in the queues (K of a mode waiting) and not launched yet, all modes. O(modes). */
   get waitingGroups(): number {
-    let groups = 0;
-    for (const [mode, size] of this.#queues.sizes()) {
-      const k = this.#options.modes.get(mode)?.playersPerGame ?? 0;
-      if (k > 0) groups += Math.floor(size / k);
-    }
-    return groups;
+    return fullGroups(this.#queues.sizes(), this.#options.modes);
   }
 
   // 2. Hello: queued, or refused.

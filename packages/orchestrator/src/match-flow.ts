@@ -27,3 +27,16 @@ export interface MatchFlow {
   /** Shutdown: no more matching; waiting players are told SHUTTING_DOWN; starting launches are cancelled. */
   stop(): void;
 }
+
+/** Full groups in queues of these sizes: the sum over modes of floor(size / K). O(modes). */
+export function fullGroups(
+  sizes: ReadonlyMap<string, number>,
+  modes: ReadonlyMap<string, { readonly playersPerGame: number }>,
+): number {
+  let groups = 0;
+  for (const [mode, size] of sizes) {
+    const k = modes.get(mode)?.playersPerGame ?? 0;
+    if (k > 0) groups += Math.floor(size / k);
+  }
+  return groups;
+}

@@ -7,7 +7,7 @@ import type { Client, ClientTable } from './client-table.js';
 import type { PlayerLeftReason } from './events.js';
 import type { GameLauncher } from './game-launcher.js';
 import type { Emit, LaunchOutcome, LaunchedGame } from './launched-game.js';
-import type { MatchFlow } from './match-flow.js';
+import { type MatchFlow, fullGroups } from './match-flow.js';
 import { type MatchFoundPayload, decodeMatchFound, encodeMatchFound } from './match-found-payload.js';
 import type { ResolvedOptions } from './options.js';
 import { PlayerHolds, type SeatHolder } from './player-holds.js';
@@ -139,12 +139,7 @@ export class SharedQueueFlow implements MatchFlow {
 
   /** Full groups waiting in the shared queue (all hosts), as last read. */
   get waitingGroups(): number {
-    let groups = 0;
-    for (const [mode, size] of this.#sizes) {
-      const k = this.#options.modes.get(mode)?.playersPerGame ?? 0;
-      if (k > 0) groups += Math.floor(size / k);
-    }
-    return groups;
+    return fullGroups(this.#sizes, this.#options.modes);
   }
 
   // Hello: a ticket in the shared queue, or refused.
