@@ -74,17 +74,29 @@ function startFlooder(port) {
   let out = '';
   let cpu = 0;
   const meter = setInterval(() => (cpu = cpuSeconds(child.pid) ?? cpu), 200);
-  child.stdout.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const startedAt = performance.now();
+  let startedAt = performance.now();
+  // Counted from its `ready` line: on a loaded machine the flooder (at nice 19) may take a while to boot.
+  const ready = new Promise((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ready\n')) resolve();
+    });
+    void exited.then(resolve);
+  }).then(() => {
+    startedAt = performance.now();
+  });
   return {
+    ready,
     async stop() {
       cpu = cpuSeconds(child.pid) ?? cpu;
       clearInterval(meter);
       child.kill('SIGTERM');
       await exited;
       const seconds = (performance.now() - startedAt) / 1000;
-      const counts = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (!last.startsWith('{')) throw new Error(`the flooder printed no counts (exit before SIGTERM?): ${out}`);
+      const counts = JSON.parse(last);
       const per = (n) => round(n / seconds, 0);
       return {
         seconds: round(seconds, 1),
@@ -134,6 +146,7 @@ async function scenario({ name, flood, args }) {
   try {
     await sleep(smoke ? 200 : 1_000); // the warm pool fills
     const flooder = flood ? startFlooder(server.tcpPort) : undefined;
+    await flooder?.ready;
     await sleep(FLOOD_LEAD_MS);
     const health = pollHealth(server.adminUrl);
     const cpu0 = server.overheadCpuSeconds();

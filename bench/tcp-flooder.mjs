@@ -2,7 +2,7 @@
 // connections from LOCAL_ADDRESS that never say hello and send ping frames back to back, as fast as the socket
 // drains, reading (and counting) what comes back so that they are never dropped as slow readers. A connection the
 // server closes, or sends an error frame, is closed and opened again at once. Runs until SIGTERM, then prints one
-// JSON line of counts on stdout.
+// JSON line of counts on stdout. Prints `ready` once it floods (and its SIGTERM handler is in place).
 //
 // Usage: node bench/tcp-flooder.mjs <port> <connections> [localAddress]
 import { connect } from 'node:net';
@@ -73,9 +73,11 @@ function open() {
   });
 }
 
-for (let i = 0; i < connections; i++) open();
 process.on('SIGTERM', () => {
   stopping = true;
   process.stdout.write(`${JSON.stringify(counts)}\n`);
   process.exit(0);
 });
+for (let i = 0; i < connections; i++) open();
+// The bench waits for this line before it counts: a SIGTERM before it would find no handler and no counts.
+process.stdout.write('ready\n');
