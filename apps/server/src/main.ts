@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     server = await startServer(config, { logger });
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
-    logger.fatal({ err: error.cause ?? error, code: error.code }, error.message);
+    // One line says what to change; the stack and the causes are for --log-level debug.
+    logger.debug({ err: error, code: error.code }, 'cannot start: details');
     process.stderr.write(`proj-server: cannot start: ${error.message}\n`);
     process.exitCode = EXIT.FAILURE;
     return;

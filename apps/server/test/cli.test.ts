@@ -140,25 +140,45 @@ describe('start failures', () => {
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  it('a TCP port in use: exit 1 with a message naming --port', async () => {
-    const { code, stderr } = await runBin(
+  /** The non-empty lines a run wrote, stdout and stderr together. */
+  const linesOf = (r: RunResult): string[] => `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() !== '');
+
+  it.each(['json', 'pretty'])(
+    'a TCP port in use: exit 1 and one line naming the port and --port, no stack, no drain (log format %s)',
+    async (format) => {
+      const r = await runBin(
+        ['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--log-format', format],
+        { PROJ_LOG_LEVEL: 'info' },
+      );
+      expect(r.code).toBe(1);
+      expect(linesOf(r)).toEqual([
+        `proj-server: cannot start: cannot listen for players on 127.0.0.1:${port}: the port is already in use (EADDRINUSE); choose another with --port or stop what holds it`,
+      ]);
+    },
+  );
+
+  it('a TCP port in use, at debug level: the stack and the system error as well', async () => {
+    const r = await runBin(
       ['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--warm-pool', '0'],
-      { PROJ_LOG_LEVEL: 'silent' },
+      { PROJ_LOG_LEVEL: 'debug' },
     );
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /cannot start: cannot listen for players on 127\.0\.0\.1:\d+ \(--host\/--port\): EADDRINUSE/,
-    );
+    expect(r.code).toBe(1);
+    const details = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; err?: { stack?: string } })
+      .find((l) => l.msg === 'cannot start: details');
+    expect(details?.err?.stack).toMatch(/ServerError: cannot listen for players[\s\S]*caused by: .*EADDRINUSE/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('an admin port in use: exit 1 with a message naming --admin-port', async () => {
-    const { code, stderr } = await runBin(
-      ['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002', '--warm-pool', '0'],
-      { PROJ_LOG_LEVEL: 'silent' },
-    );
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /cannot start: admin HTTP listener cannot listen on 127\.0\.0\.1:\d+ \(--admin-host\/--admin-port\): EADDRINUSE/,
-    );
+  it('an admin port in use: exit 1 and one line naming --admin-port', async () => {
+    const r = await runBin(['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002'], {
+      PROJ_LOG_LEVEL: 'info',
+    });
+    expect(r.code).toBe(1);
+    expect(linesOf(r)).toEqual([
+      `proj-server: cannot start: admin HTTP listener cannot listen on 127.0.0.1:${port}: the port is already in use (EADDRINUSE); choose another with --admin-port or stop what holds it`,
+    ]);
   });
 });
