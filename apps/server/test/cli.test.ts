@@ -2,10 +2,10 @@ import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunResult, SERVER_BIN, runProcess } from '@proj/test-utils';
+import { REPO_ROOT, type RunResult, SERVER_BIN, runProcess } from '@proj/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_LIST } from '../src/config-schema.js';
-import { ensureBuilt } from './helpers/build.js';
+import { APP_DIR, ensureBuilt } from './helpers/build.js';
 
 // The built bin as a user runs it: help, and every way a configuration can be wrong. None of these start a server.
 
@@ -128,6 +128,35 @@ describe('pnpm start -- <flags>', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ port: 7800, udpPorts: [{ first: 7801, last: 7802 }], maxGames: 2 });
+  });
+});
+
+describe('hints name the command the user ran', () => {
+  it('node and the script, relative to the working directory, when node ran it', async () => {
+    const r = await runProcess([process.execPath, 'apps/server/dist/main.js', '--bogus'], {
+      cwd: REPO_ROOT,
+      env: { npm_lifecycle_event: '', npm_package_name: '' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "invalid command line: unknown option '--bogus'\n(see node apps/server/dist/main.js --help)\n",
+    );
+    const help = await runProcess([process.execPath, SERVER_BIN, '--help'], {
+      cwd: APP_DIR,
+      env: { npm_lifecycle_event: '', npm_package_name: '' },
+    });
+    expect(help.stdout).toMatch(/^Usage: node dist\/main\.js \[options\]/);
+  });
+
+  it('the pnpm script when pnpm ran it', async () => {
+    const r = await runProcess(['pnpm', '--silent', 'run', 'serve', '--bogus'], { cwd: APP_DIR, timeoutMs: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("invalid command line: unknown option '--bogus'\n(see pnpm serve --help)\n");
+    const root = await runProcess(['pnpm', '--silent', '--filter', '@proj/server', 'run', 'serve', '--bogus'], {
+      cwd: REPO_ROOT,
+      timeoutMs: 60_000,
+    });
+    expect(root.stderr).toContain('(see pnpm --filter @proj/server serve --help)');
   });
 });
 
