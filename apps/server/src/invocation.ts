@@ -14,10 +14,10 @@ export interface InvocationContext {
 
 /**
  * The command the user ran to start this server, for hints such as `(see <it> --help)`, so that the hint works when
- * pasted: under a package manager running a script of this package, the script it ran (`pnpm start`; `pnpm --filter @proj/server serve` when pnpm was
- * run elsewhere than the package for another script than `start`, which the workspace root also has; `npm run serve
- * --`); run by node directly, `node <the script, relative to the working directory>`; otherwise the installed bin's
- * name ({@link BIN_NAME}). Never throws.
+ * pasted. Under a package manager running a script of this package: the script (`pnpm start`; `pnpm --filter
+ * @proj/server serve` when pnpm ran elsewhere than in the package a script other than `start`, which the workspace
+ * root has too; `npm run serve --`). Run by node directly: `node <the script, relative to the working directory>`.
+ * Otherwise the installed bin's name ({@link BIN_NAME}). Never throws.
  */
 export function invocationName(context: InvocationContext): string {
   const { env, script, cwd } = context;

@@ -42,7 +42,7 @@ class Stop {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-/** The offset of the first character that makes `text` invalid JSON (its length when it ends too early), or undefined. */
+/** The offset of the first character that makes `text` invalid JSON (its length if it ends too early), or undefined. */
 function firstInvalidOffset(text: string): number | undefined {
   let i = 0;
   const fail = (): never => {
