@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServerError } from './errors.js';
+import { describeListenFailure } from './listen-failure.js';
 import type { PackageLogger } from './logger.js';
 
 /** One running (or starting) game, as /games lists it. */
@@ -190,10 +191,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       reject(
         new ServerError(
           'E_START_FAILED',
-          `admin HTTP listener cannot listen on ${options.host}:${options.port} (--admin-host/--admin-port): ${error.code ?? error.message}`,
-          {
-            cause: error,
-          },
+          `admin HTTP listener cannot listen on ${options.host}:${options.port}: ${describeListenFailure(error, { host: '--admin-host', port: '--admin-port' })}`,
+          { cause: error },
         ),
       );
     };

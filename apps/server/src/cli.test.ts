@@ -78,3 +78,20 @@ describe('parseCommandLine', () => {
     }
   });
 });
+
+describe('the command named in help and hints', () => {
+  it('is the one given (how the server was run), proj-server by default', () => {
+    expect(parseCommandLine(['--bogus'], '0.0.0', 'pnpm start')).toMatchObject({
+      kind: 'exit',
+      code: 2,
+      output: "invalid command line: unknown option '--bogus'\n(see pnpm start --help)\n",
+    });
+    expect(parseCommandLine(['--bogus'])).toMatchObject({
+      output: expect.stringContaining('(see proj-server --help)'),
+    });
+    const help = helpText('0.0.0', 'node apps/server/dist/main.js');
+    expect(help).toMatch(/^Usage: node apps\/server\/dist\/main\.js \[options\]/);
+    expect(help).toContain('  node apps/server/dist/main.js --port 7700 --udp-ports 7701-7716');
+    expect(help).not.toContain('proj-server');
+  });
+});

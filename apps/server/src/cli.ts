@@ -23,7 +23,8 @@ export type CommandLine =
       readonly stream: 'stdout' | 'stderr';
     };
 
-const AFTER_HELP = `
+/** The text after the options; `name` is how the user ran the server (see invocationName). */
+const afterHelp = (name: string): string => `
 Every setting can come from (highest precedence first) its flag, its environment
 variable, a JSON config file (--config or ${CONFIG_ENV}) whose keys are the setting
 names in camelCase ("udpPorts", "logLevel", ...), or the embedded default.
@@ -39,13 +40,16 @@ Exit codes: 0 after a clean shutdown, 1 on a start or runtime failure, 2 on a ba
 command line or configuration.
 
 Example:
-  ${BIN_NAME} --port 7700 --udp-ports 7701-7716 --modes arena:4,duel:2
-  PROJ_LOG_LEVEL=debug ${BIN_NAME} --config server.json
+  ${name} --port 7700 --udp-ports 7701-7716 --modes arena:4,duel:2
+  PROJ_LOG_LEVEL=debug ${name} --config server.json
 `;
 
-/** Builds the commander program: one option per setting, documented with its env variable and default. */
-export function createProgram(version: string): Command {
-  const program = new Command(BIN_NAME)
+/**
+ * Builds the commander program: one option per setting, documented with its env variable and default. `name` is
+ * the command the help shows (default {@link BIN_NAME}; the bin passes how it was run, e.g. `pnpm start`).
+ */
+export function createProgram(version: string, name: string = BIN_NAME): Command {
+  const program = new Command(name)
     .description(
       'Open game-session server: players connect over TCP, are matched FIFO per mode, and play each game with ' +
         'its own child process over UDP (one UDP port per game; the ports cap concurrent games).',
@@ -68,22 +72,23 @@ export function createProgram(version: string): Command {
   program.addOption(
     new Option('--print-config', 'print the resolved configuration as JSON and exit.').helpGroup('Other:'),
   );
-  program.addHelpText('after', AFTER_HELP);
+  program.addHelpText('after', afterHelp(name));
   return program;
 }
 
-/** The complete --help text. */
-export function helpText(version = '0.0.0'): string {
-  return createProgram(version).helpInformation() + AFTER_HELP;
+/** The complete --help text, naming the command `name` (default {@link BIN_NAME}). */
+export function helpText(version = '0.0.0', name: string = BIN_NAME): string {
+  return createProgram(version, name).helpInformation() + afterHelp(name);
 }
 
 /**
  * Reads the command line (`argv` without the node binary and the script). Never exits the process and never throws:
  * --help, --version and usage errors come back as `{ kind: 'exit' }` with what to print. A leading `--` is skipped:
- * `pnpm start -- --port 7800` hands it to the bin as is (npm's habit), and the bin takes no operands anyway.
+ * `pnpm start -- --port 7800` hands it to the bin as is (npm's habit), and the bin takes no operands anyway. `name`
+ * is the command that --help and the hint of a usage error name (default {@link BIN_NAME}).
  */
-export function parseCommandLine(argv: readonly string[], version = '0.0.0'): CommandLine {
-  const program = createProgram(version);
+export function parseCommandLine(argv: readonly string[], version = '0.0.0', name: string = BIN_NAME): CommandLine {
+  const program = createProgram(version, name);
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   let out = '';
   program.configureOutput({
@@ -103,7 +108,7 @@ export function parseCommandLine(argv: readonly string[], version = '0.0.0'): Co
       return {
         kind: 'exit',
         code: 2,
-        output: `invalid command line: ${message}\n(see ${BIN_NAME} --help)\n`,
+        output: `invalid command line: ${message}\n(see ${name} --help)\n`,
         stream: 'stderr',
       };
     }

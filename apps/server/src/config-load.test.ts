@@ -437,7 +437,7 @@ describe('loadConfig: every bad value stops the server with a message naming the
       'invalid config: PROJ_CONFIG=nope.json: cannot read the file (no such file)',
     );
     expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': '{ port: 1 }' }) }).message).toMatch(
-      /^invalid config: --config x\.json: not valid JSON \(.+\)$/,
+      /^invalid config: --config x\.json: not valid JSON at line 1, column 3 \(.+\)$/,
     );
     expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': '[1]' }) }).message).toBe(
       'invalid config: --config x.json: the file must hold a JSON object of settings',
@@ -448,6 +448,27 @@ describe('loadConfig: every bad value stops the server with a message naming the
     expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': '{"frobnicate": 1}' }) }).message).toBe(
       'invalid config: "frobnicate" in x.json: unknown setting',
     );
+  });
+
+  it('says at which line and column a config file stops being valid JSON, in one line', () => {
+    const missingComma = '{\n  "port": 7700\n  "maxGames": 4\n}\n';
+    expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': missingComma }) }).message).toBe(
+      "invalid config: --config x.json: not valid JSON at line 3, column 3 (Expected ',' or '}' after property value)",
+    );
+    // Node 20 quotes the text instead of giving a position for this one.
+    const noValue = '{\n  "port": 7700,\n  "modes": }\n';
+    expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': noValue }) }).message).toMatch(
+      /^invalid config: --config x\.json: not valid JSON at line 3, column 12 \([^\n]+\)$/,
+    );
+    const cut = '{\n  "port": 7700,\n';
+    expect(errorOf({ configFlag: 'x.json', readFile: files({ 'x.json': cut }) }).message).toMatch(
+      /^invalid config: --config x\.json: not valid JSON at line 3, column 1 \(.+\)$/,
+    );
+  });
+
+  it('reads a file that starts with a byte order mark', () => {
+    const loaded = loadConfig({ configFlag: 'x.json', readFile: files({ 'x.json': '\uFEFF{"port": 7801}' }) });
+    expect(loaded.config.port).toBe(7801);
   });
 
   it('reads a real file from disk, and reports a directory as unreadable', () => {

@@ -4,6 +4,7 @@ import { CONFIG_ENV, ENV_PREFIX, SETTINGS, SETTING_LIST, type ServerConfig, type
 import { InvalidValue } from './config-values.js';
 import { type ParsedSettings, validateConfig } from './config-validate.js';
 import { ServerConfigError } from './errors.js';
+import { jsonSyntaxErrorPlace } from './json-syntax-error.js';
 
 /** Where a setting's value came from, highest precedence first. */
 export type SettingSource =
@@ -103,12 +104,14 @@ function readConfigFile(ref: ConfigFileRef, input: ConfigInput): { path: string;
     });
   }
   let values: unknown;
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text; // a byte order mark some editors write
   try {
-    values = JSON.parse(text);
+    values = JSON.parse(json);
   } catch (error) {
+    const at = jsonSyntaxErrorPlace(json, error);
     throw new ServerConfigError(
       'E_CONFIG_FILE',
-      `invalid config: ${label}: not valid JSON (${(error as Error).message})`,
+      `invalid config: ${label}: not valid JSON at line ${at.line}, column ${at.column} (${at.reason})`,
       { cause: error, setting: 'config' },
     );
   }
@@ -139,7 +142,8 @@ function readConfigFile(ref: ConfigFileRef, input: ConfigInput): { path: string;
  * variable counts as unset.
  * @throws ServerConfigError with a one-line message naming the setting as the user gave it:
  *   `E_INVALID_CONFIG` for a bad value or contradicting settings, `E_CONFIG_FILE` for an unreadable file, a file that
- *   is not a JSON object, or an unknown key in it.
+ *   is not valid JSON (with the line and column where it stops being valid) or not a JSON object, or an unknown key
+ *   in it.
  */
 export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   const flags = input.flags ?? {};

@@ -5,6 +5,7 @@ import { type LoadedConfig, loadConfig } from './config-load.js';
 import { redactRedisUrl } from './config-redis.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
+import { invocationName } from './invocation.js';
 import { botsCommand, joinCommand } from './join-hint.js';
 import { createLogger } from './logger.js';
 import type { ServerHandle } from './server.js';
@@ -40,7 +41,8 @@ function configSummary(loaded: LoadedConfig): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const cli = parseCommandLine(process.argv.slice(2), version());
+  const invoked = invocationName({ env: process.env, script: process.argv[1], cwd: process.cwd() });
+  const cli = parseCommandLine(process.argv.slice(2), version(), invoked);
   if (cli.kind === 'exit') {
     (cli.stream === 'stdout' ? process.stdout : process.stderr).write(cli.output);
     process.exitCode = cli.code;
@@ -86,7 +88,8 @@ async function main(): Promise<void> {
     server = await startServer(config, { logger });
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
-    logger.fatal({ err: error.cause ?? error, code: error.code }, error.message);
+    // One line says what to change; the stack and the causes are for --log-level debug.
+    logger.debug({ err: error, code: error.code }, 'cannot start: details');
     process.stderr.write(`proj-server: cannot start: ${error.message}\n`);
     process.exitCode = EXIT.FAILURE;
     return;

@@ -336,6 +336,20 @@ describe('observeOrchestrator', () => {
     expect(refusals.pending).toBe(0);
   });
 
+  it('logs the shutdown phases at info once listening, at debug for a start that failed', () => {
+    const phases = (listen: boolean) => {
+      const orch = new FakeOrchestrator();
+      const metrics = new ServerMetrics({ stats: () => toServerStats(stats, ['duel']) }, { processMetrics: false });
+      const logger = recordingLogger();
+      observeOrchestrator(orch, metrics, logger, new ChildPids());
+      if (listen) orch.fire('listening', { host: '127.0.0.1', port: 7700 });
+      for (const phase of ['draining', 'stopping', 'closed'] as const) orch.fire('shutdown', { phase });
+      return logger.lines.filter((l) => l.message.startsWith('shutdown:')).map((l) => `${l.level} ${l.message}`);
+    };
+    expect(phases(true)).toEqual(['info shutdown: draining', 'info shutdown: stopping', 'info shutdown: closed']);
+    expect(phases(false)).toEqual(['debug shutdown: draining', 'debug shutdown: stopping', 'debug shutdown: closed']);
+  });
+
   it('ChildPids.killAll never throws for processes already gone', () => {
     const pids = new ChildPids();
     pids.add(2 ** 22 + 12345);

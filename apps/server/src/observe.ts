@@ -84,8 +84,12 @@ export function observeOrchestrator(
     onFolded: (reason) => metrics.recordLogLineFolded(reason),
   }),
 ): () => void {
+  let listened = false;
   const offs = [
-    source.on('listening', ({ host, port }) => logger.info('listening for players (TCP)', { host, port })),
+    source.on('listening', ({ host, port }) => {
+      listened = true;
+      logger.info('listening for players (TCP)', { host, port });
+    }),
     source.on('clientConnected', ({ clientId, remoteAddress }) => {
       metrics.recordConnection();
       logger.debug('client connected', { clientId, remoteAddress });
@@ -198,7 +202,11 @@ export function observeOrchestrator(
       metrics.recordChildExit(reason);
       logger.debug('child process exited', { childPid: pid, state, exitCode, signal, reason });
     }),
-    source.on('shutdown', ({ phase }) => logger.info(`shutdown: ${phase}`, { phase })),
+    // The shutdown of an orchestrator that never listened (a start that failed) is no news: the failure is.
+    source.on('shutdown', ({ phase }) => {
+      if (listened) logger.info(`shutdown: ${phase}`, { phase });
+      else logger.debug(`shutdown: ${phase}`, { phase });
+    }),
   ];
   return () => {
     for (const off of offs) off();

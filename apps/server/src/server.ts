@@ -11,6 +11,7 @@ import { type AdminServer, startAdminServer } from './admin-server.js';
 import { type ChildEntry, resolveChildEntry } from './child-entry.js';
 import type { ServerConfig } from './config-schema.js';
 import { ServerError } from './errors.js';
+import { describeListenFailure } from './listen-failure.js';
 import { type PackageLogger, toPackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { observeSharedQueue } from './observe-shared-queue.js';
@@ -178,7 +179,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       }
       throw new ServerError(
         'E_START_FAILED',
-        `cannot listen for players on ${config.host}:${config.port} (--host/--port): ${describeCause(error)}`,
+        `cannot listen for players on ${config.host}:${config.port}: ${describeListenFailure(error, { host: '--host', port: '--port' })}`,
         { cause: error },
       );
     });
@@ -210,16 +211,4 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       return closing;
     },
   };
-}
-
-/** The system error code (EADDRINUSE...) behind an error, or its message. */
-function describeCause(error: unknown): string {
-  let e: unknown = error;
-  while (e instanceof Error) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && !code.startsWith('E_')) return code;
-    if (e.cause === undefined) return e.message;
-    e = e.cause;
-  }
-  return String(error);
 }

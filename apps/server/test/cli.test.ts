@@ -2,10 +2,10 @@ import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunResult, SERVER_BIN, runProcess } from '@proj/test-utils';
+import { REPO_ROOT, type RunResult, SERVER_BIN, runProcess } from '@proj/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_LIST } from '../src/config-schema.js';
-import { ensureBuilt } from './helpers/build.js';
+import { APP_DIR, ensureBuilt } from './helpers/build.js';
 
 // The built bin as a user runs it: help, and every way a configuration can be wrong. None of these start a server.
 
@@ -131,6 +131,35 @@ describe('pnpm start -- <flags>', () => {
   });
 });
 
+describe('hints name the command the user ran', () => {
+  it('node and the script, relative to the working directory, when node ran it', async () => {
+    const r = await runProcess([process.execPath, 'apps/server/dist/main.js', '--bogus'], {
+      cwd: REPO_ROOT,
+      env: { npm_lifecycle_event: '', npm_package_name: '' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "invalid command line: unknown option '--bogus'\n(see node apps/server/dist/main.js --help)\n",
+    );
+    const help = await runProcess([process.execPath, SERVER_BIN, '--help'], {
+      cwd: APP_DIR,
+      env: { npm_lifecycle_event: '', npm_package_name: '' },
+    });
+    expect(help.stdout).toMatch(/^Usage: node dist\/main\.js \[options\]/);
+  });
+
+  it('the pnpm script when pnpm ran it', async () => {
+    const r = await runProcess(['pnpm', '--silent', 'run', 'serve', '--bogus'], { cwd: APP_DIR, timeoutMs: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("invalid command line: unknown option '--bogus'\n(see pnpm serve --help)\n");
+    const root = await runProcess(['pnpm', '--silent', '--filter', '@proj/server', 'run', 'serve', '--bogus'], {
+      cwd: REPO_ROOT,
+      timeoutMs: 60_000,
+    });
+    expect(root.stderr).toContain('(see pnpm --filter @proj/server serve --help)');
+  });
+});
+
 describe('start failures', () => {
   const blocker = createServer();
   let port = 0;
@@ -140,25 +169,45 @@ describe('start failures', () => {
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  it('a TCP port in use: exit 1 with a message naming --port', async () => {
-    const { code, stderr } = await runBin(
+  /** The non-empty lines a run wrote, stdout and stderr together. */
+  const linesOf = (r: RunResult): string[] => `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() !== '');
+
+  it.each(['json', 'pretty'])(
+    'a TCP port in use: exit 1 and one line naming the port and --port, no stack, no drain (log format %s)',
+    async (format) => {
+      const r = await runBin(
+        ['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--log-format', format],
+        { PROJ_LOG_LEVEL: 'info' },
+      );
+      expect(r.code).toBe(1);
+      expect(linesOf(r)).toEqual([
+        `proj-server: cannot start: cannot listen for players on 127.0.0.1:${port}: the port is already in use (EADDRINUSE); choose another with --port or stop what holds it`,
+      ]);
+    },
+  );
+
+  it('a TCP port in use, at debug level: the stack and the system error as well', async () => {
+    const r = await runBin(
       ['--port', String(port), '--admin-port', '0', '--udp-ports', '45001-45002', '--warm-pool', '0'],
-      { PROJ_LOG_LEVEL: 'silent' },
+      { PROJ_LOG_LEVEL: 'debug' },
     );
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /cannot start: cannot listen for players on 127\.0\.0\.1:\d+ \(--host\/--port\): EADDRINUSE/,
-    );
+    expect(r.code).toBe(1);
+    const details = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; err?: { stack?: string } })
+      .find((l) => l.msg === 'cannot start: details');
+    expect(details?.err?.stack).toMatch(/ServerError: cannot listen for players[\s\S]*caused by: .*EADDRINUSE/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('an admin port in use: exit 1 with a message naming --admin-port', async () => {
-    const { code, stderr } = await runBin(
-      ['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002', '--warm-pool', '0'],
-      { PROJ_LOG_LEVEL: 'silent' },
-    );
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /cannot start: admin HTTP listener cannot listen on 127\.0\.0\.1:\d+ \(--admin-host\/--admin-port\): EADDRINUSE/,
-    );
+  it('an admin port in use: exit 1 and one line naming --admin-port', async () => {
+    const r = await runBin(['--port', '0', '--admin-port', String(port), '--udp-ports', '45001-45002'], {
+      PROJ_LOG_LEVEL: 'info',
+    });
+    expect(r.code).toBe(1);
+    expect(linesOf(r)).toEqual([
+      `proj-server: cannot start: admin HTTP listener cannot listen on 127.0.0.1:${port}: the port is already in use (EADDRINUSE); choose another with --admin-port or stop what holds it`,
+    ]);
   });
 });

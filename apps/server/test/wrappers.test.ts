@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   HAS_PROC,
+  REPO_ROOT,
   type ServerProcess,
   descendants,
   destroyAll,
@@ -151,4 +152,23 @@ describe.runIf(HAS_PROC)('the server started through a wrapper', () => {
       );
     },
   );
+});
+
+describe('pnpm start, stopped by Ctrl-C', () => {
+  // The terminal sends SIGINT to the whole job: pnpm, pnpm again and the server. The scripts exec rather than leave an
+  // `sh -c` in between, which would die of the signal and make pnpm report `ELIFECYCLE Command failed` after a clean
+  // drain.
+  it('drains, exits 0 through both pnpm, and pnpm reports no failure', async () => {
+    const udp = await freeUdpPorts(2);
+    const server = await startServer(
+      ['--port', '0', '--admin-port', '0', '--udp-ports', udp.join(','), '--warm-pool', '1'],
+      {},
+      // Builds first if turbo's cache misses (a source changed since the last build).
+      { command: ['pnpm', 'start'], cwd: REPO_ROOT, processGroup: true, readyTimeoutMs: 240_000 },
+    );
+    process.kill(-server.pid, 'SIGINT');
+    expect(await server.waitForExit()).toEqual({ code: 0, signal: null });
+    expect(server.logs.some((l) => l.msg === 'server stopped' && l['signal'] === 'SIGINT')).toBe(true);
+    expect(`${server.stdout}${server.stderr}`).not.toMatch(/ELIFECYCLE|ERR_PNPM|Command failed/);
+  }, 300_000);
 });

@@ -175,7 +175,11 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
         : new SharedQueueFlow(resolved, this.#connections, this.#launcher, emit, backend);
     this.#flow = this.#sharedFlow ?? new ClientFlow(resolved, this.#connections, this.#launcher, emit);
     this.#server = createServer({ noDelay: true }, (socket) => this.#connections.accept(socket));
-    this.#server.on('error', (error) => resolved.logger.error('TCP server error', { error }));
+    this.#server.on('error', (error) => {
+      // Before the listener listens, the error is listen()'s to report: it rejects with it.
+      if (this.#address === undefined) resolved.logger.debug('TCP listen failed', { error });
+      else resolved.logger.error('TCP server error', { error });
+    });
   }
 
   /** The address listened on, once `listen()` resolved. */

@@ -21,7 +21,10 @@ describe('PlayerHolds', () => {
   it('refuses a blank name, an unknown mode, and an address over its cap until a hold is released', () => {
     const h = holds(2);
     expect(h.admit('1.1.1.1', hello(' '), 'duel')?.code).toBe(WireErrorCode.BAD_NAME);
-    expect(h.admit('1.1.1.1', hello('ann', 'nope'), 'nope')?.code).toBe(WireErrorCode.UNKNOWN_MODE);
+    expect(h.admit('1.1.1.1', hello('ann', 'nope'), 'nope')).toEqual({
+      code: WireErrorCode.UNKNOWN_MODE,
+      message: "unknown mode 'nope': the mode is duel",
+    });
     h.hold('1.1.1.1');
     h.hold('1.1.1.1');
     expect(h.admit('1.1.1.1', hello('ann'), 'duel')?.code).toBe(WireErrorCode.TOO_MANY_QUEUED_FROM_IP);

@@ -2,7 +2,7 @@ import { type HelloMessage, WireErrorCode } from '@proj/protocol';
 import { CountByKey } from './count-by-key.js';
 import type { NoShowPolicy } from './no-show-options.js';
 import { NoShowGuard, type NoShowBackoff } from './no-show-guard.js';
-import { helloRefusal } from './refusals.js';
+import { helloRefusal, unknownModeMessage } from './refusals.js';
 
 /** A player told its match, until its game's child says whether it joined: its seat's address and name. */
 export interface SeatHolder {
@@ -47,10 +47,14 @@ export class PlayerHolds {
 
   /**
    * Whether a hello in `mode` from `remoteAddress` may queue: undefined (yes: the caller then {@link hold}s), or
-   * why not (a bad hello, too many players held by the address, a no-show backoff).
+   * why not (a bad hello, an unknown mode: its message names the configured modes, too many players held by the
+   * address, a no-show backoff).
    */
   admit(remoteAddress: string, message: HelloMessage, mode: string): HelloRefusal | undefined {
     const refusal = helloRefusal(message, mode, this.#modes);
+    if (refusal === WireErrorCode.UNKNOWN_MODE) {
+      return { code: refusal, message: unknownModeMessage(mode, this.#modes.keys()) };
+    }
     if (refusal !== undefined) return { code: refusal };
     if (this.#held.get(remoteAddress) >= this.#policy.maxQueuedPerIp) {
       return { code: WireErrorCode.TOO_MANY_QUEUED_FROM_IP };

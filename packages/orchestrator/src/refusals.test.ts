@@ -1,6 +1,20 @@
-import { FrameDecoder, ProtocolError, WireErrorCode, describeWireError } from '@proj/protocol';
+import {
+  FrameDecoder,
+  MAX_ERROR_MESSAGE_BYTES,
+  ProtocolError,
+  WireErrorCode,
+  describeWireError,
+  encodeFrame,
+} from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
-import { acceptRefusal, frameRefusal, frameRefusalMessage, helloRefusal, messageRefusal } from './refusals.js';
+import {
+  acceptRefusal,
+  frameRefusal,
+  frameRefusalMessage,
+  helloRefusal,
+  messageRefusal,
+  unknownModeMessage,
+} from './refusals.js';
 
 const open = { accepting: true, connections: 10, fromAddress: 2, maxConnections: 100, maxConnectionsPerIp: 4 };
 
@@ -95,5 +109,23 @@ describe('helloRefusal', () => {
     expect(helloRefusal(hello(' \t '), 'duel', modes)).toBe(WireErrorCode.BAD_NAME);
     expect(helloRefusal(hello(' \t '), 'chess', modes)).toBe(WireErrorCode.BAD_NAME);
     expect(helloRefusal(hello('ada'), 'chess', modes)).toBe(WireErrorCode.UNKNOWN_MODE);
+  });
+});
+
+describe('unknownModeMessage', () => {
+  it('names the mode asked for and every configured mode, in order', () => {
+    expect(unknownModeMessage('ctf', ['arena', 'duel'])).toBe("unknown mode 'ctf': the modes are arena, duel");
+    expect(unknownModeMessage('ctf', new Map([['duel', {}]]).keys())).toBe("unknown mode 'ctf': the mode is duel");
+  });
+
+  it('ends a list too long for an error frame in "...", within the bound, and the frame encodes', () => {
+    const modes = Array.from({ length: 200 }, (_, i) => `mode-${i}-ü`);
+    const message = unknownModeMessage('x'.repeat(32), modes);
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_BYTES);
+    expect(Buffer.byteLength(message)).toBeGreaterThan(MAX_ERROR_MESSAGE_BYTES - 20);
+    expect(message).toMatch(/^unknown mode 'x{32}': the modes are mode-0-ü, mode-1-ü, .*, mode-\d+-ü, \.\.\.$/);
+    expect(() => encodeFrame({ type: 'error', code: WireErrorCode.UNKNOWN_MODE, message })).not.toThrow();
+    expect(unknownModeMessage('ctf', ['arena', 'duel'], 40)).toBe("unknown mode 'ctf': the modes are ...");
+    expect(unknownModeMessage('ctf', ['arena', 'duel'], 44)).toBe("unknown mode 'ctf': the modes are arena, ...");
   });
 });

@@ -1,5 +1,6 @@
 import {
   type HelloMessage,
+  MAX_ERROR_MESSAGE_BYTES,
   ProtocolError,
   type TcpMessage,
   WireErrorCode,
@@ -98,4 +99,28 @@ export function helloRefusal(
   if (message.name.trim().length === 0) return WireErrorCode.BAD_NAME;
   if (!modes.has(mode)) return WireErrorCode.UNKNOWN_MODE;
   return undefined;
+}
+
+/**
+ * The message of an UNKNOWN_MODE refusal: the mode asked for and the configured ones, in their order
+ * (`unknown mode 'ctf': the modes are arena, duel`). A list too long for an error frame ends in `...`: the result
+ * never exceeds `maxBytes` UTF-8 bytes (default MAX_ERROR_MESSAGE_BYTES). Mode names are identifiers (no control
+ * characters), so the message is a valid error frame text.
+ */
+export function unknownModeMessage(
+  mode: string,
+  modes: Iterable<string>,
+  maxBytes: number = MAX_ERROR_MESSAGE_BYTES,
+): string {
+  const names = [...modes];
+  const head = `unknown mode '${mode}': ${names.length === 1 ? 'the mode is' : 'the modes are'} `;
+  const full = head + names.join(', ');
+  if (Buffer.byteLength(full) <= maxBytes) return full;
+  let listed = '';
+  for (const name of names) {
+    const longer = listed === '' ? name : `${listed}, ${name}`;
+    if (Buffer.byteLength(`${head}${longer}, ...`) > maxBytes) break;
+    listed = longer;
+  }
+  return listed === '' ? `${head}...` : `${head}${listed}, ...`;
 }

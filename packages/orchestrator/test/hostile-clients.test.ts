@@ -67,6 +67,9 @@ describe('hostile clients', () => {
       expect((await client.expectError()).code, `frame ${Buffer.from(bytes).toString('hex')}`).toBe(code);
     }
     expect(h.all('frameRejected')).toHaveLength(cases.length);
+    const lost = await h.connect();
+    lost.hello('x', 'ctf');
+    expect((await lost.expectError()).message).toBe("unknown mode 'ctf': the mode is default");
     await vi.waitFor(() =>
       expect(h.orchestrator.stats()).toMatchObject({
         connectedClients: 0,
