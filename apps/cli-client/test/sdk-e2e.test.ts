@@ -260,7 +260,9 @@ describe('the SDK against a server with short-lived tokens', { timeout: 90_000 }
   it('a reconnect after the token expired fails with E_TOKEN_EXPIRED and ends the session', async () => {
     const short = await startTestServer({
       modes: { long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } } },
-      args: ['--warm-pool', '0', '--token-ttl', '1500ms'],
+      // Long enough for the match and the first connect on a loaded machine (a cold start there can take a second
+      // or two); short enough to wait for.
+      args: ['--warm-pool', '0', '--token-ttl', '5s'],
     });
     const playing: GameSession[] = [];
     try {

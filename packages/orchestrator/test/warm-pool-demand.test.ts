@@ -41,11 +41,13 @@ describe('a warm pool that follows demand (real children)', () => {
       await waitUntil(() => o.stats().warmIdle === 4, 'the pool grown to 4 idle children');
       expect(o.stats()).toMatchObject({ gamesRunning: 4, processes: 8 });
       expect(h.all('gameEnded')).toHaveLength(0);
-      // One warm start every 200 ms at most (5 per second); the events are stamped a little after each start, so a
-      // gap may read a few ms short (without the limit they would be a few ms apart).
+      // One warm start every 200 ms at most (5 per second). The events are stamped a little after each start, and on
+      // a loaded machine one stamp may come late and the next on time, so a single gap may read short; their mean
+      // may not (without the limit they would all be a few ms apart).
       expect(warmSpawnedAt.length).toBeGreaterThanOrEqual(4);
       const gaps = warmSpawnedAt.slice(1).map((t, i) => t - warmSpawnedAt[i]!);
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(180);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(120);
+      expect(gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length).toBeGreaterThanOrEqual(185);
 
       // The games end: the target falls back to the floor, and after the shrink delay the surplus is stopped.
       await h.waitForCount('gameEnded', 4, 20_000);
