@@ -7,7 +7,8 @@ export interface TerminalSize {
   readonly rows: number;
 }
 
-// CSI sequences (colours, cursor moves) and lone two-character escapes.
+// CSI sequences (colours, cursor moves) and lone two-character escapes: matching ESC is the point.
+// eslint-disable-next-line no-control-regex
 const ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/y;
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
 
