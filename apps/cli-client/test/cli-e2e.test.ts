@@ -209,6 +209,9 @@ function startBots(mode: string, count: number): ChildProcess {
   );
 }
 
+/** The keys line, the last row of the play screen. */
+const KEYS = ' arrows/WASD move   space dash   x stop   q quit';
+
 /** The pane's lines, wrapped lines joined (so a line wider than the pane shows its real length). */
 function joinedLines(t: TmuxSession): string[] {
   return t.capture({ joined: true }).replace(/\n$/, '').split('\n');
@@ -243,12 +246,17 @@ describe('proj-play play fits an 80x24 terminal (tmux)', { timeout: 90_000 }, ()
     expect(joinedLines(t).every((l) => l.length <= 80)).toBe(true);
 
     bot = startBots('tmuxduel', 1);
-    await waitUntil(
-      () => /RTT [\d.]+ ms/.test(t.capture()) && myPosition(t.capture()) !== undefined,
-      'the board with the RTT',
+    // A whole frame: the board with @, the RTT figure and the keys on the last row (tmux may show a frame half
+    // drawn when it is captured mid-write).
+    const lines = await waitUntil(
+      () => {
+        const pane = joinedLines(t);
+        const whole = pane[23] === KEYS && myPosition(pane.join('\n')) !== undefined;
+        return whole && pane.some((l) => /RTT [\d.]+ ms$/.test(l)) ? pane : undefined;
+      },
+      'the board with the RTT and the keys',
       60_000,
     );
-    const lines = joinedLines(t);
     expect(lines).toHaveLength(24);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     // The header on the first row, with the game id cut to 8 characters.
@@ -258,7 +266,7 @@ describe('proj-play play fits an 80x24 terminal (tmux)', { timeout: 90_000 }, ()
     expect(lines[1]).toMatch(/^ \+-+\+ {2}scores \(to 1000\)$/);
     expect(lines.some((l) => /\| {2}RTT [\d.]+ ms$/.test(l))).toBe(true);
     expect(lines.some((l) => /\| {2}loss up [\d.]+% down [\d.]+%$/.test(l))).toBe(true);
-    expect(lines[23]).toBe(' arrows/WASD move   space dash   x stop   q quit');
+    expect(lines[23]).toBe(KEYS);
 
     // Smaller than the board needs: a notice naming the size, nothing wrapped.
     t.resize(60, 20);
@@ -274,8 +282,11 @@ describe('proj-play play fits an 80x24 terminal (tmux)', { timeout: 90_000 }, ()
 
     // Back to 80x24: the board again (redrawn on the resize, not only on the next game event).
     t.resize(80, 24);
-    await waitUntil(() => (myPosition(t.capture()) !== undefined ? true : undefined), 'the board after resizing back');
-    expect(joinedLines(t)[23]).toBe(' arrows/WASD move   space dash   x stop   q quit');
+    await waitUntil(
+      () => joinedLines(t)[23] === KEYS && myPosition(t.capture()) !== undefined,
+      'the board and the keys after resizing back',
+      10_000,
+    );
 
     t.sendKeys('q');
     await expectRestored(t, 0);

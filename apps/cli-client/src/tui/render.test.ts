@@ -54,7 +54,7 @@ describe('render', () => {
 
   it('queue: without K, the position, when a game starts, and the bots command with the count to fill in', () => {
     const text = renderQueue({ ...queued, mode: undefined }, plainStyle, { columns: 80, rows: 24 }).join('\n');
-    expect(text).toContain(' Queued: position 1\n');
+    expect(text).toContain(' Queued: position 1, waited 1:01\n');
     expect(text.replace(/\s+/g, ' ')).toContain(
       "A game of the default mode starts when enough players wait (the server's ready line says how many).",
     );

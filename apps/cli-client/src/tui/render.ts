@@ -96,14 +96,15 @@ export function renderQueue(v: QueueView, style: Style, size: TerminalSize = { c
     } else if (p !== undefined && k !== undefined) {
       lines.push(...wrap(`${where}: position ${p} (games of ${k} players start as game servers free up)`));
     } else {
-      lines.push(...wrap(`${where}: position ${p ?? '?'}`));
+      lines.push(...wrap(`${where}: position ${p ?? '?'}, waited ${formatMs(v.waitedMs)}`));
       lines.push(
         ...wrap(
           `A game of ${v.mode ?? 'the default mode'} starts when enough players wait (the server's ready line says how many).`,
         ),
       );
     }
-    lines.push(` Waited ${formatMs(v.waitedMs)}`, '');
+    if (k !== undefined) lines.push(` Waited ${formatMs(v.waitedMs)}`);
+    lines.push('');
     if (missing !== undefined || k === undefined) {
       lines.push(' To fill the game with bots, run in another terminal:', `   ${botsHint(v, missing)}`);
     }
