@@ -10,6 +10,7 @@ import {
 } from '@proj/client-sdk';
 import { ArenaState } from './arena/arena-state.js';
 import { parseKeys, type KeyAction } from './tui/keys.js';
+import { shortGameId } from './tui/layout.js';
 import { ansiStyle, plainStyle, renderBoard, renderGameOver, renderQueue, type QueueView } from './tui/render.js';
 import { TerminalScreen, installRestoreHooks, type TerminalStreams } from './tui/terminal.js';
 
@@ -20,6 +21,8 @@ export interface PlayOptions {
   readonly name: string;
   readonly mode: string | undefined;
   readonly color: boolean;
+  /** Players per game of the mode (the server's K), when the player knows it: the queue screen counts down. */
+  readonly perGame?: number;
   /** Frames per second at most (default 20). */
   readonly fps?: number;
 }
@@ -63,10 +66,12 @@ export async function runPlay(
       name: options.name,
       mode: options.mode,
       position: undefined,
+      ...(options.perGame === undefined ? {} : { playersPerGame: options.perGame }),
       waitedMs: 0,
       phase: 'connecting',
     };
-    const drawQueue = (): void => screen.draw(renderQueue({ ...view, waitedMs: performance.now() - startedAt }, style));
+    const drawQueue = (): void =>
+      screen.draw((size) => renderQueue({ ...view, waitedMs: performance.now() - startedAt }, style, size));
     drawQueue();
     frameTimer = setInterval(drawQueue, 250);
     const match: MatchFound = await findMatch({
@@ -80,7 +85,11 @@ export async function runPlay(
         drawQueue();
       },
     });
-    view = { ...view, phase: 'matched', detail: `Joining game ${match.gameId} at ${match.host}:${match.port}...` };
+    view = {
+      ...view,
+      phase: 'matched',
+      detail: `Joining game ${shortGameId(match.gameId)} at ${match.host}:${match.port}...`,
+    };
     drawQueue();
     const s = await connect(match, { signal: quit.signal });
     session = s;
@@ -98,12 +107,8 @@ export async function runPlay(
     let dirty = true;
     const drawBoard = (): void => {
       dirty = false;
-      screen.draw(
-        renderBoard(
-          state,
-          { name: options.name, gameId: match.gameId, stats: s.stats(), columns: screen.size.columns },
-          style,
-        ),
+      screen.draw((size) =>
+        renderBoard(state, { name: options.name, gameId: match.gameId, stats: s.stats(), size }, style),
       );
     };
     s.on('event', (e) => {
@@ -142,7 +147,9 @@ export async function runPlay(
 
     // ---- over ----
     const endText = end.kind === 'gameOver' ? undefined : `The session ended: ${end.error.message} (${end.error.code})`;
-    screen.draw(renderGameOver(state, { gameId: match.gameId, ...(endText === undefined ? {} : { endText }) }, style));
+    screen.draw((size) =>
+      renderGameOver(state, { gameId: match.gameId, size, ...(endText === undefined ? {} : { endText }) }, style),
+    );
     await new Promise<void>((resolve) => {
       onKey = () => resolve();
     });

@@ -93,13 +93,28 @@ export function createProgram(io: CliIo = defaultIo): Command {
     )
     .option('--no-color', 'draw without colours (also when NO_COLOR is set)')
     .addOption(new Option('--fps <n>', 'redraws per second at most').default(20).argParser(intArg(1, 120)))
-    .action(async (opts: { host: string; port: number; mode?: string; name?: string; color: boolean; fps: number }) => {
-      const name = opts.name ?? `player-${randomBytes(2).toString('hex')}`;
-      const color = opts.color && (process.env['NO_COLOR'] ?? '') === '';
-      io.setExitCode(
-        await runPlay({ host: opts.host, port: opts.port, name, mode: opts.mode, color, fps: opts.fps }, io),
-      );
-    });
+    .addOption(
+      new Option(
+        '--per-game <K>',
+        "players per game of the mode (the server's K, in its ready line): the queue screen then counts the missing players",
+      ).argParser(intArg(1, 255)),
+    )
+    .action(
+      async (opts: {
+        host: string;
+        port: number;
+        mode?: string;
+        name?: string;
+        color: boolean;
+        fps: number;
+        perGame?: number;
+      }) => {
+        const name = opts.name ?? `player-${randomBytes(2).toString('hex')}`;
+        const color = opts.color && (process.env['NO_COLOR'] ?? '') === '';
+        const base = { host: opts.host, port: opts.port, name, mode: opts.mode, color, fps: opts.fps };
+        io.setExitCode(await runPlay(opts.perGame === undefined ? base : { ...base, perGame: opts.perGame }, io));
+      },
+    );
 
   serverOptions(program.command('bots'))
     .description('Run N headless players with a simple AI that find matches and play them to the end (demos, load).')

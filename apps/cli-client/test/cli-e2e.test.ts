@@ -14,6 +14,8 @@ beforeAll(async () => {
       // play: a long game, so there is time to look at the board and move.
       tmuxduel: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1000 } },
       duel: { playersPerGame: 2, gameOptions: { timeLimitMs: 3000 } },
+      // play at 80x24 to the game over screen.
+      shortduel: { playersPerGame: 2, gameOptions: { timeLimitMs: 3000 } },
     },
     udpPorts: 8,
     args: ['--warm-pool', '2'],
@@ -30,7 +32,8 @@ function myPosition(screen: string): [number, number] | undefined {
   for (let row = 0; row < lines.length; row++) {
     const line = lines[row]!;
     if (!line.startsWith(' |')) continue;
-    const col = line.indexOf('@');
+    // Only the board, not the side panel at its right (which lists '@ <name>' with the scores).
+    const col = line.slice(0, line.indexOf('|', 2) + 1).indexOf('@');
     if (col >= 0) return [row, col];
   }
   return undefined;
@@ -40,7 +43,7 @@ function myPosition(screen: string): [number, number] | undefined {
  * `play` as a shell command that, after play exits, prints its exit code and the terminal modes (raw mode undone:
  * icanon and echo back).
  */
-function playCommand(name: string, mode: string): string {
+function playCommand(name: string, mode: string, extra: readonly string[] = []): string {
   const play = [
     'node',
     ...SOURCE_ARGS,
@@ -54,6 +57,7 @@ function playCommand(name: string, mode: string): string {
     name,
     '--mode',
     mode,
+    ...extra,
   ].join(' ');
   return `${play}; echo EXITED:$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e -icanon -e icanon -e -echo -e echo; sleep 600`;
 }
@@ -89,7 +93,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
   it('q while queued leaves the queue, exits 0 and restores the terminal', async () => {
     tmux = new TmuxSession(playCommand('quitter', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
-    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    await waitUntil(() => t.capture().includes('Queued for tmuxduel: position 1'), 'the queue screen', 60_000);
     expect(await server.metric('proj_queue_length{mode="tmuxduel"}')).toBe(1);
     t.sendKeys('q');
     await expectRestored(t, 0);
@@ -102,7 +106,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
   it('the game child killed mid-game: the end screen says E_SERVER_TIMEOUT, a key exits 1, the terminal is restored', async () => {
     tmux = new TmuxSession(playCommand('orphan', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
-    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    await waitUntil(() => t.capture().includes('Queued for tmuxduel: position 1'), 'the queue screen', 60_000);
     bot = spawn(
       process.execPath,
       [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.tcpPort), '--count', '1', '--mode', 'tmuxduel'],
@@ -136,7 +140,7 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     tmux = new TmuxSession(playCommand('ada', 'tmuxduel'), { cwd: REPO_ROOT, columns: 100, rows: 40 });
     const t = tmux;
 
-    await waitUntil(() => t.capture().includes('In queue: position 1'), 'the queue screen', 60_000);
+    await waitUntil(() => t.capture().includes('Queued for tmuxduel: position 1'), 'the queue screen', 60_000);
     expect(t.flags()).toEqual({ alternate: true, cursor: false });
 
     // Fill the game with a bot.
@@ -160,10 +164,12 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     );
     const board = t.capture();
     expect(board).toContain('game ');
-    expect(board).toMatch(/scores \(to 1000\): .*ada/);
+    // Scores in the side panel at the right of the board.
+    expect(board).toMatch(/^ \+-+\+ {2}scores \(to 1000\)$/m);
+    expect(board).toMatch(/\| {2}@ ada \d+$/m);
     // The link line shows figures once the first acknowledgements measured a round trip (a tick or two later).
     await waitUntil(
-      () => /RTT [\d.]+ ms {3}loss up [\d.]+% down [\d.]+%/.test(t.capture()),
+      () => /RTT [\d.]+ ms$/m.test(t.capture()) && /loss up [\d.]+% down [\d.]+%$/m.test(t.capture()),
       'the RTT and loss figures',
       10_000,
     );
@@ -190,6 +196,126 @@ describe('proj-play play in a real terminal (tmux)', { timeout: 90_000 }, () => 
     expect(moved).toBe(true);
 
     t.sendKeys('C-c');
+    await expectRestored(t, 0);
+  });
+});
+
+/** Starts `bots` filling a game of `mode` with `count` bots (ended by the caller). */
+function startBots(mode: string, count: number): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...SOURCE_ARGS, CLI_MAIN, 'bots', '--port', String(server.tcpPort), '--count', String(count), '--mode', mode],
+    { cwd: REPO_ROOT, env: cleanEnv(), stdio: 'ignore' },
+  );
+}
+
+/** The keys line, the last row of the play screen. */
+const KEYS = ' arrows/WASD move   space dash   x stop   q quit';
+
+/** The pane's lines, wrapped lines joined (so a line wider than the pane shows its real length). */
+function joinedLines(t: TmuxSession): string[] {
+  return t.capture({ joined: true }).replace(/\n$/, '').split('\n');
+}
+
+describe('proj-play play fits an 80x24 terminal (tmux)', { timeout: 90_000 }, () => {
+  let tmux: TmuxSession | undefined;
+  let bot: ChildProcess | undefined;
+
+  afterEach(() => {
+    tmux?.kill();
+    tmux = undefined;
+    bot?.kill('SIGKILL');
+    bot = undefined;
+  });
+
+  it('queue screen, then header, board, RTT and keys on 24 rows; a resize notice at 60x20; back at 80x24', async () => {
+    tmux = new TmuxSession(playCommand('ada', 'tmuxduel', ['--per-game', '2']), {
+      cwd: REPO_ROOT,
+      columns: 80,
+      rows: 24,
+    });
+    const t = tmux;
+    const queue = await waitUntil(
+      () => (t.capture().includes('Queued for tmuxduel') ? t.capture() : undefined),
+      'the queue screen',
+      60_000,
+    );
+    expect(queue).toContain(' Queued for tmuxduel: position 1 of 2, waiting for up to 1 more player');
+    expect(queue).toContain(' To fill the game with bots, run in another terminal:');
+    expect(queue).toContain(`   pnpm bots --port ${server.tcpPort} --mode tmuxduel --count 1`);
+    expect(joinedLines(t).every((l) => l.length <= 80)).toBe(true);
+
+    bot = startBots('tmuxduel', 1);
+    // A whole frame: the board with @, the RTT figure and the keys on the last row (tmux may show a frame half
+    // drawn when it is captured mid-write).
+    const lines = await waitUntil(
+      () => {
+        const pane = joinedLines(t);
+        const whole = pane[23] === KEYS && myPosition(pane.join('\n')) !== undefined;
+        return whole && pane.some((l) => /RTT [\d.]+ ms$/.test(l)) ? pane : undefined;
+      },
+      'the board with the RTT and the keys',
+      60_000,
+    );
+    expect(lines).toHaveLength(24);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    // The header on the first row, with the game id cut to 8 characters.
+    expect(lines[0]).toMatch(
+      /^ proj arena {2}game \S{1,8} {2}(playing|waiting for players) {2}time \d+:\d\d {2}you: @ ada$/,
+    );
+    expect(lines[1]).toMatch(/^ \+-+\+ {2}scores \(to 1000\)$/);
+    expect(lines.some((l) => /\| {2}RTT [\d.]+ ms$/.test(l))).toBe(true);
+    expect(lines.some((l) => /\| {2}loss up [\d.]+% down [\d.]+%$/.test(l))).toBe(true);
+    expect(lines[23]).toBe(KEYS);
+
+    // Smaller than the board needs: a notice naming the size, nothing wrapped.
+    t.resize(60, 20);
+    const notice = await waitUntil(
+      () => (t.capture().includes('Resize the terminal') ? t.capture() : undefined),
+      'the resize notice',
+      10_000,
+    );
+    expect(notice.replace(/\s+/g, ' ')).toMatch(/The terminal is 60x20; this \d+x\d+ board needs at least \d+x\d+\./);
+    expect(notice).toMatch(/Resize the terminal to at least \d+x2[0-9]\./);
+    expect(notice).not.toContain('+---');
+    expect(joinedLines(t).every((l) => l.length <= 60)).toBe(true);
+
+    // Back to 80x24: the board again (redrawn on the resize, not only on the next game event).
+    t.resize(80, 24);
+    await waitUntil(
+      () => joinedLines(t)[23] === KEYS && myPosition(t.capture()) !== undefined,
+      'the board and the keys after resizing back',
+      10_000,
+    );
+
+    t.sendKeys('q');
+    await expectRestored(t, 0);
+  });
+
+  it('the game over screen fits 80x24 and a key exits', async () => {
+    tmux = new TmuxSession(playCommand('eve', 'shortduel'), { cwd: REPO_ROOT, columns: 80, rows: 24 });
+    const t = tmux;
+    const queue = await waitUntil(
+      () => (t.capture().includes('Queued for shortduel') ? t.capture() : undefined),
+      'the queue screen',
+      60_000,
+    );
+    // Without --per-game the client does not know K: no count, but the command to fill in.
+    expect(queue.replace(/\s+/g, ' ')).toContain(
+      "A game of shortduel starts when enough players wait (the server's ready line says how many).",
+    );
+    expect(queue).toContain(`   pnpm bots --port ${server.tcpPort} --mode shortduel --count <players missing>`);
+    bot = startBots('shortduel', 1);
+    const end = await waitUntil(
+      () => (t.capture().includes('press any key') ? t.capture() : undefined),
+      'the end screen',
+      60_000,
+    );
+    expect(end).toMatch(/^ GAME OVER {2}game \S{1,8}$/m);
+    expect(end).toContain('time up (COMPLETED)');
+    expect(end).toMatch(/^ [12]\. @ eve {2}\d+ {2}<- you$/m);
+    expect(joinedLines(t).every((l) => l.length <= 80)).toBe(true);
+    t.sendKeys('Enter');
     await expectRestored(t, 0);
   });
 });

@@ -18,9 +18,10 @@ function fakes() {
     pause() {},
   });
   const stdout = Object.assign(new EventEmitter(), { columns: 100, rows: 40, write: (s: string) => written.push(s) });
+  const out = stdout as unknown as NodeJS.WriteStream & EventEmitter & { columns: number; rows: number };
   return {
     stdin: stdin as unknown as NodeJS.ReadStream,
-    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdout: out,
     written,
     raw,
     rawStdin: stdin,
@@ -39,6 +40,19 @@ describe('TerminalScreen', () => {
     expect(keys).toEqual(['q']);
     screen.draw(['a', 'b']);
     expect(f.written.at(-1)).toBe('\x1b[Ha\x1b[0m\x1b[K\r\nb\x1b[0m\x1b[K\x1b[J');
+    // Lines are cut to the columns, rows beyond the terminal dropped; a frame function is drawn again on resize.
+    f.stdout.columns = 4;
+    f.stdout.rows = 2;
+    const sizes: string[] = [];
+    screen.draw(({ columns, rows }) => {
+      sizes.push(`${columns}x${rows}`);
+      return ['abcdef', 'b', 'c'];
+    });
+    expect(f.written.at(-1)).toBe('\x1b[Habc…\x1b[0m\x1b[K\r\nb\x1b[0m\x1b[K\x1b[J');
+    f.stdout.columns = 6;
+    f.stdout.emit('resize');
+    expect(sizes).toEqual(['4x2', '6x2']);
+    expect(f.written.at(-1)).toBe('\x1b[Habcdef\x1b[0m\x1b[K\r\nb\x1b[0m\x1b[K\x1b[J');
     screen.restore();
     screen.restore();
     expect(f.raw).toEqual([true, false]);

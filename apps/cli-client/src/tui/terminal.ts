@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { fitLine, type TerminalSize } from './layout.js';
 
 const ESC = '\x1b[';
 /** Alternate screen on, cursor hidden, cleared. */
@@ -23,8 +24,12 @@ export class TerminalScreen {
   #active = false;
   #wasRaw = false;
   #onData: ((chunk: string) => void) | undefined;
-  // A resize leaves stale text where the new frame does not reach: clear once.
-  readonly #onResize = (): void => this.#write(`${ESC}2J`);
+  #frame: ((size: TerminalSize) => readonly string[]) | undefined;
+  // A resize leaves stale text where the new frame does not reach: clear, then draw the frame again at the new size.
+  readonly #onResize = (): void => {
+    this.#write(`${ESC}2J`);
+    if (this.#frame !== undefined) this.draw(this.#frame);
+  };
 
   constructor(streams: TerminalStreams) {
     this.#stdin = streams.stdin;
@@ -37,7 +42,7 @@ export class TerminalScreen {
   }
 
   /** Columns and rows of the terminal (80x24 when unknown). */
-  get size(): { readonly columns: number; readonly rows: number } {
+  get size(): TerminalSize {
     return { columns: this.#stdout.columns ?? 80, rows: this.#stdout.rows ?? 24 };
   }
 
@@ -55,11 +60,19 @@ export class TerminalScreen {
     this.#write(ENTER);
   }
 
-  /** Draws a frame: each line from the top-left, clearing what the previous frame left. */
-  draw(lines: readonly string[]): void {
+  /**
+   * Draws a frame: each line from the top-left, clearing what the previous frame left. Lines beyond the terminal's
+   * rows are dropped and lines are cut to its columns, so a frame never wraps or scrolls. A function is called
+   * with the terminal's size, now and again after each resize.
+   */
+  draw(frame: readonly string[] | ((size: TerminalSize) => readonly string[])): void {
     if (!this.#active) return;
-    const rows = this.size.rows;
-    const body = lines.slice(0, rows).map((line) => `${line}${ESC}0m${ESC}K`);
+    const render = typeof frame === 'function' ? frame : () => frame;
+    this.#frame = render;
+    const { columns, rows } = this.size;
+    const body = render({ columns, rows })
+      .slice(0, rows)
+      .map((line) => `${fitLine(line, columns)}${ESC}0m${ESC}K`);
     this.#stdout.write(`${ESC}H${body.join('\r\n')}${ESC}J`);
   }
 
@@ -70,6 +83,7 @@ export class TerminalScreen {
     try {
       if (this.#onData !== undefined) this.#stdin.off('data', this.#onData);
       this.#onData = undefined;
+      this.#frame = undefined;
       this.#stdout.off('resize', this.#onResize);
       if (this.#stdin.isTTY) this.#stdin.setRawMode(this.#wasRaw);
       this.#stdin.pause();

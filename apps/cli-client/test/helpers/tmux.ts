@@ -32,9 +32,17 @@ export class TmuxSession {
     });
   }
 
-  /** The visible pane as plain text. */
-  capture(): string {
-    return this.#tmux(['capture-pane', '-p', '-t', this.name]);
+  /**
+   * The visible pane as plain text. `joined`: a line the terminal wrapped comes back as one line (tmux -J), so a
+   * line longer than the pane shows as such.
+   */
+  capture(options: { joined?: boolean } = {}): string {
+    return this.#tmux(['capture-pane', '-p', ...(options.joined === true ? ['-J'] : []), '-t', this.name]);
+  }
+
+  /** Resizes the pane's window, as a user resizing the terminal (the program gets SIGWINCH). */
+  resize(columns: number, rows: number): void {
+    this.#tmux(['resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows)]);
   }
 
   /** tmux's view of the pane: alternate screen on? cursor visible? */
