@@ -39,4 +39,9 @@ export { DropReason, type GameServerStats } from './server-stats.js';
 export { GameEndReason, exitCodeFor, type GameEnd } from './game-end.js';
 
 // The child process (IPC with the orchestrator)
-export { runChildProcess, type ChildProcessHost, type ChildProcessOptions } from './child-process.js';
+export {
+  ignoreTerminalSignals,
+  runChildProcess,
+  type ChildProcessHost,
+  type ChildProcessOptions,
+} from './child-process.js';

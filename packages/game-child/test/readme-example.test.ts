@@ -3,7 +3,7 @@
 // entry (test/fixtures/clicker-entry.ts) runs it as a forked child that reports and exits like the arena's.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GameExitCode, GameOverReason } from '@proj/protocol';
+import { GameExitCode, GameOverReason, ShutdownReason } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
 import { startGame } from '../src/index.js';
 import { createClicker } from './fixtures/clicker.js';
@@ -79,5 +79,23 @@ describe('the README Game example', () => {
       results: [{ slot: 0, name: 'player0', score: 3, connected: true }],
     });
     expect((await child.exited).code).toBe(GameExitCode.GAME_OVER);
+  });
+
+  it('a custom entry ignores Ctrl-C (SIGINT) and SIGHUP: the game goes on until the parent stops it', async () => {
+    const child = new ForkedChild(fileURLToPath(new URL('./fixtures/clicker-entry.ts', import.meta.url)));
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const g = testGame(1, { port: await freeUdpPort() });
+    child.start(g.assignment);
+    const c = await TestClient.open((await child.next('ready')).port);
+    closeLater(c);
+    expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    child.process.kill('SIGINT');
+    child.process.kill('SIGHUP');
+    await press(c, 0, 1); // still playing after both signals
+    child.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 1000 });
+    expect((await c.waitFor('gameOver')).reason).toBe(GameOverReason.SERVER_SHUTDOWN);
+    expect(await child.next('gameOver')).toMatchObject({ reason: 'shutdown' });
+    expect(await child.exited).toEqual({ code: GameExitCode.SHUTDOWN, signal: null });
   });
 });
