@@ -9,6 +9,7 @@ import {
 import { createArenaGame } from './arena-game.js';
 import { DropReport } from './drop-report.js';
 import { GameChildError } from './errors.js';
+import { createGameFromModule, loadGameModule } from './game-module.js';
 import { joinReport } from './join-report.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
@@ -29,7 +30,11 @@ export interface ChildProcessHost {
 
 /** Options of {@link runChildProcess}. */
 export interface ChildProcessOptions {
-  /** Makes the Game for an assignment (default: the arena with `assignment.options`). May throw to refuse. */
+  /**
+   * Makes the Game for an assignment. May throw to refuse. Default: the assignment's `gameModule` (its `createGame`
+   * export, see loadGameModule) when it names one, else the arena with `assignment.options`; when given, it is used
+   * for every assignment, `gameModule` or not.
+   */
   readonly createGame?: (assignment: GameAssignment) => Game;
   /**
    * Server options for every game (the assignment's `options.joinTimeoutMs`, `disconnectTimeoutMs`,
@@ -155,7 +160,11 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   const run = async (assignment: GameAssignment): Promise<void> => {
     let game: Game;
     try {
-      game = (options.createGame ?? ((a: GameAssignment) => createArenaGame(a.options ?? {})))(assignment);
+      const { gameModule } = assignment;
+      if (options.createGame !== undefined) game = options.createGame(assignment);
+      else if (gameModule !== undefined)
+        game = createGameFromModule(await loadGameModule(gameModule), assignment, gameModule);
+      else game = createArenaGame(assignment.options ?? {});
     } catch (error) {
       logger.error('game refused its assignment', { error: String(error) });
       return exit(GameExitCode.BAD_START);

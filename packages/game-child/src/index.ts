@@ -38,6 +38,9 @@ export type { RateLimit } from './rate-limiter.js';
 export { DropReason, type GameServerStats } from './server-stats.js';
 export { GameEndReason, exitCodeFor, type GameEnd } from './game-end.js';
 
+// Games in their own module (createGame export), loaded by path
+export { createGameFromModule, loadGameModule, type GameFactory } from './game-module.js';
+
 // The child process (IPC with the orchestrator)
 export {
   ignoreTerminalSignals,

@@ -98,4 +98,31 @@ describe('the README Game example', () => {
     expect(await child.next('gameOver')).toMatchObject({ reason: 'shutdown' });
     expect(await child.exited).toEqual({ code: GameExitCode.SHUTDOWN, signal: null });
   });
+
+  it('the default entry plays the game module its assignment names (createGame with the assignment)', async () => {
+    const child = new ForkedChild();
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const gameModule = fileURLToPath(new URL('./fixtures/clicker-module.ts', import.meta.url));
+    const g = testGame(1, { port: await freeUdpPort(), mode: 'clicker', gameModule, options: { pressesToWin: 2 } });
+    child.start(g.assignment);
+    const c = await TestClient.open((await child.next('ready')).port);
+    closeLater(c);
+    expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    await c.waitFor('snapshot', (p) => p.data.length === 2); // the clicker's snapshot, not the arena's
+    await press(c, 0, 1);
+    c.input(Uint8Array.of(1));
+    expect(await child.next('gameOver')).toMatchObject({ reason: 'won', results: [{ slot: 0, score: 2 }] });
+    expect((await child.exited).code).toBe(GameExitCode.GAME_OVER);
+  });
+
+  it('the default entry refuses a start whose game module cannot be used (exit BAD_START)', async () => {
+    const child = new ForkedChild();
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const gameModule = fileURLToPath(new URL('./fixtures/no-such-game.js', import.meta.url));
+    child.start(testGame(1, { port: await freeUdpPort(), gameModule }).assignment);
+    expect((await child.exited).code).toBe(GameExitCode.BAD_START);
+    expect(child.messages.map((m) => m.type)).toEqual(['idle']);
+  });
 });
