@@ -6,6 +6,7 @@ import { redactRedisUrl } from './config-redis.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
 import { botsCommand, joinCommand } from './join-hint.js';
+import { resolveGamePaths } from './game-paths.js';
 import { createLogger } from './logger.js';
 import type { ServerHandle } from './server.js';
 import { handleShutdown } from './shutdown.js';
@@ -55,9 +56,23 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.USAGE;
     return;
   }
-  const { config } = loaded;
+  const config = resolveGamePaths(loaded);
   if (cli.printConfig) {
     process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
+
+  // A game module that cannot be used is a configuration error too (exit 2, one line naming the mode and the path).
+  const gameError = await import('./game-modules.js')
+    .then(({ checkGameModules }) => checkGameModules(config))
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  if (gameError !== undefined) {
+    if (!(gameError instanceof ServerConfigError)) throw gameError;
+    process.stderr.write(`${gameError.message}\n`);
+    process.exitCode = EXIT.USAGE;
     return;
   }
 
