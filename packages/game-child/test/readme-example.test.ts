@@ -50,8 +50,11 @@ describe('the README Game example', () => {
     await press(b, 1, 1);
     await press(a, 0, 2);
     a.input(Uint8Array.of(1)); // the third press wins
-    expect((await a.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
-    expect((await b.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
+    for (const c of [a, b]) {
+      const over = await c.waitFor('gameOver');
+      expect(over.reason).toBe(GameOverReason.COMPLETED);
+      expect([...over.data]).toEqual([0]); // the winner's slot: the result data every player gets
+    }
     const end = await server.closed;
     expect(end).toMatchObject({ reason: 'gameOver', exitCode: GameExitCode.GAME_OVER, result: { reason: 'won' } });
     expect(end.results).toEqual([
