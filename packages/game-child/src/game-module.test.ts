@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GameAssignment } from '@proj/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GameChildError, createGameFromModule, isGameChildError, loadGameModule } from './index.js';
+import { type GameChildError, createGameFromModule, isGameChildError, loadGameModule } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'game-module-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,16 +38,15 @@ async function loadError(path: string): Promise<GameChildError> {
   return error as GameChildError;
 }
 
-function createError(path: string): GameChildError {
-  return loadGameModule(path).then((factory) => {
-    try {
-      createGameFromModule(factory, assignment, path);
-    } catch (error) {
-      expect(isGameChildError(error, 'E_GAME_MODULE')).toBe(true);
-      return error as GameChildError;
-    }
-    throw new Error('no error');
-  }) as unknown as GameChildError;
+async function createError(path: string): Promise<GameChildError> {
+  const factory = await loadGameModule(path);
+  try {
+    createGameFromModule(factory, assignment, path);
+  } catch (error) {
+    expect(isGameChildError(error, 'E_GAME_MODULE')).toBe(true);
+    return error as GameChildError;
+  }
+  throw new Error('no error');
 }
 
 describe('loadGameModule / createGameFromModule', () => {
