@@ -17,7 +17,12 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'examples/*/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           // Property tests run hundreds of cases; on a shared 2-core machine the 5 s default is too tight.
           // Speed is measured by `pnpm bench`, never by a test's time.
           testTimeout: 30_000,
@@ -27,7 +32,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'integration',
-          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -28,6 +28,8 @@ export const ALLOWED_EDGES = {
   '@proj/orchestrator': ['@proj/protocol', '@proj/port-ring', '@proj/matchmaker'],
   '@proj/server': ['@proj/orchestrator', '@proj/game-child', '@proj/matchmaker-redis'],
   '@proj/cli-client': ['@proj/client-sdk'],
+  // A complete custom game (examples/clicker): its game module (types of game-child only) and its bot (client-sdk).
+  '@proj/example-clicker': ['@proj/game-child', '@proj/client-sdk'],
   // Private helpers shared by tests: see TEST_ONLY_PACKAGES for who may use them, and how.
   '@proj/test-utils': [],
 };
@@ -48,7 +50,7 @@ const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'opti
 
 function listWorkspacePackages(root) {
   const found = [];
-  for (const top of ['packages', 'apps']) {
+  for (const top of ['packages', 'apps', 'examples']) {
     const topDir = join(root, top);
     if (!existsSync(topDir)) continue;
     for (const name of readdirSync(topDir).sort()) {

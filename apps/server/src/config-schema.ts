@@ -5,6 +5,7 @@ import {
   formatDuration,
   parseChoice,
   parseDuration,
+  parseGamePath,
   parseHost,
   parseInteger,
   parseListenPort,
@@ -57,6 +58,8 @@ export interface ServerConfig {
   readonly maxGames: number;
   readonly modes: readonly ModeConfig[];
   readonly defaultMode: string;
+  /** The game module of every mode that names none; undefined: the arena. Absolute after resolveGamePaths. */
+  readonly game: string | undefined;
   /** Alone: a fixed pool of this size; with a buffer, its floor. */
   readonly warmPool: number;
   /** A count, or a percentage of the games running ('25%'); 0: a fixed pool of `warmPool`. */
@@ -237,6 +240,14 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     defaultDoc: 'the first of --modes',
     parse: parseModeName,
     doc: 'Mode of a player who names none.',
+  },
+  game: {
+    group: 'Games',
+    placeholder: '<module>',
+    default: undefined,
+    defaultDoc: 'the arena',
+    parse: parseGamePath,
+    doc: 'Game module (an ES module exporting createGame) of every mode that names none: a path relative to the working directory (in the config file: to the file). Checked at start.',
   },
   spawner: {
     group: 'Games',

@@ -121,6 +121,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     maxGames,
     modes,
     defaultMode,
+    game: parsed.game,
     warmPool,
     warmPoolBuffer,
     warmPoolMax,

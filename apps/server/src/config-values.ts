@@ -18,11 +18,15 @@ export interface PortRange {
   readonly last: number;
 }
 
-/** A game mode: its name, its number of players per game (K) and options passed untouched to its games. */
+/**
+ * A game mode: its name, its number of players per game (K), options passed untouched to its games and, when it
+ * has its own, its game module (a path as written in the config file until the loader made it absolute).
+ */
 export interface ModeConfig {
   readonly name: string;
   readonly playersPerGame: number;
   readonly gameOptions?: Readonly<Record<string, unknown>>;
+  readonly game?: string;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -181,7 +185,19 @@ export function countPorts(ranges: readonly PortRange[]): number {
 
 const MODE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 
-function checkMode(name: string, k: unknown, gameOptions: unknown, seen: Set<string>): ModeConfig {
+/**
+ * A game module's path: a non-empty string without control characters, at most 4,096 characters. Not checked
+ * against the disk here: the server loads it at start.
+ */
+export function parseGamePath(raw: unknown): string {
+  if (typeof raw !== 'string') throw new InvalidValue(`expected a path to a game module, got ${describeJson(raw)}`);
+  const s = raw.trim();
+  if (s.length === 0 || s.length > 4096 || /\p{Cc}/u.test(s))
+    throw new InvalidValue('must be the path of a game module (1..4096 characters, no control characters)');
+  return s;
+}
+
+function checkMode(name: string, k: unknown, gameOptions: unknown, seen: Set<string>, game?: unknown): ModeConfig {
   if (!MODE_NAME.test(name))
     throw new InvalidValue(`mode name '${name}' must be 1..32 letters, digits, '_', '.' or '-'`);
   if (seen.has(name)) throw new InvalidValue(`mode '${name}' is given twice`);
@@ -196,16 +212,28 @@ function checkMode(name: string, k: unknown, gameOptions: unknown, seen: Set<str
     throw new InvalidValue(`players per game of mode '${name}' must be at least 1, got ${playersPerGame}`);
   if (playersPerGame > 255)
     throw new InvalidValue(`players per game of mode '${name}' must be at most 255, got ${playersPerGame}`);
-  if (gameOptions === undefined) return { name, playersPerGame };
+  let gamePath: string | undefined;
+  if (game !== undefined) {
+    try {
+      gamePath = parseGamePath(game);
+    } catch (error) {
+      throw new InvalidValue(`game of mode '${name}': ${(error as Error).message}`);
+    }
+  }
+  const withGame = gamePath === undefined ? {} : { game: gamePath };
+  if (gameOptions === undefined) return { name, playersPerGame, ...withGame };
   if (typeof gameOptions !== 'object' || gameOptions === null || Array.isArray(gameOptions)) {
     throw new InvalidValue(`gameOptions of mode '${name}' must be an object`);
   }
-  return { name, playersPerGame, gameOptions: gameOptions as Record<string, unknown> };
+  return { name, playersPerGame, gameOptions: gameOptions as Record<string, unknown>, ...withGame };
 }
+
+const MODE_KEYS = ['playersPerGame', 'gameOptions', 'game'];
 
 /**
  * Game modes: 'name:K' pairs, comma-separated ('arena:4,duel:2'); from the file also an object
- * `{ "arena": 4, "duel": { "playersPerGame": 2, "gameOptions": { ... } } }`. K is an integer in 1..255; names are
+ * `{ "arena": 4, "duel": { "playersPerGame": 2, "gameOptions": { ... }, "game": "./games/duel.js" } }` (`game`: the
+ * mode's game module, see {@link parseGamePath}). K is an integer in 1..255; names are
  * unique, 1..32 of `[A-Za-z0-9_.-]`; the first mode is the default one unless `defaultMode` says otherwise.
  */
 export function parseModes(raw: unknown): ModeConfig[] {
@@ -215,12 +243,12 @@ export function parseModes(raw: unknown): ModeConfig[] {
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         const v = value as Record<string, unknown>;
-        const unknownKeys = Object.keys(v).filter((k) => k !== 'playersPerGame' && k !== 'gameOptions');
+        const unknownKeys = Object.keys(v).filter((k) => !MODE_KEYS.includes(k));
         if (unknownKeys.length > 0)
           throw new InvalidValue(
-            `mode '${name}' has unknown key '${unknownKeys[0]}' (expected playersPerGame, gameOptions)`,
+            `mode '${name}' has unknown key '${unknownKeys[0]}' (expected ${MODE_KEYS.join(', ')})`,
           );
-        modes.push(checkMode(name, v['playersPerGame'], v['gameOptions'], seen));
+        modes.push(checkMode(name, v['playersPerGame'], v['gameOptions'], seen, v['game']));
       } else {
         modes.push(checkMode(name, value, undefined, seen));
       }

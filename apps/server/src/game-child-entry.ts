@@ -6,7 +6,8 @@
 //
 // The build bundles this file and everything it imports into dist/game-child-entry.cjs (see tsup.config.ts); from
 // source it runs under tsx. The import is dynamic so that the guard is in place before the child's code runs; a
-// failed import rejects, which ends the process with the error like an uncaught exception.
+// failed import rejects, which ends the process with the error like an uncaught exception. runChildProcess installs
+// the same guard (so does every custom entry built on it); this one only covers the instants before it runs.
 process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
 

@@ -32,3 +32,6 @@ export {
 export { resolveChildEntry, type ChildEntry } from './child-entry.js';
 export { botsCommand, joinCommand } from './join-hint.js';
 export { startServer, type ServerHandle, type StartServerOptions } from './server.js';
+export { handleShutdown, SIGNAL_COALESCE_MS, type ShutdownOptions } from './shutdown.js';
+export { gameModulesOf, resolveGamePaths } from './game-paths.js';
+export { checkGameModules } from './game-modules.js';

@@ -7,6 +7,7 @@ import { formatDuration, formatModes, formatPortRanges } from './config-values.j
 import { ServerConfigError, ServerError } from './errors.js';
 import { invocationName } from './invocation.js';
 import { botsCommand, joinCommand } from './join-hint.js';
+import { resolveGamePaths } from './game-paths.js';
 import { createLogger } from './logger.js';
 import type { ServerHandle } from './server.js';
 import { handleShutdown } from './shutdown.js';
@@ -57,9 +58,23 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.USAGE;
     return;
   }
-  const { config } = loaded;
+  const config = resolveGamePaths(loaded);
   if (cli.printConfig) {
     process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
+
+  // A game module that cannot be used is a configuration error too (exit 2, one line naming the mode and the path).
+  const gameError = await import('./game-modules.js')
+    .then(({ checkGameModules }) => checkGameModules(config))
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  if (gameError !== undefined) {
+    if (!(gameError instanceof ServerConfigError)) throw gameError;
+    process.stderr.write(`${gameError.message}\n`);
+    process.exitCode = EXIT.USAGE;
     return;
   }
 

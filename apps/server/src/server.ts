@@ -11,6 +11,7 @@ import { type AdminServer, startAdminServer } from './admin-server.js';
 import { type ChildEntry, resolveChildEntry } from './child-entry.js';
 import type { ServerConfig } from './config-schema.js';
 import { ServerError } from './errors.js';
+import { checkGameModules } from './game-modules.js';
 import { describeListenFailure } from './listen-failure.js';
 import { type PackageLogger, toPackageLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
@@ -54,29 +55,39 @@ export interface ServerHandle {
 
 const silent: PackageLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** The orchestrator's `modes` option from the configured modes. */
-function modesOption(config: ServerConfig): Record<string, ModeOptions> {
+/** The orchestrator's `modes` option from the configured modes and their game modules (absolute paths). */
+function modesOption(config: ServerConfig, gameModules: ReadonlyMap<string, string>): Record<string, ModeOptions> {
   return Object.fromEntries(
-    config.modes.map((m) => [
-      m.name,
-      m.gameOptions === undefined
-        ? { playersPerGame: m.playersPerGame }
-        : { playersPerGame: m.playersPerGame, gameOptions: m.gameOptions },
-    ]),
+    config.modes.map((m) => {
+      const gameModule = gameModules.get(m.name);
+      return [
+        m.name,
+        {
+          playersPerGame: m.playersPerGame,
+          ...(m.gameOptions !== undefined ? { gameOptions: m.gameOptions } : {}),
+          ...(gameModule !== undefined ? { gameModule } : {}),
+        },
+      ];
+    }),
   );
 }
 
 /**
  * Starts the whole server: the orchestrator (TCP, matchmaking, port ring, child processes forked from the game child
  * entry), the metrics and the admin HTTP listener. Resolves once both listeners listen.
+ * Game modules (a mode's `game`, or the `game` setting; relative paths against the working directory) are checked
+ * first, as {@link checkGameModules} does, and each child gets its mode's as `GameAssignment.gameModule`.
+ * @throws ServerConfigError `E_INVALID_CONFIG` when a game module cannot be used (nothing started yet).
  * @throws ServerError `E_START_FAILED` when a listener cannot listen (port taken...) or the game child entry cannot
  *   be found; whatever was started is stopped first.
  */
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<ServerHandle> {
+  const gameModules = await checkGameModules(config);
   const pinoLogger = options.logger;
   const logger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger);
   const orchestratorLogger =
     pinoLogger === undefined ? silent : toPackageLogger(pinoLogger.child({ component: 'orchestrator' }));
+  for (const [mode, gameModule] of gameModules) logger.info('game module checked', { mode, gameModule });
   const entry = options.childEntry ?? resolveChildEntry();
   const spawnerOptions = {
     entry: entry.path,
@@ -105,7 +116,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     port: config.port,
     ...(config.advertisedHost !== undefined ? { advertisedHost: config.advertisedHost } : {}),
     ...(config.udpBindHost !== undefined ? { udpBindHost: config.udpBindHost } : {}),
-    modes: modesOption(config),
+    modes: modesOption(config, gameModules),
     defaultMode: config.defaultMode,
     maxConcurrentGames: config.maxGames,
     warmPoolSize: config.warmPool,

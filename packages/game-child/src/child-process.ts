@@ -9,6 +9,7 @@ import {
 import { createArenaGame } from './arena-game.js';
 import { DropReport } from './drop-report.js';
 import { GameChildError } from './errors.js';
+import { createGameFromModule, loadGameModule } from './game-module.js';
 import { joinReport } from './join-report.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
@@ -29,7 +30,11 @@ export interface ChildProcessHost {
 
 /** Options of {@link runChildProcess}. */
 export interface ChildProcessOptions {
-  /** Makes the Game for an assignment (default: the arena with `assignment.options`). May throw to refuse. */
+  /**
+   * Makes the Game for an assignment. May throw to refuse. Default: the assignment's `gameModule` (its `createGame`
+   * export, see loadGameModule) when it names one, else the arena with `assignment.options`; when given, it is used
+   * for every assignment, `gameModule` or not.
+   */
   readonly createGame?: (assignment: GameAssignment) => Game;
   /**
    * Server options for every game (the assignment's `options.joinTimeoutMs`, `disconnectTimeoutMs`,
@@ -57,6 +62,28 @@ export interface ChildProcessOptions {
    * the warm-up is handled as soon as it is done.
    */
   readonly prewarm?: boolean;
+  /**
+   * Ignore SIGINT and SIGHUP (default: true when `host` is the real process, false for an injected host). A child
+   * is in the server's process group, so Ctrl-C in a terminal (SIGINT) or the terminal closing (SIGHUP) reaches it
+   * as well as the server; left to their default, those signals would kill every game at once, before the server
+   * could drain. The server alone decides when a game stops: it drains on those signals and tells its children over
+   * IPC (or they notice it is gone). SIGTERM keeps its default: the orchestrator uses it to stop a child.
+   */
+  readonly ignoreTerminalSignals?: boolean;
+}
+
+/** Signals a game child ignores (see ChildProcessOptions.ignoreTerminalSignals). */
+const TERMINAL_SIGNALS = ['SIGINT', 'SIGHUP'] as const;
+const ignoreSignal = (): void => {};
+
+/**
+ * Makes this process ignore SIGINT and SIGHUP (idempotent): what {@link runChildProcess} does first. An entry that
+ * imports other modules before it calls runChildProcess can call this at its very top to be covered sooner.
+ */
+export function ignoreTerminalSignals(): void {
+  for (const signal of TERMINAL_SIGNALS) {
+    if (!process.listeners(signal).includes(ignoreSignal)) process.on(signal, ignoreSignal);
+  }
 }
 
 const SEND_TIMEOUT_MS = 1000;
@@ -78,9 +105,12 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
  * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
  * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
- * PARENT_GONE within `parentGoneDeadlineMs`. Returns immediately.
+ * PARENT_GONE within `parentGoneDeadlineMs`. Unless told otherwise (`ignoreTerminalSignals: false`) the process
+ * ignores SIGINT and SIGHUP from then on, so a Ctrl-C in the server's terminal lets the server drain its games
+ * instead of killing them. Returns immediately.
  */
 export function runChildProcess(options: ChildProcessOptions = {}): void {
+  if (options.ignoreTerminalSignals ?? options.host === undefined) ignoreTerminalSignals();
   const host: ChildProcessHost = options.host ?? (process as unknown as ChildProcessHost);
   const logger = options.logger ?? silentLogger;
   const deadlineMs = options.parentGoneDeadlineMs ?? 2000;
@@ -130,7 +160,11 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
   const run = async (assignment: GameAssignment): Promise<void> => {
     let game: Game;
     try {
-      game = (options.createGame ?? ((a: GameAssignment) => createArenaGame(a.options ?? {})))(assignment);
+      const { gameModule } = assignment;
+      if (options.createGame !== undefined) game = options.createGame(assignment);
+      else if (gameModule !== undefined)
+        game = createGameFromModule(await loadGameModule(gameModule), assignment, gameModule);
+      else game = createArenaGame(assignment.options ?? {});
     } catch (error) {
       logger.error('game refused its assignment', { error: String(error) });
       return exit(GameExitCode.BAD_START);

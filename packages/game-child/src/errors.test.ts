@@ -4,7 +4,7 @@ import { GameChildError, GameChildErrorCode, isGameChildError } from './index.js
 describe('GameChildErrorCode', () => {
   it('holds each code once under a SCREAMING_CASE key: the code without its E_ prefix', () => {
     expect(new Set(Object.values(GameChildErrorCode))).toEqual(
-      new Set(['E_INVALID_ARGUMENT', 'E_BIND_FAILED', 'E_GAME_FAILED']),
+      new Set(['E_INVALID_ARGUMENT', 'E_BIND_FAILED', 'E_GAME_FAILED', 'E_GAME_MODULE']),
     );
     const screaming = Object.entries(GameChildErrorCode).filter(([key]) => /^[A-Z_]+$/.test(key));
     for (const [key, code] of screaming) expect(code).toBe(`E_${key}`);

@@ -13,6 +13,11 @@ export const GameChildErrorCode = {
   BIND_FAILED: 'E_BIND_FAILED',
   /** The Game plug-in threw from a lifecycle method; `cause` is what it threw. */
   GAME_FAILED: 'E_GAME_FAILED',
+  /**
+   * A game module cannot be used: the file cannot be imported (`cause`: why), it exports no `createGame` function,
+   * or `createGame` threw (`cause`) or returned something that is not a Game.
+   */
+  GAME_MODULE: 'E_GAME_MODULE',
   /** @deprecated Use {@link GameChildErrorCode.INVALID_ARGUMENT}. */
   InvalidArgument: 'E_INVALID_ARGUMENT',
   /** @deprecated Use {@link GameChildErrorCode.BIND_FAILED}. */

@@ -38,5 +38,15 @@ export type { RateLimit } from './rate-limiter.js';
 export { DropReason, type GameServerStats } from './server-stats.js';
 export { GameEndReason, exitCodeFor, type GameEnd } from './game-end.js';
 
+// Games in their own module (createGame export), loaded by path
+export { createGameFromModule, loadGameModule, type GameFactory } from './game-module.js';
+/** What a child is told about its game (from @proj/protocol): what `createGame` and `createGame` options receive. */
+export type { GameAssignment } from '@proj/protocol';
+
 // The child process (IPC with the orchestrator)
-export { runChildProcess, type ChildProcessHost, type ChildProcessOptions } from './child-process.js';
+export {
+  ignoreTerminalSignals,
+  runChildProcess,
+  type ChildProcessHost,
+  type ChildProcessOptions,
+} from './child-process.js';

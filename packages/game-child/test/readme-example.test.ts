@@ -3,7 +3,7 @@
 // entry (test/fixtures/clicker-entry.ts) runs it as a forked child that reports and exits like the arena's.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GameExitCode, GameOverReason } from '@proj/protocol';
+import { GameExitCode, GameOverReason, ShutdownReason } from '@proj/protocol';
 import { describe, expect, it } from 'vitest';
 import { startGame } from '../src/index.js';
 import { createClicker } from './fixtures/clicker.js';
@@ -50,8 +50,11 @@ describe('the README Game example', () => {
     await press(b, 1, 1);
     await press(a, 0, 2);
     a.input(Uint8Array.of(1)); // the third press wins
-    expect((await a.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
-    expect((await b.waitFor('gameOver')).reason).toBe(GameOverReason.COMPLETED);
+    for (const c of [a, b]) {
+      const over = await c.waitFor('gameOver');
+      expect(over.reason).toBe(GameOverReason.COMPLETED);
+      expect([...over.data]).toEqual([0]); // the winner's slot: the result data every player gets
+    }
     const end = await server.closed;
     expect(end).toMatchObject({ reason: 'gameOver', exitCode: GameExitCode.GAME_OVER, result: { reason: 'won' } });
     expect(end.results).toEqual([
@@ -79,5 +82,50 @@ describe('the README Game example', () => {
       results: [{ slot: 0, name: 'player0', score: 3, connected: true }],
     });
     expect((await child.exited).code).toBe(GameExitCode.GAME_OVER);
+  });
+
+  it('a custom entry ignores Ctrl-C (SIGINT) and SIGHUP: the game goes on until the parent stops it', async () => {
+    const child = new ForkedChild(fileURLToPath(new URL('./fixtures/clicker-entry.ts', import.meta.url)));
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const g = testGame(1, { port: await freeUdpPort() });
+    child.start(g.assignment);
+    const c = await TestClient.open((await child.next('ready')).port);
+    closeLater(c);
+    expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    child.process.kill('SIGINT');
+    child.process.kill('SIGHUP');
+    await press(c, 0, 1); // still playing after both signals
+    child.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 1000 });
+    expect((await c.waitFor('gameOver')).reason).toBe(GameOverReason.SERVER_SHUTDOWN);
+    expect(await child.next('gameOver')).toMatchObject({ reason: 'shutdown' });
+    expect(await child.exited).toEqual({ code: GameExitCode.SHUTDOWN, signal: null });
+  });
+
+  it('the default entry plays the game module its assignment names (createGame with the assignment)', async () => {
+    const child = new ForkedChild();
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const gameModule = fileURLToPath(new URL('./fixtures/clicker-module.ts', import.meta.url));
+    const g = testGame(1, { port: await freeUdpPort(), mode: 'clicker', gameModule, options: { pressesToWin: 2 } });
+    child.start(g.assignment);
+    const c = await TestClient.open((await child.next('ready')).port);
+    closeLater(c);
+    expect(await c.connect(g.token(0))).toMatchObject({ type: 'accepted' });
+    await c.waitFor('snapshot', (p) => p.data.length === 2); // the clicker's snapshot, not the arena's
+    await press(c, 0, 1);
+    c.input(Uint8Array.of(1));
+    expect(await child.next('gameOver')).toMatchObject({ reason: 'won', results: [{ slot: 0, score: 2 }] });
+    expect((await child.exited).code).toBe(GameExitCode.GAME_OVER);
+  });
+
+  it('the default entry refuses a start whose game module cannot be used (exit BAD_START)', async () => {
+    const child = new ForkedChild();
+    closeLater({ close: () => child.kill() });
+    await child.next('idle');
+    const gameModule = fileURLToPath(new URL('./fixtures/no-such-game.js', import.meta.url));
+    child.start(testGame(1, { port: await freeUdpPort(), gameModule }).assignment);
+    expect((await child.exited).code).toBe(GameExitCode.BAD_START);
+    expect(child.messages.map((m) => m.type)).toEqual(['idle']);
   });
 });

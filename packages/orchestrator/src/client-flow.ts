@@ -163,8 +163,7 @@ export class ClientFlow implements MatchFlow {
       tokens: undefined,
     };
     for (const { payload: client } of group.members) this.#launches.set(client, launch);
-    const gameOptions = this.#options.modes.get(group.mode)?.gameOptions;
-    const game = this.#launcher.launch(group.mode, slots, gameOptions, (g, outcome) =>
+    const game = this.#launcher.launch(group.mode, slots, this.#options.modes.get(group.mode), (g, outcome) =>
       this.#onLaunchOutcome(launch, g, outcome),
     );
     launch.game = game;

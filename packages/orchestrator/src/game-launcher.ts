@@ -7,7 +7,14 @@ import type { ChildExit, ChildSpawner } from './child-process.js';
 import { type PoolClock, WarmPool } from './warm-pool.js';
 import { type WarmPoolPolicy, warmPoolTarget } from './warm-pool-policy.js';
 import { ConditionWaiters } from './condition-waiters.js';
-import { type Emit, type LaunchOutcome, type LaunchedGame, exitReason, gameAssignment } from './launched-game.js';
+import {
+  type Emit,
+  type LaunchOutcome,
+  type LaunchedGame,
+  type ModeGameSettings,
+  exitReason,
+  gameAssignment,
+} from './launched-game.js';
 import { LaunchBackoff } from './launch-backoff.js';
 import type { Logger } from './logger.js';
 import { GamePorts } from './game-ports.js';
@@ -214,7 +221,7 @@ export class GameLauncher {
   launch(
     mode: string,
     players: readonly IpcPlayerSlot[],
-    gameOptions: Readonly<Record<string, unknown>> | undefined,
+    modeSettings: ModeGameSettings | undefined,
     onOutcome: (game: LaunchedGame, outcome: LaunchOutcome) => void,
   ): LaunchedGame {
     const gameId = randomUUID();
@@ -251,7 +258,7 @@ export class GameLauncher {
     }
     this.#games.set(child, game);
     this.#watchdog.watch();
-    const assignment = gameAssignment(game, this.#options.bindHost, this.#options.maxGameDurationMs, gameOptions);
+    const assignment = gameAssignment(game, this.#options.bindHost, this.#options.maxGameDurationMs, modeSettings);
     this.#options.emit('gameStarting', {
       gameId,
       mode,

@@ -44,6 +44,12 @@ export function exitReason(exit: ChildExit): string {
   return describeGameExitCode(exit.code ?? -1);
 }
 
+/** What a mode adds to its games' assignments: its game options and its game module. */
+export interface ModeGameSettings {
+  readonly gameOptions?: Readonly<Record<string, unknown>>;
+  readonly gameModule?: string;
+}
+
 /**
  * The `start` IPC payload of `game`: the only place its secret leaves the orchestrator (base64, over the IPC
  * channel; never argv or the environment). `maxGameDurationMs` 0 sends no maximum.
@@ -52,8 +58,10 @@ export function gameAssignment(
   game: LaunchedGame,
   bindHost: string,
   maxGameDurationMs: number,
-  gameOptions: Readonly<Record<string, unknown>> | undefined,
+  mode: ModeGameSettings | undefined,
 ): GameAssignment {
+  const gameOptions = mode?.gameOptions;
+  const gameModule = mode?.gameModule;
   const { secret } = game;
   return {
     gameId: game.gameId,
@@ -65,5 +73,6 @@ export function gameAssignment(
     tokenExpiresAt: game.tokenExpiresAt,
     ...(maxGameDurationMs > 0 ? { maxDurationMs: maxGameDurationMs } : {}),
     ...(gameOptions !== undefined ? { options: gameOptions } : {}),
+    ...(gameModule !== undefined ? { gameModule } : {}),
   };
 }

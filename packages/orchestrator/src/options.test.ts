@@ -128,6 +128,11 @@ describe('resolveOptions', () => {
     expect(o.modes.get('duel')).toEqual({ playersPerGame: 2, gameOptions: { tick: 30 } });
   });
 
+  it("keeps a mode's game module (an absolute path)", () => {
+    const o = resolveOptions({ ...base, modes: { clicker: { playersPerGame: 2, gameModule: '/srv/clicker.js' } } });
+    expect(o.modes.get('clicker')).toEqual({ playersPerGame: 2, gameModule: '/srv/clicker.js' });
+  });
+
   it.each([
     [{ spawner: undefined }],
     [{ spawner: {} }],
@@ -141,6 +146,8 @@ describe('resolveOptions', () => {
     [{ modes: { duel: { playersPerGame: 0 } } }],
     [{ modes: { duel: { playersPerGame: 256 } } }],
     [{ modes: { duel: { playersPerGame: 2, gameOptions: [] } } }],
+    [{ modes: { duel: { playersPerGame: 2, gameModule: './clicker.js' } } }],
+    [{ modes: { duel: { playersPerGame: 2, gameModule: 42 } } }],
     [{ modes: { 'a\u0007': { playersPerGame: 2 } } }],
     [{ modes: { ['\ud800']: { playersPerGame: 2 } } }],
     [{ modes: { ['m'.repeat(33)]: { playersPerGame: 2 } } }],

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { QueueBackend } from '@proj/matchmaker';
 import { PortRing } from '@proj/port-ring';
 import { defaultMaxConcurrentStarts } from './admission.js';
@@ -17,6 +18,12 @@ export interface ModeOptions {
   readonly playersPerGame: number;
   /** Game-specific options passed untouched to every child of this mode (`GameAssignment.options`). */
   readonly gameOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * The game's module for every child of this mode (`GameAssignment.gameModule`): an absolute file path of an ES
+   * module exporting `createGame(assignment)` (see @proj/game-child). Absent: the child's own game. The orchestrator
+   * only passes it on; whoever configures it checks that it loads.
+   */
+  readonly gameModule?: string;
 }
 
 /**
@@ -321,12 +328,15 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     ) {
       invalid(`modes.${name}.gameOptions must be an object`);
     }
-    modes.set(
-      name,
-      gameOptions === undefined
-        ? { playersPerGame }
-        : { playersPerGame, gameOptions: gameOptions as Record<string, unknown> },
-    );
+    const gameModule = m['gameModule'];
+    if (gameModule !== undefined && (typeof gameModule !== 'string' || !isAbsolute(gameModule))) {
+      invalid(`modes.${name}.gameModule must be an absolute file path`);
+    }
+    modes.set(name, {
+      playersPerGame,
+      ...(gameOptions !== undefined ? { gameOptions: gameOptions as Record<string, unknown> } : {}),
+      ...(gameModule !== undefined ? { gameModule } : {}),
+    });
   }
   if (modes.size === 0) invalid('modes must configure at least one mode');
   const defaultMode = o.defaultMode ?? modes.keys().next().value!;

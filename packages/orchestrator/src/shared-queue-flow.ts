@@ -254,8 +254,7 @@ export class SharedQueueFlow implements MatchFlow {
     };
     for (const client of locals) if (client !== undefined) this.#launchOf.set(client, launch);
     const slots = group.members.map(({ name }, slot) => ({ slot, name }));
-    const gameOptions = this.#options.modes.get(group.mode)?.gameOptions;
-    const game = this.#launcher.launch(group.mode, slots, gameOptions, (g, outcome) =>
+    const game = this.#launcher.launch(group.mode, slots, this.#options.modes.get(group.mode), (g, outcome) =>
       this.#onLaunchOutcome(launch, g, outcome, lastHelloAt),
     );
     launch.game = game;

@@ -101,6 +101,7 @@ export { TokenReplayGuard, type ClaimOptions, type ClaimResult, type TokenReplay
 // IPC: orchestrator <-> child game process
 export {
   IPC_HEARTBEAT_INTERVAL_MS,
+  IPC_MAX_GAME_MODULE_LENGTH,
   IPC_MAX_STATS_COUNT,
   IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,

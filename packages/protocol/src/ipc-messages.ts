@@ -40,7 +40,16 @@ export interface GameAssignment {
   readonly maxDurationMs?: number;
   /** Game-specific options (tick rate, score to win, ...), passed through untouched. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * The game's module: an absolute file path (at most {@link IPC_MAX_GAME_MODULE_LENGTH} characters, no control
+   * characters) of an ES module whose `createGame(assignment)` export makes the game. Absent: the child's own
+   * game (the arena for `@proj/game-child/main`).
+   */
+  readonly gameModule?: string;
 }
+
+/** The longest `GameAssignment.gameModule` path accepted (characters). */
+export const IPC_MAX_GAME_MODULE_LENGTH = 4096;
 
 /** Messages from the orchestrator to a child. */
 export type ParentToChildMessage =

@@ -39,6 +39,10 @@ describe('IPC contract', () => {
   it('round-trips every message through JSON', () => {
     const start = { type: 'start', ipcVersion: IPC_VERSION, game } as const;
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify(start)))).toEqual(start);
+    for (const gameModule of ['/srv/games/clicker.js', 'C:\\games\\clicker.js', '\\\\host\\share\\g.js']) {
+      const custom = { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule } } as const;
+      expect(parseParentToChildMessage(JSON.parse(JSON.stringify(custom)))).toEqual(custom);
+    }
     const shutdown = { type: 'shutdown', reason: 'orchestratorStopping', graceMs: 2000 } as const;
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify(shutdown)))).toEqual(shutdown);
     expect(parseParentToChildMessage(JSON.parse(JSON.stringify({ type: 'warmUp' })))).toEqual({ type: 'warmUp' });
@@ -96,6 +100,12 @@ describe('IPC contract', () => {
       },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, secretBase64: 'c2hvcnQ=' } },
       { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, options: [] } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: '' } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: 42 } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: './games/clicker.js' } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: 'games/clicker.js' } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: '/games/a\nb.js' } },
+      { type: 'start', ipcVersion: IPC_VERSION, game: { ...game, gameModule: `/${'a'.repeat(4096)}` } },
       { type: 'shutdown', reason: 'because', graceMs: 1 },
       { type: 'shutdown', reason: 'maxDuration', graceMs: -1 },
     ];

@@ -3,6 +3,7 @@
 import { ProtocolError } from './errors.js';
 import { integerEntry, isFiniteNumber, isRecord, stringEntry } from './fields.js';
 import {
+  IPC_MAX_GAME_MODULE_LENGTH,
   IPC_MAX_STATS_COUNT,
   IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,
@@ -37,6 +38,11 @@ function parseAssignment(v: unknown): GameAssignment {
   if (Buffer.from(secretBase64, 'base64').length < 32) invalid('secretBase64 must decode to at least 32 bytes');
   const options = v['options'];
   if (options !== undefined && !isRecord(options)) invalid('options must be an object');
+  const gameModule =
+    v['gameModule'] === undefined ? undefined : stringEntry(v, 'gameModule', IPC_MAX_GAME_MODULE_LENGTH, invalid);
+  // An absolute POSIX path, or a Windows one (C:\..., \\server\share\...); nothing relative, no control characters.
+  if (gameModule !== undefined && (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(gameModule) || /\p{Cc}/u.test(gameModule)))
+    invalid('gameModule must be an absolute file path without control characters');
   const maxDurationMs =
     v['maxDurationMs'] === undefined ? undefined : integerEntry(v, 'maxDurationMs', 1, 2 ** 31 - 1, invalid);
   return {
@@ -49,6 +55,7 @@ function parseAssignment(v: unknown): GameAssignment {
     tokenExpiresAt: integerEntry(v, 'tokenExpiresAt', 0, Number.MAX_SAFE_INTEGER, invalid),
     ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
     ...(options !== undefined ? { options } : {}),
+    ...(gameModule !== undefined ? { gameModule } : {}),
   };
 }
 
