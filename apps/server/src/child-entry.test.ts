@@ -41,6 +41,17 @@ describe('joinCommand', () => {
     expect(joinCommand({ host: '0.0.0.0' }, 9000, 'duel')).toBe(
       'pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 9000 --mode duel',
     );
+    // With the modes, the players per game of the mode joined: the queue screen then says how many are missing.
+    const modes = [
+      { name: 'arena', playersPerGame: 4 },
+      { name: 'duel', playersPerGame: 2 },
+    ];
+    expect(joinCommand({ host: '127.0.0.1', modes, defaultMode: 'arena' }, 7700)).toBe(
+      'pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 7700 --per-game 4',
+    );
+    expect(joinCommand({ host: '127.0.0.1', modes, defaultMode: 'arena' }, 7700, 'duel')).toBe(
+      'pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port 7700 --mode duel --per-game 2',
+    );
   });
 });
 

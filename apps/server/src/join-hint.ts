@@ -10,10 +10,19 @@ function target(config: Pick<ServerConfig, 'host'>, port: number): string {
 /**
  * The command a player on this machine runs to join, as the root README documents it:
  * `pnpm --filter @proj/cli-client start play --host <host> --port <port>` (plus `--mode` for another mode than the
- * default one). A wildcard TCP host becomes 127.0.0.1.
+ * default one), and `--per-game <K>` when the modes are given, so that the queue screen can say how many players
+ * are still missing (the wire's `queued` message carries no K). A wildcard TCP host becomes 127.0.0.1.
  */
-export function joinCommand(config: Pick<ServerConfig, 'host'>, port: number, mode?: string): string {
-  return `pnpm --filter @proj/cli-client start play ${target(config, port)}${mode === undefined ? '' : ` --mode ${mode}`}`;
+export function joinCommand(
+  config: Pick<ServerConfig, 'host'> & Partial<Pick<ServerConfig, 'modes' | 'defaultMode'>>,
+  port: number,
+  mode?: string,
+): string {
+  const k = config.modes?.find((m) => m.name === (mode ?? config.defaultMode))?.playersPerGame;
+  return (
+    `pnpm --filter @proj/cli-client start play ${target(config, port)}` +
+    `${mode === undefined ? '' : ` --mode ${mode}`}${k === undefined ? '' : ` --per-game ${k}`}`
+  );
 }
 
 /**

@@ -51,7 +51,9 @@ describe('the built bin', () => {
       },
     );
     const join = await server.waitForLog((l) => typeof l['join'] === 'string', 'the join hint');
-    expect(join['join']).toBe(`pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port ${server.tcpPort}`);
+    expect(join['join']).toBe(
+      `pnpm --filter @proj/cli-client start play --host 127.0.0.1 --port ${server.tcpPort} --per-game 2`,
+    );
     expect(join.msg).toContain('to join, run: pnpm --filter @proj/cli-client start play');
     // The default mode is duel (the first of PROJ_MODES): one bot completes a game.
     expect(join['bots']).toBe(
