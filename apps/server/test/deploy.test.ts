@@ -103,6 +103,32 @@ describe('deploy: the production bundle runs on its own', () => {
     for (let d = dirname(bundle); d !== dirname(d); d = dirname(d))
       expect(existsSync(join(d, 'node_modules')), `${d}/node_modules`).toBe(false);
 
+    // A --redis-url server needs the shared queue's client and ioredis: in the bundle, and loadable from it.
+    const redis = await runProcess(
+      [
+        '/usr/bin/env',
+        '-i',
+        'PATH=/usr/bin:/bin',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        [
+          "import { createRequire } from 'node:module';",
+          "import { fileURLToPath } from 'node:url';",
+          "const m = await import('@proj/matchmaker-redis');",
+          "const url = import.meta.resolve('@proj/matchmaker-redis');",
+          "console.log(fileURLToPath(url), Object.keys(m).length, createRequire(url).resolve('ioredis'));",
+        ].join('\n'),
+      ],
+      { cwd: bundle },
+    );
+    expect(redis.stderr).toBe('');
+    const [client, exportCount, ioredis] = redis.stdout.trim().split(' ');
+    expect(client?.startsWith(join(bundle, 'node_modules') + sep), client).toBe(true);
+    expect(client?.endsWith(join('@proj', 'matchmaker-redis', 'dist', 'index.js')), client).toBe(true);
+    expect(Number(exportCount)).toBeGreaterThan(0);
+    expect(ioredis?.startsWith(join(bundle, 'node_modules') + sep), ioredis).toBe(true);
+
     // The config file an operator writes (outside the bundle, as /etc/proj-server.json): short duels.
     const config = join(root, 'proj-server.json');
     writeFileSync(
