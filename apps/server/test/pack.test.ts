@@ -122,7 +122,10 @@ describe('pack: the published packages work installed from their tarballs', () =
 
     // 3. Every export of every package loads from the scratch project's node_modules.
     writeFileSync(join(app, 'check-exports.mjs'), CHECK_EXPORTS);
-    const wanted = packages.map(({ manifest }) => [manifest.name, Object.keys(manifest.exports ?? { '.': '' })]);
+    const wanted = packages.map(({ manifest }): [string, string[]] => [
+      manifest.name,
+      Object.keys(manifest.exports ?? { '.': '' }),
+    ]);
     const checked = await time('imports', () => runNode(['check-exports.mjs', JSON.stringify(wanted)], app));
     expect(checked.stderr).toBe('');
     expect(checked.code).toBe(0);
