@@ -3,32 +3,14 @@
 // hello, waits for its match-found (or an error frame, the connection closing, a timeout), and leaves. Time-to-match
 // is measured by the client, from its hello written to its match-found read.
 //
-// apps/server may not import @proj/protocol, so the few frames needed are written here by hand, following its
-// layout: [u32 BE length][u8 version = 1][u8 type][payload]. Not a benchmark by itself (no .bench.ts suffix).
+// apps/server may not import @proj/protocol: the frames are those of the tests' wire helpers
+// (test/helpers/wire-client.ts). Not a benchmark by itself (no .bench.ts suffix).
 import { connect } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { TYPE, helloFrame, pongFrame } from '../test/helpers/wire-client.js';
 
-const VERSION = 1;
-const HELLO = 0x01;
-const PING = 0x03;
-const PONG = 0x04;
-const MATCH_FOUND = 0x11;
-const ERROR = 0x1f;
 /** Timer period of the generator: players due are started at each tick. */
 const TICK_MS = 5;
-
-function frame(type: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(6);
-  head.writeUInt32BE(payload.length + 2, 0);
-  head[4] = VERSION;
-  head[5] = type;
-  return Buffer.concat([head, payload]);
-}
-
-function str8(s: string): Buffer {
-  const b = Buffer.from(s, 'utf8');
-  return Buffer.concat([Buffer.from([b.length]), b]);
-}
 
 /** How one player ended. */
 export type PlayerOutcome =
@@ -96,7 +78,7 @@ function player(port: number, name: string, mode: string, timeoutMs: number): Pr
     socket.on('close', () => finish({ ok: false, startedAt, why: 'closedWithoutMatch' }));
     socket.once('connect', () => {
       helloAt = performance.now();
-      socket.write(frame(HELLO, Buffer.concat([str8(name), str8(mode)])));
+      socket.write(helloFrame(name, mode));
     });
     socket.on('data', (chunk: Buffer) => {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
@@ -106,17 +88,17 @@ function player(port: number, name: string, mode: string, timeoutMs: number): Pr
         const type = buffer[5]!;
         const payload = buffer.subarray(6, 4 + length);
         buffer = buffer.subarray(4 + length);
-        if (type === MATCH_FOUND) {
+        if (type === TYPE.matchFound) {
           const now = performance.now();
           const gameId = payload.subarray(1, 1 + payload[0]!).toString('utf8');
           finish({ ok: true, startedAt, helloAt, matchedAt: now, ms: now - helloAt, gameId });
           return;
         }
-        if (type === ERROR) {
+        if (type === TYPE.error) {
           finish({ ok: false, startedAt, why: `errorFrame:${payload.length >= 2 ? payload.readUInt16BE(0) : '?'}` });
           return;
         }
-        if (type === PING) socket.write(frame(PONG, Buffer.from(payload.subarray(0, 4))));
+        if (type === TYPE.ping) socket.write(pongFrame(Buffer.from(payload.subarray(0, 4))));
       }
     });
   });

@@ -1,21 +1,13 @@
-import type { OrchestratorEvents } from '@proj/orchestrator';
 import type { PackageLogger } from './logger.js';
+import type { OrchestratorEventSource } from './observe.js';
 import type { SharedQueueMetrics } from './queue-metrics.js';
-
-/** What {@link observeSharedQueue} listens to: an orchestrator's `on` for the shared queue's events. */
-export interface SharedQueueEventSource {
-  on<E extends 'playerMatchedRemotely' | 'queueAvailability' | 'queueBackendFailed'>(
-    event: E,
-    listener: (payload: OrchestratorEvents[E]) => void,
-  ): () => void;
-}
 
 /**
  * Logs and counts the shared queue's events: players matched by another server, the store lost and back (a warning
  * each way), a fatal conflict. Returns a function that stops observing.
  */
 export function observeSharedQueue(
-  source: SharedQueueEventSource,
+  source: OrchestratorEventSource,
   metrics: SharedQueueMetrics,
   logger: PackageLogger,
 ): () => void {

@@ -6,7 +6,8 @@ import { type Socket, connect } from 'node:net';
 // following @proj/protocol's layout: [u32 BE length][u8 version = 1][u8 type][payload].
 
 const VERSION = 1;
-const TYPE = {
+/** The frame type bytes of the TCP messages these helpers read and write. */
+export const TYPE = {
   hello: 0x01,
   cancel: 0x02,
   ping: 0x03,
@@ -43,6 +44,11 @@ function frame(type: number, payload: Buffer): Buffer {
 function str8(s: string): Buffer {
   const b = Buffer.from(s, 'utf8');
   return Buffer.concat([Buffer.from([b.length]), b]);
+}
+
+/** The bytes of a pong frame answering a ping's 4-byte nonce. */
+export function pongFrame(nonce: Buffer): Buffer {
+  return frame(TYPE.pong, nonce);
 }
 
 /** The bytes of a hello frame. */
