@@ -15,6 +15,7 @@ import {
   parsePortRanges,
   parseWarmPoolBuffer,
 } from './config-values.js';
+import { parseAdminToken } from './config-admin.js';
 import { parseInstanceId, parseKeyPrefix, parseRedisUrl } from './config-redis.js';
 
 /** Log levels, most verbose first ('silent' logs nothing). */
@@ -99,6 +100,8 @@ export interface ServerConfig {
   readonly rateLimitPenalty: number;
   readonly adminHost: string;
   readonly adminPort: number;
+  /** Undefined: no token (reads open; ending games only through a loopback listener). */
+  readonly adminToken: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   /** Refusal logs: the first of a reason at once, the rest folded into one summary per reason and interval; 0: none. */
@@ -441,7 +444,7 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     placeholder: '<host>',
     default: '127.0.0.1',
     parse: parseHost,
-    doc: 'Address of the admin HTTP listener (/healthz, /readyz, /metrics, /games). Keep it private.',
+    doc: 'Address of the admin HTTP listener (the monitor page at /, /healthz, /readyz, /metrics, /games). Keep it private, and set --admin-token when it is not loopback.',
   },
   adminPort: {
     group: 'Admin HTTP',
@@ -449,6 +452,14 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     default: '7799',
     parse: parseListenPort,
     doc: 'Port of the admin HTTP listener; 0 picks a free port.',
+  },
+  adminToken: {
+    group: 'Admin HTTP',
+    placeholder: '<token>',
+    default: undefined,
+    defaultDoc: 'none: reads are open, games can be ended only through a loopback listener',
+    parse: parseAdminToken,
+    doc: 'Token every admin request must carry (Authorization: Bearer <token>; in a browser, the password of its login prompt, any user name). Needed to end games from the monitor page when --admin-host is not loopback. 16 to 256 visible characters; prefer PROJ_ADMIN_TOKEN or the config file, since ps shows flags.',
   },
   logLevel: {
     group: 'Logs',

@@ -153,6 +153,7 @@ export function validateConfig(parsed: ParsedSettings, origins: SettingOrigins):
     rateLimitPenalty: need(parsed, 'rateLimitPenalty'),
     adminHost,
     adminPort,
+    adminToken: parsed.adminToken,
     logLevel: need(parsed, 'logLevel'),
     logFormat: need(parsed, 'logFormat'),
     logSummaryInterval: need(parsed, 'logSummaryInterval'),

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './cli.js';
 import { type LoadedConfig, loadConfig } from './config-load.js';
+import { redactSecrets } from './config-admin.js';
 import { redactRedisUrl } from './config-redis.js';
 import { formatDuration, formatModes, formatPortRanges } from './config-values.js';
 import { ServerConfigError, ServerError } from './errors.js';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   }
   const config = resolveGamePaths(loaded);
   if (cli.printConfig) {
-    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(redactSecrets(config), null, 2)}\n`);
     return;
   }
 
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
       ...(server.orchestrator.stats().sharedQueue ?? {}),
       version: version(),
     },
-    `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP), admin on ${server.admin.url}`,
+    `game server ready: players connect to ${server.tcp.host}:${server.tcp.port} (TCP); monitor page: ${server.admin.url}/`,
   );
   const join = joinCommand(config, server.tcp.port);
   const bots = botsCommand(config, server.tcp.port);
