@@ -60,6 +60,8 @@ function isStale(): boolean {
     const built = oldestOutput(dir);
     const source = Math.max(
       newestMtime(join(dir, 'src')),
+      // The monitor page's sources (apps/server/monitor), built into dist/monitor.
+      newestMtime(join(dir, 'monitor')),
       newestMtime(join(dir, 'package.json')),
       newestMtime(join(dir, 'tsup.config.ts')),
     );
