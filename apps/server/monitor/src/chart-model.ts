@@ -14,8 +14,8 @@ export interface PlotBox {
   readonly height: number;
 }
 
-/** Time to match, p50 and p99, per sample (gaps where no game started). */
-export function timeToMatchSeries(samples: readonly MonitorSample[]): {
+/** Time to match, p50 and p99, per sample or bucket (gaps where no game started). */
+export function timeToMatchSeries(samples: readonly (MonitorSample | Bucket)[]): {
   readonly p50: SeriesPoint[];
   readonly p99: SeriesPoint[];
 } {
@@ -25,10 +25,16 @@ export function timeToMatchSeries(samples: readonly MonitorSample[]): {
   };
 }
 
-/** Games started per second, per sample: gamesStarted / (intervalMs / 1000). */
-export function gamesPerSecondSeries(samples: readonly MonitorSample[], intervalMs: number): SeriesPoint[] {
-  const seconds = intervalMs > 0 ? intervalMs / 1000 : 1;
-  return samples.map((s) => ({ at: s.at, value: Math.max(0, finite(s.gamesStarted) ?? 0) / seconds }));
+/**
+ * Games started per second, per sample (gamesStarted / (intervalMs / 1000)) or per bucket (over the time it
+ * covers).
+ */
+export function gamesPerSecondSeries(samples: readonly (MonitorSample | Bucket)[], intervalMs: number): SeriesPoint[] {
+  return samples.map((s) => {
+    const ms = 'spanMs' in s ? s.spanMs : intervalMs;
+    const seconds = ms > 0 ? ms / 1000 : 1;
+    return { at: s.at, value: Math.max(0, finite(s.gamesStarted) ?? 0) / seconds };
+  });
 }
 
 function finite(value: number | undefined): number | undefined {
@@ -130,4 +136,68 @@ export function latest(points: readonly SeriesPoint[]): number | undefined {
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+/** One plotted point of the history: several samples merged, or one. */
+export interface Bucket {
+  /** The end of the bucket's last sample. */
+  readonly at: number;
+  /** The time its samples cover, ms. */
+  readonly spanMs: number;
+  readonly gamesStarted: number;
+  /** The mean of its samples' medians, weighted by their games started (undefined: no game started). */
+  readonly timeToMatchP50Ms: number | undefined;
+  /** The largest of its samples' 99th percentiles. */
+  readonly timeToMatchP99Ms: number | undefined;
+}
+
+/**
+ * Merges the samples into at most `maxPoints` buckets of equal length aligned on the clock (so that a bucket keeps
+ * its samples from one snapshot to the next and the line does not shimmer), for a chart a few hundred pixels wide.
+ */
+export function bucketSamples(samples: readonly MonitorSample[], intervalMs: number, maxPoints: number): Bucket[] {
+  const interval = intervalMs > 0 ? intervalMs : 1000;
+  const perBucket = Math.max(1, Math.ceil(samples.length / Math.max(1, maxPoints)));
+  const bucketMs = perBucket * interval;
+  const buckets: Bucket[] = [];
+  let key: number | undefined;
+  let group: MonitorSample[] = [];
+  const flush = (): void => {
+    if (group.length === 0) return;
+    let started = 0;
+    let weighted = 0;
+    let weight = 0;
+    let p99: number | undefined;
+    for (const s of group) {
+      const n = Math.max(0, finite(s.gamesStarted) ?? 0);
+      started += n;
+      const p50 = finite(s.timeToMatchP50Ms);
+      if (p50 !== undefined) {
+        weighted += p50 * Math.max(1, n);
+        weight += Math.max(1, n);
+      }
+      const high = finite(s.timeToMatchP99Ms);
+      if (high !== undefined && (p99 === undefined || high > p99)) p99 = high;
+    }
+    const last = group[group.length - 1];
+    buckets.push({
+      at: last?.at ?? 0,
+      spanMs: group.length * interval,
+      gamesStarted: started,
+      timeToMatchP50Ms: weight > 0 ? weighted / weight : undefined,
+      timeToMatchP99Ms: p99,
+    });
+    group = [];
+  };
+  for (const s of samples) {
+    // A sample's interval ends at `at`: it belongs to the bucket holding its start.
+    const k = Math.floor((s.at - 1) / bucketMs);
+    if (k !== key) {
+      flush();
+      key = k;
+    }
+    group.push(s);
+  }
+  flush();
+  return buckets;
 }

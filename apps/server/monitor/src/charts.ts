@@ -3,6 +3,7 @@ import {
   type PlotBox,
   type SeriesPoint,
   areaPath,
+  bucketSamples,
   gamesPerSecondSeries,
   latest,
   linePath,
@@ -12,9 +13,11 @@ import {
   timeToMatchSeries,
 } from './chart-model.js';
 import { el, field, setAttr, setText, svg } from './dom.js';
-import { formatDuration, formatMs, formatRate } from './format.js';
+import { formatMs, formatRate, formatSpan } from './format.js';
 
 const BOX: PlotBox = { width: 300, height: 100 };
+/** The most points a chart plots: more samples are merged into buckets (a chart is a few hundred pixels wide). */
+const MAX_POINTS = 120;
 
 /** One chart's plot: an SVG stretched to its box, the y axis's top label and the x axis's two ends. */
 class Plot {
@@ -51,7 +54,7 @@ class Plot {
 
   axes(maxLabel: string, spanMs: number, label: string): void {
     setText(this.#max, maxLabel);
-    setText(this.#from, spanMs > 0 ? `${formatDuration(spanMs)} ago` : '');
+    setText(this.#from, spanMs > 0 ? `${formatSpan(spanMs)} ago` : '');
     setAttr(this.svg, 'aria-label', label);
   }
 }
@@ -93,11 +96,15 @@ export class ChartsView {
     if (key === this.#lastKey) return;
     this.#lastKey = key;
 
-    const { p50, p99 } = timeToMatchSeries(samples);
-    const rate = gamesPerSecondSeries(samples, history.intervalMs);
+    const buckets = bucketSamples(samples, history.intervalMs, MAX_POINTS);
+    const { p50, p99 } = timeToMatchSeries(buckets);
+    const rate = gamesPerSecondSeries(buckets, history.intervalMs);
     const domain = timeDomain(rate, history.intervalMs);
-    const spanMs = samples.length > 0 ? domain.end - domain.start : 0;
-    setText(this.#span, spanMs > 0 ? `last ${formatDuration(spanMs)}` : '');
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const coveredMs = first === undefined || last === undefined ? 0 : last.at - first.at + history.intervalMs;
+    setText(this.#span, coveredMs > 0 ? `last ${formatSpan(coveredMs)}` : '');
+    const spanMs = buckets.length > 1 ? domain.end - domain.start : 0;
 
     const ttmMax = niceCeil(seriesMax(p50, p99));
     this.#p50Path.setAttribute('d', linePath(p50, BOX, domain, ttmMax));

@@ -36,6 +36,16 @@ export function formatDuration(ms: number): string {
   return h === 0 ? `${d} d` : `${d} d ${h} h`;
 }
 
+/**
+ * A chart's time span, rounded to its coarse unit: "45 s", "10 min", "1 h 30 min" (a span of samples is about a
+ * whole number of minutes, give or take an interval).
+ */
+export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return '–';
+  if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
+  return formatDuration(Math.round(ms / 60_000) * 60_000);
+}
+
 /** A short duration in ms with ms precision kept below 10 ms: "0.4 ms", "12 ms", then as formatDuration. */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';

@@ -27,6 +27,8 @@ interface GameRow {
   readonly id: string;
   readonly tr: HTMLTableRowElement;
   readonly cells: Readonly<Record<'mode' | 'port' | 'age' | 'tick' | 'late' | 'cpu' | 'pid', HTMLElement>>;
+  /** The mode again under the id, shown instead of the mode column in a narrow window. */
+  readonly modeInline: HTMLElement;
   readonly players: HTMLUListElement;
   readonly stateBadge: HTMLElement;
   readonly lateBadge: HTMLElement;
@@ -92,15 +94,16 @@ export class GamesView {
 
   #createRow(id: string): GameRow {
     const td = (className?: string): HTMLTableCellElement => el('td', className === undefined ? {} : { class: className });
-    const idCell = el('th', { scope: 'row', class: 'mono', title: id }, shortId(id));
+    const modeInline = el('span', { class: 'mode-inline' });
+    const idCell = el('th', { scope: 'row', class: 'mono', title: id }, shortId(id), modeInline);
     const cells = {
-      mode: td(),
+      mode: td('col-mode'),
       port: td('num mono'),
       age: td('num'),
-      tick: td('num'),
+      tick: td('num col-tick'),
       late: td('num'),
       cpu: td('num'),
-      pid: td('num mono muted'),
+      pid: td('num mono muted col-pid'),
     };
     const players = el('ul', { class: 'players' });
     const stateBadge = el('span', { class: 'badge', 'data-field': 'state' });
@@ -116,7 +119,7 @@ export class GamesView {
       idCell,
       cells.mode,
       cells.port,
-      el('td', {}, players),
+      el('td', { class: 'players-cell' }, players),
       el('td', { class: 'state-cell' }, stateBadge, lateBadge),
       cells.age,
       cells.tick,
@@ -129,6 +132,7 @@ export class GamesView {
       id,
       tr,
       cells,
+      modeInline,
       players,
       stateBadge,
       lateBadge,
@@ -146,6 +150,7 @@ export class GamesView {
 
   #updateRow(row: GameRow, game: MonitorGame): void {
     setText(row.cells.mode, game.mode);
+    setText(row.modeInline, game.mode);
     setText(row.cells.port, String(game.port));
     setText(row.cells.age, formatDuration(game.ageMs));
     setText(row.cells.tick, game.tickRateHz === undefined ? '–' : `${game.tickRateHz} Hz`);

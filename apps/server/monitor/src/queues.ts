@@ -8,6 +8,7 @@ export const LONG_WAIT_MS = 30_000;
 interface QueueRow {
   readonly item: HTMLLIElement;
   readonly waiting: HTMLElement;
+  readonly unit: HTMLElement;
   readonly shared: HTMLElement;
   readonly sharedCount: HTMLElement;
   readonly perGame: HTMLElement;
@@ -48,23 +49,31 @@ export class QueuesView {
 function createRow(mode: string): QueueRow {
   const waiting = el('span', { class: 'queue-waiting', 'data-field': 'waiting' });
   const sharedCount = el('span', { 'data-field': 'shared-waiting' });
-  const shared = el('span', { class: 'queue-shared' }, ' here / ', sharedCount, ' on all servers');
+  const unit = el('span', { class: 'queue-unit' }, ' waiting');
+  const shared = el(
+    'span',
+    { class: 'queue-shared' },
+    el('span', { class: 'visually-hidden' }, ' / '),
+    sharedCount,
+    ' on all servers',
+  );
   const perGame = el('span', { 'data-field': 'players-per-game' });
   const oldest = el('span', { 'data-field': 'oldest-wait' });
   const item = el(
     'li',
     { class: 'queue', 'data-mode': mode },
     el('span', { class: 'queue-mode' }, mode),
-    el('span', { class: 'queue-count' }, waiting, el('span', { class: 'queue-unit' }, ' waiting'), shared),
+    el('span', { class: 'queue-count' }, waiting, unit, shared),
     el('span', { class: 'queue-meta' }, perGame, el('span', { class: 'queue-sep', 'aria-hidden': 'true' }, ' · '), oldest),
   );
-  return { item, waiting, shared, sharedCount, perGame, oldest };
+  return { item, waiting, unit, shared, sharedCount, perGame, oldest };
 }
 
 function updateRow(row: QueueRow, queue: MonitorQueue): void {
   setText(row.waiting, String(queue.waiting));
   const hasShared = queue.sharedWaiting !== undefined;
   setHidden(row.shared, !hasShared);
+  setText(row.unit, hasShared ? ' here' : ' waiting');
   setText(row.sharedCount, hasShared ? formatCount(queue.sharedWaiting ?? 0) : '');
   setText(row.perGame, `${queue.playersPerGame} per game`);
   setText(row.oldest, queue.oldestWaitMs === undefined ? 'nobody waiting' : `oldest ${formatDuration(queue.oldestWaitMs)}`);
