@@ -93,7 +93,8 @@ export class GamesView {
   }
 
   #createRow(id: string): GameRow {
-    const td = (className?: string): HTMLTableCellElement => el('td', className === undefined ? {} : { class: className });
+    const td = (className?: string): HTMLTableCellElement =>
+      el('td', className === undefined ? {} : { class: className });
     const modeInline = el('span', { class: 'mode-inline' });
     const idCell = el('th', { scope: 'row', class: 'mono', title: id }, shortId(id), modeInline);
     const cells = {
@@ -109,10 +110,19 @@ export class GamesView {
     const stateBadge = el('span', { class: 'badge', 'data-field': 'state' });
     const lateBadge = el(
       'span',
-      { class: 'badge badge-late', 'data-field': 'late', title: 'No word from the game child for over 2 s', hidden: true },
+      {
+        class: 'badge badge-late',
+        'data-field': 'late',
+        title: 'No word from the game child for over 2 s',
+        hidden: true,
+      },
       'late',
     );
-    const endButton = el('button', { type: 'button', class: 'btn btn-danger-quiet', 'data-action': 'end-game' }, 'End game');
+    const endButton = el(
+      'button',
+      { type: 'button', class: 'btn btn-danger-quiet', 'data-action': 'end-game' },
+      'End game',
+    );
     const tr = el(
       'tr',
       { 'data-game-id': id },
@@ -162,7 +172,7 @@ export class GamesView {
 
     const state = displayState(game, row.endedHere);
     setText(row.stateBadge, state);
-    setAttr(row.stateBadge, 'data-state', state);
+    setAttr(row.stateBadge, 'data-kind', state);
     setAttr(row.tr, 'data-state', state);
     setHidden(row.lateBadge, !game.late);
     setClass(row.tr, 'is-late', game.late);
@@ -175,7 +185,11 @@ export class GamesView {
           const connection = playerConnection(player.connected);
           return el(
             'li',
-            { class: 'player', 'data-connection': connection, title: `${player.name}: ${CONNECTION_WORDS[connection]}` },
+            {
+              class: 'player',
+              'data-connection': connection,
+              title: `${player.name}: ${CONNECTION_WORDS[connection]}`,
+            },
             el('span', { class: 'dot', 'aria-hidden': 'true' }),
             el('span', { class: 'player-name' }, player.name),
             el('span', { class: 'visually-hidden' }, ` (${CONNECTION_WORDS[connection]})`),
@@ -260,7 +274,7 @@ export class GamesView {
       row.endedHere = true;
       this.#closeConfirm(row, false);
       setText(row.stateBadge, 'ending');
-      setAttr(row.stateBadge, 'data-state', 'ending');
+      setAttr(row.stateBadge, 'data-kind', 'ending');
       setAttr(row.tr, 'data-state', 'ending');
       row.endButton.disabled = true;
       setText(row.endButton, 'Ending…');

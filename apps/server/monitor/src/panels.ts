@@ -140,6 +140,13 @@ function createHostRow(host: MonitorHost): HostRow {
   const claims = el('td', { class: 'num' });
   const name = el('th', { scope: 'row', class: 'mono' }, host.instanceId);
   if (host.self) name.append(' ', el('span', { class: 'badge badge-self', 'data-field': 'self' }, 'this server'));
-  const tr = el('tr', { 'data-instance-id': host.instanceId, 'data-self': host.self }, name, heartbeat, tickets, claims);
+  const tr = el(
+    'tr',
+    { 'data-instance-id': host.instanceId, 'data-self': host.self },
+    name,
+    heartbeat,
+    tickets,
+    claims,
+  );
   return { tr, heartbeat, tickets, claims };
 }

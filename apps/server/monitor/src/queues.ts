@@ -64,7 +64,13 @@ function createRow(mode: string): QueueRow {
     { class: 'queue', 'data-mode': mode },
     el('span', { class: 'queue-mode' }, mode),
     el('span', { class: 'queue-count' }, waiting, unit, shared),
-    el('span', { class: 'queue-meta' }, perGame, el('span', { class: 'queue-sep', 'aria-hidden': 'true' }, ' · '), oldest),
+    el(
+      'span',
+      { class: 'queue-meta' },
+      perGame,
+      el('span', { class: 'queue-sep', 'aria-hidden': 'true' }, ' · '),
+      oldest,
+    ),
   );
   return { item, waiting, unit, shared, sharedCount, perGame, oldest };
 }
@@ -76,7 +82,10 @@ function updateRow(row: QueueRow, queue: MonitorQueue): void {
   setText(row.unit, hasShared ? ' here' : ' waiting');
   setText(row.sharedCount, hasShared ? formatCount(queue.sharedWaiting ?? 0) : '');
   setText(row.perGame, `${queue.playersPerGame} per game`);
-  setText(row.oldest, queue.oldestWaitMs === undefined ? 'nobody waiting' : `oldest ${formatDuration(queue.oldestWaitMs)}`);
+  setText(
+    row.oldest,
+    queue.oldestWaitMs === undefined ? 'nobody waiting' : `oldest ${formatDuration(queue.oldestWaitMs)}`,
+  );
   setClass(row.item, 'is-long-wait', (queue.oldestWaitMs ?? 0) >= LONG_WAIT_MS);
   setClass(row.item, 'is-idle', queue.waiting === 0 && (queue.sharedWaiting ?? 0) === 0);
 }
