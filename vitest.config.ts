@@ -20,6 +20,7 @@ export default defineConfig({
           include: [
             'packages/*/src/**/*.test.ts',
             'apps/*/src/**/*.test.ts',
+            'apps/*/monitor/src/**/*.test.ts',
             'examples/*/src/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
