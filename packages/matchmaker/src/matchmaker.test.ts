@@ -278,14 +278,15 @@ describe('peek', () => {
     mm.join('a', 'duel', { name: 'ann' });
     mm.join('b', 'duel', { name: 'bob' });
     mm.join('c', 'duel', { name: 'cyd' });
+    mm.join('d', 'duel', { name: 'dee' });
     mm.join('x', 'arena', { name: 'xia' });
     expect(mm.peek('duel')).toEqual({ id: 'a', mode: 'duel', payload: { name: 'ann' }, arrival: 0, position: 0 });
     expect(mm.peek('arena')?.id).toBe('x');
-    expect(mm.size('duel')).toBe(3); // nothing taken
+    expect(mm.size('duel')).toBe(4); // nothing taken
     expect(mm.leave('a')).toBe(true);
     expect(mm.peek('duel')?.id).toBe('b');
-    const group = mm.takeGroup('duel')!;
-    expect(mm.peek('duel')?.id).toBe('c');
+    const group = mm.takeGroup('duel')!; // b and c
+    expect(mm.peek('duel')?.id).toBe('d');
     mm.requeueFront(group);
     expect(mm.peek('duel')).toMatchObject({ id: 'b', arrival: 1, position: 0 });
     mm.clear();
