@@ -100,12 +100,12 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * BAD_START), starts the game on the assigned port and answers `ready` (or `bindFailed`, then exits BIND_FAILED). While
  * it plays it sends `stats` every `statsIntervalMs`: its tick health (tick rate, ticks run, tick lateness p50/p99/max,
  * ticks skipped, its CPU time), the slots whose player is connected now, and the UDP datagrams dropped, by reason,
- * since the previous one. When the game ends
- * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
- * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
- * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
- * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
- * that reason; an operator's end, `endedByOperator`, is a shutdown like the others) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
+ * since the previous one. When the game ends it sends its last `stats` then `gameOver` with the results, lingers for
+ * acknowledgements, sends the drops of the linger (if any) and exits with the end reason's {@link GameExitCode}, only
+ * once all of it was flushed to the parent. From `start` until the exit it never stays silent longer than
+ * `heartbeatIntervalMs`: whenever nothing else went out for that long it sends `heartbeat`. `shutdown` ends the game
+ * (exit SHUTDOWN, or MAX_DURATION for that reason; an operator's end, `endedByOperator`, is a shutdown like the
+ * others) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
  * PARENT_GONE within `parentGoneDeadlineMs`. Unless told otherwise (`ignoreTerminalSignals: false`) the process
  * ignores SIGINT and SIGHUP from then on, so a Ctrl-C in the server's terminal lets the server drain its games
  * instead of killing them. Returns immediately.

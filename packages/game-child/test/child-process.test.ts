@@ -169,7 +169,7 @@ describe('game child process', () => {
     expect((await c.exited).code).toBe(GameExitCode.MAX_DURATION);
   });
 
-  it('exits SHUTDOWN (16) on shutdown (an operator\'s end too), while idle or playing; MAX_DURATION for that reason', async () => {
+  it("exits SHUTDOWN (16) on shutdown (an operator's end too), while idle or playing; MAX_DURATION for that reason", async () => {
     const idle = child();
     await idle.next('idle');
     idle.process.send({ type: 'shutdown', reason: ShutdownReason.POOL_SHRINK, graceMs: 0 });

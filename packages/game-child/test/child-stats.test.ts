@@ -175,7 +175,9 @@ describe('game child stats', () => {
       vi.waitFor(
         () => {
           const at = reports().findIndex((r, i) => i >= from && JSON.stringify(r) === JSON.stringify(expected));
-          expect(at, `a report of ${JSON.stringify(expected)} in ${JSON.stringify(reports())}`).toBeGreaterThanOrEqual(0);
+          expect(at, `a report of ${JSON.stringify(expected)} in ${JSON.stringify(reports())}`).toBeGreaterThanOrEqual(
+            0,
+          );
           return at;
         },
         { timeout: WAIT_MS, interval: 50 },

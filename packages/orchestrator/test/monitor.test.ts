@@ -175,7 +175,11 @@ describe('Orchestrator.endGame', () => {
       { reason: 'ok', graceMs: 2 ** 31 },
     ];
     const endGame = h.orchestrator.endGame.bind(h.orchestrator) as (id: unknown, options: unknown) => unknown;
-    for (const options of bad) expect(codeOf(() => endGame(id, options)), JSON.stringify(options)).toBe('E_INVALID_ARGUMENT');
+    for (const options of bad)
+      expect(
+        codeOf(() => endGame(id, options)),
+        JSON.stringify(options),
+      ).toBe('E_INVALID_ARGUMENT');
     expect(codeOf(() => endGame(42, { reason: 'ok' }))).toBe('E_INVALID_ARGUMENT');
     // At the limits: 200 characters (emoji count as one), and graceMs 0 are fine, once the game runs.
     await a.next('matchFound');
