@@ -10,7 +10,7 @@ import { createArenaGame } from './arena-game.js';
 import { DropReport } from './drop-report.js';
 import { GameChildError } from './errors.js';
 import { createGameFromModule, loadGameModule } from './game-module.js';
-import { joinReport } from './join-report.js';
+import { connectedSlots, joinReport } from './join-report.js';
 import type { GameServer } from './game-server.js';
 import type { Game } from './game.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -99,12 +99,13 @@ function optionNumber(assignment: GameAssignment, key: string): number | undefin
  * message, which it ignores), waits for a `start` (validated with parseParentToChildMessage; invalid -> exit
  * BAD_START), starts the game on the assigned port and answers `ready` (or `bindFailed`, then exits BIND_FAILED). While
  * it plays it sends `stats` every `statsIntervalMs`: its tick health (tick rate, ticks run, tick lateness p50/p99/max,
- * ticks skipped, its CPU time) and the UDP datagrams dropped, by reason, since the previous one. When the game ends
- * it sends its last `stats` then `gameOver` with the results, lingers for acknowledgements, sends the drops of the
- * linger (if any) and exits with the end reason's {@link GameExitCode}, only once all of it was flushed to the
- * parent. From `start` until the exit it never stays silent longer than `heartbeatIntervalMs`: whenever nothing
- * else went out for that long it sends `heartbeat`. `shutdown` ends the game (exit SHUTDOWN, or MAX_DURATION for
- * that reason) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
+ * ticks skipped, its CPU time), the slots whose player is connected now, and the UDP datagrams dropped, by reason,
+ * since the previous one. When the game ends it sends its last `stats` then `gameOver` with the results, lingers for
+ * acknowledgements, sends the drops of the linger (if any) and exits with the end reason's {@link GameExitCode}, only
+ * once all of it was flushed to the parent. From `start` until the exit it never stays silent longer than
+ * `heartbeatIntervalMs`: whenever nothing else went out for that long it sends `heartbeat`. `shutdown` ends the game
+ * (exit SHUTDOWN, or MAX_DURATION for that reason; an operator's end, `endedByOperator`, is a shutdown like the
+ * others) within its grace; a lost parent (IPC disconnect), even while idle, ends the game at once and exits
  * PARENT_GONE within `parentGoneDeadlineMs`. Unless told otherwise (`ignoreTerminalSignals: false`) the process
  * ignores SIGINT and SIGHUP from then on, so a Ctrl-C in the server's terminal lets the server drain its games
  * instead of killing them. Returns immediately.
@@ -219,7 +220,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
       else send(message, then);
     };
     // While the game runs every periodic report carries its tick health (so the orchestrator can tell whether the
-    // host keeps up), with or without drops; once it ended, only drops are worth a message.
+    // host keeps up) and who is connected, with or without drops; once it ended, only drops are worth a message.
     const health = new TickHealthReport(running);
     let over = false;
     const reportPeriodic = (): void => {
@@ -229,6 +230,7 @@ export function runChildProcess(options: ChildProcessOptions = {}): void {
         gameId: assignment.gameId,
         dropped: drops.next()?.dropped ?? {},
         health: health.next(),
+        connected: connectedSlots(running.players()),
       });
     };
     // Which seats were taken, once, when the join phase ends (play began, or the game ended before it could):

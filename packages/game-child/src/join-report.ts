@@ -11,3 +11,13 @@ export function joinReport(gameId: string, seats: readonly PlayerStatus[]): IpcJ
   for (const seat of seats) (seat.joined ? joined : missing).push(seat.slot);
   return { type: 'joinReport', gameId, joined, missing };
 }
+
+/**
+ * The slots whose player is connected now (bound and not timed out), in slot order: the `connected` field of the
+ * periodic `stats` IPC message. @internal
+ */
+export function connectedSlots(seats: readonly PlayerStatus[]): number[] {
+  const slots: number[] = [];
+  for (const seat of seats) if (seat.connected) slots.push(seat.slot);
+  return slots;
+}

@@ -169,7 +169,7 @@ describe('game child process', () => {
     expect((await c.exited).code).toBe(GameExitCode.MAX_DURATION);
   });
 
-  it('exits SHUTDOWN (16) on shutdown, while idle or playing; MAX_DURATION for that shutdown reason', async () => {
+  it("exits SHUTDOWN (16) on shutdown (an operator's end too), while idle or playing; MAX_DURATION for that reason", async () => {
     const idle = child();
     await idle.next('idle');
     idle.process.send({ type: 'shutdown', reason: ShutdownReason.POOL_SHRINK, graceMs: 0 });
@@ -185,6 +185,21 @@ describe('game child process', () => {
     expect((await player.waitFor('gameOver')).reason).toBe(GameOverReason.SERVER_SHUTDOWN);
     expect(await c.next('gameOver')).toMatchObject({ reason: 'shutdown' });
     expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
+
+    // An operator's end is a shutdown like the others: the players' "server stopped the game", their results.
+    const o = child();
+    await o.next('idle');
+    const og = testGame(1, { port: await freeUdpPort() });
+    o.start(og.assignment);
+    const operated = await client((await o.next('ready')).port);
+    await operated.connect(og.token(0));
+    o.process.send({ type: 'shutdown', reason: ShutdownReason.ENDED_BY_OPERATOR, graceMs: 1000 });
+    expect((await operated.waitFor('gameOver')).reason).toBe(GameOverReason.SERVER_SHUTDOWN);
+    expect(await o.next('gameOver')).toMatchObject({
+      reason: 'shutdown',
+      results: [{ slot: 0, name: 'player0', score: 0, connected: true }],
+    });
+    expect((await o.exited).code).toBe(GameExitCode.SHUTDOWN);
 
     const m = child();
     await m.next('idle');

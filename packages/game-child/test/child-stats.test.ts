@@ -160,6 +160,42 @@ describe('game child stats', () => {
     expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
   });
 
+  it('reports which seats are connected at every interval: none, the one that joined, none once it timed out', async () => {
+    const c = child();
+    await c.next('idle');
+    const g = testGame(2, {
+      port: await freeUdpPort(),
+      options: { joinTimeoutMs: 60_000, disconnectTimeoutMs: 2_500 },
+    });
+    c.start(g.assignment);
+    await c.next('ready');
+    const reports = (): (readonly number[] | undefined)[] =>
+      c.messages.flatMap((m) => (m.type === 'stats' ? [m.connected] : []));
+    const waitReport = (from: number, expected: readonly number[]): Promise<number> =>
+      vi.waitFor(
+        () => {
+          const at = reports().findIndex((r, i) => i >= from && JSON.stringify(r) === JSON.stringify(expected));
+          expect(at, `a report of ${JSON.stringify(expected)} in ${JSON.stringify(reports())}`).toBeGreaterThanOrEqual(
+            0,
+          );
+          return at;
+        },
+        { timeout: WAIT_MS, interval: 50 },
+      );
+    const empty = await waitReport(0, []);
+    // Slot 1 joins (slot 0 never does), then sends nothing: it is connected until its disconnect timeout (longer
+    // than a reporting interval, so a report sees it).
+    const player = await TestClient.open(g.assignment.port);
+    cleanups.push(() => player.close());
+    await join(player, g.token(1));
+    const joined = await waitReport(empty + 1, [1]);
+    await waitReport(joined + 1, []);
+    // Every report while the game runs carried the field (also the ones with nothing dropped).
+    expect(reports().every((r) => Array.isArray(r))).toBe(true);
+    c.process.send({ type: 'shutdown', reason: ShutdownReason.ORCHESTRATOR_STOPPING, graceMs: 0 });
+    expect((await c.exited).code).toBe(GameExitCode.SHUTDOWN);
+  });
+
   it('sends the counts not yet reported right before gameOver, then exits', async () => {
     const c = child(quietEntry);
     await c.next('idle');

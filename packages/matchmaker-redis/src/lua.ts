@@ -331,6 +331,25 @@ for i = 2, #ARGV do out[i - 1] = redis.call('ZCARD', P .. 'q:' .. ARGV[i]) end
 return out
 `;
 
+/**
+ * ARGV: P, max. The registered instances (at most max, the most recently heard from), read in one step: a flat list
+ * of instanceId, ms since its last heartbeat (Redis' clock, never negative), SCARD of its owned tickets, SCARD of its
+ * claims, for each.
+ */
+const HOSTS = `
+local now = nowMs()
+local r = redis.call('ZREVRANGE', P .. 'instances', 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+local out = {}
+for i = 1, #r, 2 do
+  local id = r[i]
+  out[#out + 1] = id
+  out[#out + 1] = int(math.max(0, now - tonumber(r[i + 1])))
+  out[#out + 1] = redis.call('SCARD', P .. 'owned:' .. id)
+  out[#out + 1] = redis.call('SCARD', P .. 'claims:' .. id)
+end
+return out
+`;
+
 /** ARGV: P, instance, then entryId, ticketId pairs: deletes delivered inbox entries and their matched tickets. */
 const ACK = `
 local ik = P .. 'inbox:' .. ARGV[2]
@@ -362,6 +381,7 @@ export const SCRIPTS = {
   mmConfirm: CONFIRM,
   mmRequeue: REQUEUE,
   mmSizes: SIZES,
+  mmHosts: HOSTS,
   mmAck: ACK,
   mmDeregister: DEREGISTER,
 } as const;

@@ -7,6 +7,7 @@ import type {
   JoinedTicket,
   QueueBackend,
   QueueBackendHandlers,
+  QueueHost,
   QueueTicket,
   RestoredTicket,
 } from '@proj/matchmaker';
@@ -20,6 +21,8 @@ import { resolveOptions, type RedisQueueHooks, type RedisQueueOptions, type Reso
 /** How much one recovery (or close) step may touch; the rest waits for the next one. */
 const RECOVER_MAX_TICKETS = 1000;
 const RECOVER_MAX_GROUPS = 100;
+/** The most hosts {@link RedisQueueBackend.hosts} lists. */
+export const MAX_HOSTS_LISTED = 256;
 /** Tickets per positions / restore script call (larger lists are split into pipelined calls). */
 const CHUNK = 500;
 
@@ -243,6 +246,26 @@ export class RedisQueueBackend implements QueueBackend {
     const modes = [...this.#options.modes.keys()];
     const reply = (await this.#run('sizes', 'mmSizes', modes)) as number[];
     return new Map(modes.map((mode, i) => [mode, Number(reply[i])]));
+  }
+
+  /**
+   * The orchestrators registered in the queue now, read in one script (one atomic step, Redis' clock), ordered by
+   * instance id: each one's time since its last heartbeat, its tickets (waiting or claimed) and its claims. At most
+   * {@link MAX_HOSTS_LISTED} (256), the most recently heard from. Rejects with `E_UNAVAILABLE` when Redis cannot be
+   * read, `E_NOT_STARTED` before `start`, `E_CLOSED` after `close`.
+   */
+  async hosts(): Promise<QueueHost[]> {
+    const reply = (await this.#run('hosts', 'mmHosts', [MAX_HOSTS_LISTED])) as (string | number)[];
+    const hosts: QueueHost[] = [];
+    for (let i = 0; i + 3 < reply.length; i += 4) {
+      hosts.push({
+        instanceId: String(reply[i]),
+        lastHeartbeatAgoMs: Number(reply[i + 1]),
+        tickets: Number(reply[i + 2]),
+        claims: Number(reply[i + 3]),
+      });
+    }
+    return hosts.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   }
 
   /**

@@ -10,6 +10,7 @@ export type {
   JoinedTicket,
   QueueBackend,
   QueueBackendHandlers,
+  QueueHost,
   QueueTicket,
   RestoredTicket,
 } from './queue-backend.js';

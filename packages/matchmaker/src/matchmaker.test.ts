@@ -271,6 +271,30 @@ describe('requeueFront', () => {
   });
 });
 
+describe('peek', () => {
+  it('shows the front player of a mode without taking it, through leaves, takes and requeues', () => {
+    const mm = new Matchmaker<string, { name: string }>({ modes });
+    expect(mm.peek('duel')).toBeUndefined();
+    mm.join('a', 'duel', { name: 'ann' });
+    mm.join('b', 'duel', { name: 'bob' });
+    mm.join('c', 'duel', { name: 'cyd' });
+    mm.join('d', 'duel', { name: 'dee' });
+    mm.join('x', 'arena', { name: 'xia' });
+    expect(mm.peek('duel')).toEqual({ id: 'a', mode: 'duel', payload: { name: 'ann' }, arrival: 0, position: 0 });
+    expect(mm.peek('arena')?.id).toBe('x');
+    expect(mm.size('duel')).toBe(4); // nothing taken
+    expect(mm.leave('a')).toBe(true);
+    expect(mm.peek('duel')?.id).toBe('b');
+    const group = mm.takeGroup('duel')!; // b and c
+    expect(mm.peek('duel')?.id).toBe('d');
+    mm.requeueFront(group);
+    expect(mm.peek('duel')).toMatchObject({ id: 'b', arrival: 1, position: 0 });
+    mm.clear();
+    expect(mm.peek('duel')).toBeUndefined();
+    expect(codeOf(() => mm.peek('nope'))).toBe(MatchmakerErrorCode.UNKNOWN_MODE);
+  });
+});
+
 describe('waiting', () => {
   it('lists every mode in mode order, each front to back', () => {
     const mm = new Matchmaker<string>({ modes });

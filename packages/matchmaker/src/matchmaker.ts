@@ -105,6 +105,16 @@ export class Matchmaker<Id, Payload = undefined> {
     return mode === undefined ? this.#players.size : this.#queue(mode).size;
   }
 
+  /**
+   * The player at the front of `mode`'s queue (the next to be matched, position 0), without taking it; undefined
+   * when nobody waits there. It is the longest-waiting player of the mode, a requeued one included (requeued
+   * players go back before everyone). Throws `E_UNKNOWN_MODE`. O(1).
+   */
+  peek(mode: string): WaitingPlayer<Id, Payload> | undefined {
+    const head = this.#queue(mode).head;
+    return head === null ? undefined : { id: head.id, mode, payload: head.payload, arrival: head.arrival, position: 0 };
+  }
+
   /** A new map of every mode's queue length, in mode order (for metrics). O(modes). */
   sizes(): Map<string, number> {
     const sizes = new Map<string, number>();

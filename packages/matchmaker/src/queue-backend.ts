@@ -85,6 +85,18 @@ export interface Delivery {
   readonly payload: string;
 }
 
+/** One orchestrator registered in a shared queue, as {@link QueueBackend.hosts} reports it. */
+export interface QueueHost {
+  /** Its instance id. */
+  readonly instanceId: string;
+  /** Milliseconds since its last heartbeat, by the store's clock (never negative). */
+  readonly lastHeartbeatAgoMs: number;
+  /** Tickets it owns (its players' connections): waiting in a queue or in a claimed group. */
+  readonly tickets: number;
+  /** Groups it has claimed and not yet confirmed or given back. */
+  readonly claims: number;
+}
+
 /** What a backend tells its orchestrator. Handlers must not throw; they run on the backend's I/O callbacks. */
 export interface QueueBackendHandlers {
   /**
@@ -135,6 +147,12 @@ export interface QueueBackend {
   requeue(groupId: string): Promise<number>;
   /** How many tickets wait per mode, all orchestrators together. */
   sizes(): Promise<Map<string, number>>;
+  /**
+   * Optional (for monitoring): the orchestrators registered in the queue now, read in one atomic step, ordered by
+   * instance id; an implementation may cap how many it lists (the Redis one: 256). Rejects when the store cannot be
+   * read.
+   */
+  hosts?(): Promise<QueueHost[]>;
   /** Removes this orchestrator's waiting tickets, requeues its claims, deregisters, disconnects. */
   close(): Promise<void>;
 }

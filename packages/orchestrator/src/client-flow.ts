@@ -9,6 +9,7 @@ import type { Emit, LaunchOutcome, LaunchedGame } from './launched-game.js';
 import { type MatchFlow, fullGroups } from './match-flow.js';
 import type { ResolvedOptions } from './options.js';
 import { PlayerHolds } from './player-holds.js';
+import type { QueueInfo } from './queue-info.js';
 
 /** A queued player: keyed by its client id, carrying its client. */
 type QueuedPlayer = Member<number, Client>;
@@ -90,6 +91,22 @@ export class ClientFlow implements MatchFlow {
   /** Players waiting, per mode. */
   queuedByMode(): Map<string, number> {
     return this.#queues.sizes();
+  }
+
+  /** Each mode's queue; the front player of a FIFO queue is its longest waiting. O(modes). */
+  queues(now: number): QueueInfo[] {
+    const out: QueueInfo[] = [];
+    for (const [mode, { playersPerGame }] of this.#options.modes) {
+      const head = this.#queues.peek(mode);
+      out.push({
+        mode,
+        playersPerGame,
+        waiting: this.#queues.size(mode),
+        oldestWaitMs: head === undefined ? undefined : Math.max(0, now - head.payload.queuedAt),
+        sharedWaiting: undefined,
+      });
+    }
+    return out;
   }
 
   /** Groups of players formed in the queues (K of a mode waiting) and not launched yet, all modes. O(modes). */

@@ -4,7 +4,16 @@ import { OrchestratorError, OrchestratorErrorCode, isOrchestratorError } from '.
 describe('OrchestratorErrorCode', () => {
   it('holds each code once under a SCREAMING_CASE key: the code without its E_ prefix', () => {
     expect(new Set(Object.values(OrchestratorErrorCode))).toEqual(
-      new Set(['E_INVALID_OPTIONS', 'E_LISTEN_FAILED', 'E_ALREADY_LISTENING', 'E_CLOSED', 'E_QUEUE_BACKEND']),
+      new Set([
+        'E_INVALID_OPTIONS',
+        'E_LISTEN_FAILED',
+        'E_ALREADY_LISTENING',
+        'E_CLOSED',
+        'E_QUEUE_BACKEND',
+        'E_GAME_NOT_FOUND',
+        'E_GAME_NOT_RUNNING',
+        'E_INVALID_ARGUMENT',
+      ]),
     );
     const screaming = Object.entries(OrchestratorErrorCode).filter(([key]) => /^[A-Z_]+$/.test(key));
     for (const [key, code] of screaming) expect(code).toBe(`E_${key}`);

@@ -15,8 +15,17 @@ export const OrchestratorErrorCode = {
   ALREADY_LISTENING: 'E_ALREADY_LISTENING',
   /** `listen()` after `close()`. */
   CLOSED: 'E_CLOSED',
-  /** The shared queue's backend could not start (another orchestrator uses the instance id, modes differ...). */
+  /**
+   * The shared queue's backend could not start (another orchestrator uses the instance id, modes differ...), or
+   * (`queueHosts`) its store could not be read.
+   */
   QUEUE_BACKEND: 'E_QUEUE_BACKEND',
+  /** `endGame`: no game starting or running has that id (it never existed, or it already ended). */
+  GAME_NOT_FOUND: 'E_GAME_NOT_FOUND',
+  /** `endGame`: the game is still starting (its child is not ready yet); retry in a moment. */
+  GAME_NOT_RUNNING: 'E_GAME_NOT_RUNNING',
+  /** An argument of a method is out of its domain (e.g. `endGame`'s reason or grace period). */
+  INVALID_ARGUMENT: 'E_INVALID_ARGUMENT',
   /** @deprecated Use {@link OrchestratorErrorCode.INVALID_OPTIONS}. */
   InvalidOptions: 'E_INVALID_OPTIONS',
   /** @deprecated Use {@link OrchestratorErrorCode.LISTEN_FAILED}. */
@@ -31,7 +40,8 @@ export const OrchestratorErrorCode = {
 export type OrchestratorErrorCode = (typeof OrchestratorErrorCode)[keyof typeof OrchestratorErrorCode];
 
 /**
- * The one error class of this package: bad options, or a server that cannot listen.
+ * The one error class of this package: bad options or arguments, a server that cannot listen, a shared queue that
+ * cannot be reached, a game that cannot be ended.
  * `code` is a stable string from {@link OrchestratorErrorCode} that callers can switch on;
  * `cause` carries the underlying error, when there is one.
  */

@@ -133,6 +133,19 @@ export interface OrchestratorEvents {
     readonly players: readonly { readonly slot: number; readonly name: string; readonly remoteAddress: string }[];
     readonly backoffs: readonly NoShowBackoff[];
   };
+  /**
+   * An operator asked a running game to end (`Orchestrator.endGame`), once per game: its child was told to stop
+   * (IPC `shutdown`, reason `endedByOperator`: its players get the game-over "server stopped the game" with their
+   * scores) and is SIGKILLed if still alive after the grace period. `gameEnded` follows, with `endRequest`.
+   */
+  gameEndRequested: {
+    readonly gameId: string;
+    readonly mode: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+    /** The operator's reason (1..200 characters, no control characters). */
+    readonly reason: string;
+  };
   /** A game that had started ended: its child exited. */
   gameEnded: {
     readonly gameId: string;
@@ -146,6 +159,8 @@ export interface OrchestratorEvents {
     readonly durationMs: number;
     /** The results the child reported in `gameOver`, when it did. */
     readonly results?: readonly IpcPlayerResult[];
+    /** The operator's reason, when the game was ended by `Orchestrator.endGame` (see `gameEndRequested`). */
+    readonly endRequest?: string;
   };
   /**
    * A game's child reported UDP datagrams it dropped or denied (malformed, forged token, rate limited...) since

@@ -247,6 +247,8 @@ export class GameLauncher {
       readyAt: undefined,
       results: undefined,
       tickHealth: undefined,
+      playersConnected: undefined,
+      endRequest: undefined,
     };
     this.#byId.set(gameId, game);
     this.#starting++;
@@ -285,6 +287,17 @@ export class GameLauncher {
   /** Cancels a launch that has not reported ready: its outcome becomes `cancelled` and its child is killed. */
   cancel(game: LaunchedGame): void {
     if (game.state === 'starting') game.child?.cancelStart();
+  }
+
+  /** The game `gameId` while it is starting or running (undefined otherwise). O(1). */
+  game(gameId: string): LaunchedGame | undefined {
+    const game = this.#byId.get(gameId);
+    return game === undefined || game.state === 'ended' ? undefined : game;
+  }
+
+  /** Port -> the id of the game holding it, for every port a game holds now. O(games). */
+  portHolders(): Map<number, string> {
+    return this.#ports.holders();
   }
 
   /** The games starting or running, oldest first. */
@@ -377,11 +390,16 @@ export class GameLauncher {
       const game = this.#games.get(child);
       if (game !== undefined) this.#options.onJoinReport?.(game, joined, missing);
     },
-    stats: (child, { dropped, health }) => {
+    stats: (child, { dropped, health, connected }) => {
       const game = this.#games.get(child);
       if (game === undefined) return;
-      // A report that carries tick health comes every second, most often with no drop: only drops are news here.
-      if (health === undefined || Object.keys(dropped).length > 0)
+      if (connected !== undefined && game.state === 'running') {
+        const slots = new Set(connected);
+        game.playersConnected = game.players.map(({ slot }) => slots.has(slot));
+      }
+      // A report that carries tick health or the connected seats comes every second, most often with no drop: only
+      // drops are news here.
+      if ((health === undefined && connected === undefined) || Object.keys(dropped).length > 0)
         this.#options.emit('childPacketStats', {
           gameId: game.gameId,
           mode: game.mode,
@@ -503,6 +521,7 @@ export class GameLauncher {
           signal: exit.signal,
           durationMs: performance.now() - (game.readyAt ?? game.launchedAt),
           ...(game.results !== undefined ? { results: game.results } : {}),
+          ...(game.endRequest !== undefined ? { endRequest: game.endRequest } : {}),
         });
         this.#options.onGameEnded?.(game);
       }

@@ -49,6 +49,13 @@ export class GamePorts {
     return port;
   }
 
+  /** A new map port -> the id of the game holding it, for every port held now. O(games). */
+  holders(): Map<number, string> {
+    const holders = new Map<number, string>();
+    for (const [gameId, port] of this.#held) holders.set(port, gameId);
+    return holders;
+  }
+
   /** True while `gameId` holds its port. */
   holds(gameId: string): boolean {
     return this.#held.has(gameId);

@@ -15,11 +15,14 @@ export type { ChildState } from './managed-child.js';
 export type { AdmissionReason, AdmissionState } from './admission.js';
 export type { ClientState } from './client-table.js';
 export { ORCHESTRATOR_DEFAULTS, type ModeOptions, type OrchestratorOptions } from './options.js';
-export type { QueueBackend } from '@proj/matchmaker';
+export type { QueueBackend, QueueHost } from '@proj/matchmaker';
+export type { EndGameOptions, EndedGame } from './end-game.js';
+export type { GameInfo } from './game-info.js';
+export type { PortInfo } from './port-info.js';
+export type { QueueInfo } from './queue-info.js';
 export type { WarmPoolOptions } from './warm-pool-options.js';
 export {
   type CloseOptions,
-  type GameInfo,
   type ListenAddress,
   Orchestrator,
   type OrchestratorStats,

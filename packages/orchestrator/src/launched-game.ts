@@ -35,6 +35,12 @@ export interface LaunchedGame {
   results: readonly IpcPlayerResult[] | undefined;
   /** The tick health of the child's latest `stats` that carried one (undefined until then). */
   tickHealth: IpcTickHealth | undefined;
+  /**
+   * Per slot: whether its player was connected at the child's latest `stats` that said (undefined until then).
+   */
+  playersConnected: readonly boolean[] | undefined;
+  /** The operator's reason, once `Orchestrator.endGame` asked the game to end (undefined otherwise). */
+  endRequest: string | undefined;
 }
 
 /** The reason of a child's exit, for events: the exit code's name, `SIGNAL_<name>` or `SPAWN_ERROR`. */

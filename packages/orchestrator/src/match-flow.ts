@@ -2,6 +2,7 @@ import type { HelloMessage } from '@proj/protocol';
 import type { Client } from './client-table.js';
 import type { PlayerLeftReason } from './events.js';
 import type { LaunchedGame } from './launched-game.js';
+import type { QueueInfo } from './queue-info.js';
 
 /**
  * What the orchestrator asks of its match flow, whichever queue it runs on: the local in-memory queue
@@ -12,6 +13,12 @@ export interface MatchFlow {
   readonly queuedCount: number;
   /** Players of this orchestrator waiting, per mode. */
   queuedByMode(): Map<string, number>;
+  /**
+   * One entry per configured mode, in configuration order: this orchestrator's waiting players, how long the
+   * longest-waiting of them has waited at `now` (`performance.now()`), and with a shared queue every host's waiting
+   * players as last read. O(modes) with the local queue, O(modes + this host's tickets) with a shared one.
+   */
+  queues(now: number): QueueInfo[];
   /** Full groups waiting for a game (what the warm pool follows). */
   readonly waitingGroups: number;
   /** A client said hello: it queues and is told its position, or is refused with a wire error. */

@@ -1,14 +1,19 @@
 import { type Server, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { QueueHost } from '@proj/matchmaker';
 import type { AdmissionState } from './admission.js';
 import { ClientConnections } from './client-connections.js';
 import { ClientFlow } from './client-flow.js';
+import { type EndGameOptions, type EndedGame, checkEndGame, endRunningGame } from './end-game.js';
 import { OrchestratorError } from './errors.js';
 import type { OrchestratorEvents } from './events.js';
+import { type GameInfo, gameInfo } from './game-info.js';
 import { GameLauncher } from './game-launcher.js';
 import type { Emit } from './launched-game.js';
 import type { MatchFlow } from './match-flow.js';
 import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type PortInfo, portInfos } from './port-info.js';
+import type { QueueInfo } from './queue-info.js';
 import { SharedQueueFlow } from './shared-queue-flow.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -71,37 +76,6 @@ export interface OrchestratorStats {
    * lateness p99 (ms) among running games.
    */
   readonly admission: AdmissionState;
-}
-
-/** One game, as listed by {@link Orchestrator.games}. */
-export interface GameInfo {
-  readonly gameId: string;
-  readonly mode: string;
-  readonly port: number;
-  readonly players: readonly string[];
-  readonly pid: number | undefined;
-  readonly state: 'starting' | 'running';
-  readonly warm: boolean;
-  /** Epoch ms when the child reported ready (undefined while starting). */
-  readonly startedAt: number | undefined;
-  /** Milliseconds since the launch. */
-  readonly ageMs: number;
-  /** The game's tick rate, from its child's latest tick report (undefined until the first, about 1 s in). */
-  readonly tickRateHz: number | undefined;
-  /** Tick lateness p99 (ms after the due time) over the child's latest reporting interval. */
-  readonly tickLateP99Ms: number | undefined;
-  /** The child's CPU use over its latest reporting interval, in % of one core. */
-  readonly cpuPercent: number | undefined;
-  /**
-   * Milliseconds since the child last sent anything over IPC (it does at least every second from its start);
-   * undefined while a cold child boots (nothing heard from it since its fork).
-   */
-  readonly lastHeardMs: number | undefined;
-  /**
-   * True when the child has been silent for about two heartbeat intervals (2 s, or `childSilenceTimeoutMs` when
-   * shorter): it is frozen or overloaded, and is killed once silent for `childSilenceTimeoutMs`.
-   */
-  readonly late: boolean;
 }
 
 /** Options of {@link Orchestrator.close}. */
@@ -288,22 +262,56 @@ export class Orchestrator extends TypedEmitter<OrchestratorEvents> {
   /** The games starting or running, oldest first. O(games). */
   games(): GameInfo[] {
     const now = performance.now();
-    return this.#launcher.games().map((game) => ({
-      gameId: game.gameId,
-      mode: game.mode,
-      port: game.port,
-      players: game.players.map((p) => p.name),
-      pid: game.child?.pid,
-      state: game.state === 'running' ? 'running' : 'starting',
-      warm: game.warm,
-      startedAt: game.startedAt,
-      ageMs: now - game.launchedAt,
-      tickRateHz: game.tickHealth?.tickRateHz,
-      tickLateP99Ms: game.tickHealth?.lateP99Ms,
-      cpuPercent:
-        game.tickHealth === undefined ? undefined : (game.tickHealth.cpuMs / game.tickHealth.intervalMs) * 100,
-      ...this.#launcher.liveness(game),
-    }));
+    return this.#launcher.games().map((game) => gameInfo(game, now, this.#launcher.liveness(game)));
+  }
+
+  /** Every port of the ring, ascending by port number: its state and, in use, the game holding it. O(N log N). */
+  ports(): PortInfo[] {
+    return portInfos(this.#options.ring, this.#launcher.portHolders());
+  }
+
+  /**
+   * One entry per configured mode, in configuration order: this orchestrator's waiting players, how long the
+   * longest-waiting of them has waited, and (shared queue) every host's waiting players as last read. Cheap: O(modes)
+   * with the local queue, O(modes + this host's queued players) with a shared one.
+   */
+  queues(): QueueInfo[] {
+    return this.#flow.queues(performance.now());
+  }
+
+  /**
+   * Ends a running game for an operator: its child is told to stop (IPC `shutdown`, reason `endedByOperator`: the
+   * players get the game-over "server stopped the game" with their scores; it exits SHUTDOWN) and is SIGKILLed if
+   * still alive `graceMs` later (default `shutdownGraceMs`). Emits `gameEndRequested`; the game is `ending` in
+   * `games()` until its child exits, and its `gameEnded` carries `endRequest` (the reason). A second call for a game
+   * already ending changes nothing and returns the same answer.
+   * @throws OrchestratorError `E_INVALID_ARGUMENT` (a reason that is not 1..200 characters or holds a control
+   * character; a `graceMs` that is not an integer in 0..2^31 - 1), `E_GAME_NOT_FOUND` (no game starting or running
+   * has that id), `E_GAME_NOT_RUNNING` (the game is still starting: retry in a moment).
+   */
+  endGame(gameId: string, options: EndGameOptions): EndedGame {
+    const request = checkEndGame(gameId, options, this.#options.shutdownGraceMs);
+    const emit: Emit = (event, payload) => this.emit(event, payload);
+    return endRunningGame(this.#launcher.game(gameId), gameId, request, emit);
+  }
+
+  /**
+   * The orchestrators registered in the shared queue (see `QueueBackend.hosts`), or undefined with the local queue
+   * or a backend that cannot list them. Rejects with OrchestratorError `E_QUEUE_BACKEND` (cause: the backend's
+   * error) when the store cannot be read.
+   */
+  async queueHosts(): Promise<QueueHost[] | undefined> {
+    const backend = this.#options.queueBackend;
+    if (backend?.hosts === undefined) return undefined;
+    try {
+      return await backend.hosts();
+    } catch (error) {
+      throw new OrchestratorError(
+        'E_QUEUE_BACKEND',
+        `the shared queue's hosts cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   async #close(drainMs: number): Promise<void> {

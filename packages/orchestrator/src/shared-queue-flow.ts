@@ -11,6 +11,7 @@ import { type MatchFlow, fullGroups } from './match-flow.js';
 import { type MatchFoundPayload, decodeMatchFound, encodeMatchFound } from './match-found-payload.js';
 import type { ResolvedOptions } from './options.js';
 import { PlayerHolds, type SeatHolder } from './player-holds.js';
+import type { QueueInfo } from './queue-info.js';
 
 /** A player of this orchestrator with a ticket in the shared queue. */
 interface LocalTicket {
@@ -135,6 +136,30 @@ export class SharedQueueFlow implements MatchFlow {
       if (client.state === 'queued') byMode.set(mode, (byMode.get(mode) ?? 0) + 1);
     }
     return byMode;
+  }
+
+  /** Each mode's queue: this host's waiting players (one pass over its tickets) and every host's, as last read. */
+  queues(now: number): QueueInfo[] {
+    const waiting = new Map<string, { count: number; oldest: number }>();
+    for (const { client, mode } of this.#tickets.values()) {
+      if (client.state !== 'queued') continue;
+      const entry = waiting.get(mode);
+      if (entry === undefined) waiting.set(mode, { count: 1, oldest: client.queuedAt });
+      else {
+        entry.count++;
+        if (client.queuedAt < entry.oldest) entry.oldest = client.queuedAt;
+      }
+    }
+    return [...this.#options.modes].map(([mode, { playersPerGame }]) => {
+      const entry = waiting.get(mode);
+      return {
+        mode,
+        playersPerGame,
+        waiting: entry?.count ?? 0,
+        oldestWaitMs: entry === undefined ? undefined : Math.max(0, now - entry.oldest),
+        sharedWaiting: this.#sizes.get(mode),
+      };
+    });
   }
 
   /** Full groups waiting in the shared queue (all hosts), as last read. */

@@ -77,6 +77,11 @@ export const ShutdownReason = {
   MAX_DURATION: 'maxDuration',
   /** A warm child is no longer needed. */
   POOL_SHRINK: 'poolShrink',
+  /**
+   * An operator ended the running game (`Orchestrator.endGame`). The child ends it as for any other shutdown: its
+   * players get the game-over "server stopped the game" with their scores, and it exits SHUTDOWN.
+   */
+  ENDED_BY_OPERATOR: 'endedByOperator',
 } as const;
 /** A value of {@link ShutdownReason}. */
 export type ShutdownReason = (typeof ShutdownReason)[keyof typeof ShutdownReason];
@@ -168,6 +173,12 @@ export interface IpcStatsMessage {
    * while its game runs, also when no packet was dropped.
    */
   readonly health?: IpcTickHealth;
+  /**
+   * The slots whose player is connected now: bound to an address and not timed out (optional: a child that does not
+   * know it, or a report after the game ended, leaves it out). A child that sends it sends it at every report while
+   * its game runs, so the parent can show who plays. Bounded: at most 255 distinct slots, each an integer in 0..254.
+   */
+  readonly connected?: readonly number[];
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   IPC_MAX_STATS_MS,
   IPC_MAX_STATS_REASONS,
   IPC_VERSION,
+  ShutdownReason,
   type GameAssignment,
 } from './ipc-messages.js';
 import { parseChildToParentMessage, parseParentToChildMessage } from './ipc-parse.js';
@@ -245,6 +246,45 @@ describe('IPC contract', () => {
       stats({ ...health, cpuMs: '33' }),
       stats({ ...health, cpuMs: undefined }),
       { type: 'stats', gameId: 'g', health },
+    ];
+    for (const b of bad)
+      expect(
+        codeOf(() => parseChildToParentMessage(b)),
+        JSON.stringify(b).slice(0, 200),
+      ).toBe('E_INVALID_IPC_MESSAGE');
+  });
+
+  it('accepts the shutdown reason of an operator ending a game', () => {
+    expect(ShutdownReason.ENDED_BY_OPERATOR).toBe('endedByOperator');
+    const end = { type: 'shutdown', reason: ShutdownReason.ENDED_BY_OPERATOR, graceMs: 5000 } as const;
+    expect(parseParentToChildMessage(JSON.parse(JSON.stringify(end)))).toEqual(end);
+    for (const reason of Object.values(ShutdownReason))
+      expect(parseParentToChildMessage({ type: 'shutdown', reason, graceMs: 0 })).toMatchObject({ reason });
+    expect(codeOf(() => parseParentToChildMessage({ type: 'shutdown', reason: 'EndedByOperator', graceMs: 0 }))).toBe(
+      'E_INVALID_IPC_MESSAGE',
+    );
+  });
+
+  it('parses the optional connected slots of a stats message, strictly', () => {
+    const stats = (connected: unknown): unknown => ({ type: 'stats', gameId: 'g', dropped: {}, connected });
+    // Absent: not invented; present: kept as sent, empty included.
+    expect(parseChildToParentMessage({ type: 'stats', gameId: 'g', dropped: {} })).not.toHaveProperty('connected');
+    for (const connected of [[], [0], [2, 0, 1], [254]])
+      expect(parseChildToParentMessage(stats(connected))).toEqual(stats(connected));
+    const all = Array.from({ length: 255 }, (_, i) => i);
+    expect(parseChildToParentMessage(stats(all))).toEqual(stats(all));
+    const bad: unknown[] = [
+      stats(null),
+      stats('0,1'),
+      stats({ 0: true }),
+      stats([-1]),
+      stats([255]),
+      stats([1.5]),
+      stats(['1']),
+      stats([true]),
+      stats([0, 1, 0]),
+      stats([...all, 0]),
+      stats(Array.from({ length: 256 }, (_, i) => i % 255)),
     ];
     for (const b of bad)
       expect(

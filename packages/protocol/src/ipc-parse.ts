@@ -110,9 +110,14 @@ function parseStats(value: Readonly<Record<string, unknown>>): IpcStatsMessage {
   const gameId = stringEntry(value, 'gameId', 64, invalid);
   const dropped = parseDropped(value['dropped']);
   const health = value['health'];
-  return health === undefined
-    ? { type: 'stats', gameId, dropped }
-    : { type: 'stats', gameId, dropped, health: parseHealth(health) };
+  const connected = value['connected'] === undefined ? undefined : parseSlots(value, 'connected', new Set());
+  return {
+    type: 'stats',
+    gameId,
+    dropped,
+    ...(health !== undefined ? { health: parseHealth(health) } : {}),
+    ...(connected !== undefined ? { connected } : {}),
+  };
 }
 
 function parseSlots(value: Readonly<Record<string, unknown>>, key: string, seen: Set<number>): number[] {

@@ -21,6 +21,7 @@ const RECORDED: Record<keyof OrchestratorEvents, true> = {
   gameStarting: true,
   gameStarted: true,
   gameLaunchFailed: true,
+  gameEndRequested: true,
   gameEnded: true,
   playersNoShow: true,
   childUnresponsive: true,

@@ -9,6 +9,7 @@ import type {
   JoinedTicket,
   QueueBackend,
   QueueBackendHandlers,
+  QueueHost,
   QueueTicket,
   RestoredTicket,
 } from '@proj/matchmaker';
@@ -176,6 +177,16 @@ export class MemoryQueueStore {
     return new Map([...this.#modes.keys()].map((mode) => [mode, this.waiting(mode).length]));
   }
 
+  /** The registered backends by id, with their tickets (queued or claimed) and claims; no heartbeats here: age 0. */
+  hosts(): QueueHost[] {
+    return [...this.#backends.keys()].sort().map((instanceId) => ({
+      instanceId,
+      lastHeartbeatAgoMs: 0,
+      tickets: [...this.#tickets.values()].filter((t) => t.owner === instanceId).length,
+      claims: [...this.#groups.values()].filter((g) => g.claimer === instanceId).length,
+    }));
+  }
+
   #notifyGroups(): void {
     for (const backend of this.#backends.values()) setImmediate(() => backend.notifyGroups());
   }
@@ -186,12 +197,15 @@ export class MemoryQueueBackend implements QueueBackend {
   readonly instanceId: string;
   readonly leaseMs = 5_000;
   readonly #store: MemoryQueueStore;
+  /** The optional `hosts()` of the contract: absent when the backend was made with `listsHosts: false`. */
+  readonly hosts: (() => Promise<QueueHost[]>) | undefined;
   #handlers: QueueBackendHandlers | undefined;
   #closed = false;
 
-  constructor(store: MemoryQueueStore, instanceId: string) {
+  constructor(store: MemoryQueueStore, instanceId: string, options: { listsHosts?: boolean } = {}) {
     this.#store = store;
     this.instanceId = instanceId;
+    this.hosts = options.listsHosts === false ? undefined : () => this.#op(() => this.#store.hosts());
   }
 
   get available(): boolean {
