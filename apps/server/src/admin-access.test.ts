@@ -71,7 +71,7 @@ describe('checkAdminAccess', () => {
 
   it('refuses a write from a page of another origin, even with the right credentials', () => {
     for (const policy of [loopback, loopbackWithToken, exposedWithToken]) {
-      const auth = policy.token === undefined ? {} : { authorization: basic('ops', TOKEN) };
+      const auth: Record<string, string> = policy.token === undefined ? {} : { authorization: basic('ops', TOKEN) };
       expect(code(checkAdminAccess(policy, post({ ...auth, origin: 'http://evil.example' }), 'write'))).toBe(
         'E_CROSS_ORIGIN',
       );

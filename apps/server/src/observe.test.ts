@@ -111,6 +111,8 @@ describe('toServerStats / toGameInfo', () => {
         cpuPercent: undefined,
         lastHeardMs: 2_345.6,
         late: true,
+        ending: false,
+        playersConnected: undefined,
       },
       10_000,
     );

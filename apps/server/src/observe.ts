@@ -151,7 +151,10 @@ export function observeOrchestrator(
         ...(errorCode !== undefined ? { errorCode } : {}),
       });
     }),
-    source.on('gameEnded', ({ gameId, mode, port, pid, reason, exitCode, signal, durationMs, results }) => {
+    source.on('gameEndRequested', ({ gameId, mode, port, pid, reason }) => {
+      logger.info('game end requested by an operator', { gameId, mode, port, childPid: pid, endRequest: reason });
+    }),
+    source.on('gameEnded', ({ gameId, mode, port, pid, reason, exitCode, signal, durationMs, results, endRequest }) => {
       metrics.recordGameEnded(mode, durationMs);
       const fields = {
         gameId,
@@ -163,6 +166,7 @@ export function observeOrchestrator(
         signal,
         durationMs: Math.round(durationMs),
         ...(results !== undefined ? { results } : {}),
+        ...(endRequest !== undefined ? { endRequest } : {}),
       };
       if (reason === 'CRASHED' || reason.startsWith('SIGNAL_')) logger.warn('game ended abnormally', fields);
       else logger.info('game ended', fields);

@@ -7,6 +7,7 @@ import {
   isOrchestratorError,
 } from '@proj/orchestrator';
 import type { Logger as PinoLogger } from 'pino';
+import { isLoopbackHost } from './admin-access.js';
 import { type AdminServer, startAdminServer } from './admin-server.js';
 import { type ChildEntry, resolveChildEntry } from './child-entry.js';
 import type { ServerConfig } from './config-schema.js';
@@ -20,6 +21,9 @@ import { ChildPids, observeOrchestrator, toAdmissionInfo, toGameInfo, toServerSt
 import { RefusalLog } from './refusal-log.js';
 import { SharedQueueMetrics } from './queue-metrics.js';
 import { createSharedQueue } from './shared-queue.js';
+import { endGameOutcome } from './end-game.js';
+import { MonitorHistoryRecorder, startMonitorHistory } from './monitor-history.js';
+import { MonitorState } from './monitor-state.js';
 
 /** Options of {@link startServer} beyond the configuration. */
 export interface StartServerOptions {
@@ -162,26 +166,79 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   if (queueMetrics !== undefined) observeSharedQueue(orchestrator, queueMetrics, logger);
 
   let phase: 'starting' | 'listening' | 'draining' | 'closed' = 'starting';
+  const readiness = (): { ready: boolean; status: string } => {
+    const queueDown = orchestrator.stats().sharedQueue?.available === false;
+    return phase === 'listening' && queueDown
+      ? { ready: false, status: 'queueUnavailable' }
+      : { ready: phase === 'listening', status: phase };
+  };
+  const warmPool = (): { target: number; idle: number; booting: number } => {
+    const s = orchestrator.stats();
+    return { target: s.warmTarget, idle: s.warmIdle, booting: s.warmBooting };
+  };
+  const history = new MonitorHistoryRecorder({ queued: () => orchestrator.stats().queued });
+  orchestrator.on('gameStarted', ({ timeToMatchMs }) => history.gameStarted(timeToMatchMs));
+  const stopHistory = startMonitorHistory(history);
+  const loopbackAdmin = isLoopbackHost(config.adminHost);
+  if (config.adminToken === undefined && !loopbackAdmin) {
+    logger.warn(
+      'the admin listener is not on loopback and has no --admin-token: whoever reaches it reads the games and the ' +
+        "players' names, and games cannot be ended through it",
+      { adminHost: config.adminHost },
+    );
+  }
+  const monitor = new MonitorState({
+    readiness,
+    players: () => {
+      const address = orchestrator.address;
+      return address === undefined ? '' : `${address.host}:${address.port}`;
+    },
+    maxGames: () => orchestrator.stats().maxGames,
+    clients: () => orchestrator.stats().connectedClients,
+    sharedQueue: () => orchestrator.stats().sharedQueue,
+    queues: () =>
+      orchestrator.queues().map((q) => ({
+        mode: q.mode,
+        playersPerGame: q.playersPerGame,
+        waiting: q.waiting,
+        ...(q.oldestWaitMs !== undefined ? { oldestWaitMs: Math.round(q.oldestWaitMs) } : {}),
+        ...(q.sharedWaiting !== undefined ? { sharedWaiting: q.sharedWaiting } : {}),
+      })),
+    ports: () =>
+      orchestrator
+        .ports()
+        .map((p) => (p.gameId === undefined ? { port: p.port, state: p.state } : { ...p, gameId: p.gameId })),
+    games: () =>
+      orchestrator
+        .games()
+        .map((g) => ({ info: toGameInfo(g), playersConnected: g.playersConnected, ending: g.ending })),
+    warmPool,
+    admission: () => toAdmissionInfo(orchestrator.stats().admission),
+    history: () => history.snapshot(),
+    hosts: () => orchestrator.queueHosts(),
+    endGames:
+      config.adminToken !== undefined || loopbackAdmin
+        ? { allowed: true }
+        : {
+            allowed: false,
+            reason: 'this admin listener is not on loopback: start the server with --admin-token to end games here',
+          },
+  });
   let admin: AdminServer | undefined;
   try {
     admin = await startAdminServer({
       host: config.adminHost,
       port: config.adminPort,
+      ...(config.adminToken !== undefined ? { token: config.adminToken } : {}),
       logger,
       handlers: {
         metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.text() }),
-        readiness: () => {
-          const queueDown = orchestrator.stats().sharedQueue?.available === false;
-          return phase === 'listening' && queueDown
-            ? { ready: false, status: 'queueUnavailable' }
-            : { ready: phase === 'listening', status: phase };
-        },
+        readiness,
         games: () => orchestrator.games().map((g) => toGameInfo(g)),
         admission: () => toAdmissionInfo(orchestrator.stats().admission),
-        warmPool: () => {
-          const s = orchestrator.stats();
-          return { target: s.warmTarget, idle: s.warmIdle, booting: s.warmBooting };
-        },
+        warmPool,
+        monitor: () => monitor.snapshot(),
+        endGame: (gameId, reason) => endGameOutcome(orchestrator, gameId, reason),
       },
     });
     await orchestrator.listen().catch((error: unknown) => {
@@ -195,6 +252,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       );
     });
   } catch (error) {
+    stopHistory();
     await Promise.all([orchestrator.close({ drainMs: 0 }), admin?.close()]);
     throw error;
   }
@@ -217,6 +275,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         await orchestrator.close({ drainMs: closeOptions.drainMs ?? config.drainTimeout });
         refusals.flush();
         phase = 'closed';
+        stopHistory();
         await adminServer.close();
       })();
       return closing;

@@ -125,8 +125,10 @@ describe('the monitor page', () => {
 
     // End it from the page, with a reason: the server ends the game, the row and the cell go back.
     await row.locator('[data-action="end-game"]').click();
-    await row.locator('input[name="reason"]').fill('ended by the browser test');
-    await row.locator('[data-action="confirm-end"]').click();
+    const confirm = page.locator(`#games [data-confirm-for="${game.id}"]`);
+    await confirm.locator('input[name="reason"]').fill('ended by the browser test');
+    await confirm.locator('[data-action="confirm-end"]').click();
+    await waitUntil(async () => (await row.getAttribute('data-state')) === 'ending', 'the row shown as ending');
     const ended = await server.waitForLog(
       (l) => l.msg === 'game ended' && l['gameId'] === game.id,
       'the game ended by the page',
@@ -172,7 +174,7 @@ describe('the monitor page', () => {
     const row = page.locator(`#games [data-game-id="${game.id}"]`);
     await waitUntil(async () => (await row.count()) === 1, 'the game on the page', 30_000);
     await row.locator('[data-action="end-game"]').click();
-    await row.locator('[data-action="confirm-end"]').click();
+    await page.locator(`#games [data-confirm-for="${game.id}"] [data-action="confirm-end"]`).click();
     await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === game.id, 'the game ended', 30_000);
 
     // A wrong password gets nothing.
