@@ -66,7 +66,7 @@ async function startMonitoredServer(extraArgs: readonly string[] = []): Promise<
     JSON.stringify({
       modes: {
         quick: { playersPerGame: 2, gameOptions: { timeLimitMs: 3_000 } },
-        long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 1_000_000 } },
+        long: { playersPerGame: 2, gameOptions: { timeLimitMs: 120_000, scoreToWin: 60_000 } },
       },
     }),
   );
