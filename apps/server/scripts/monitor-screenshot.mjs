@@ -70,8 +70,16 @@ const ready = await new Promise((resolve, reject) => {
 });
 const bots = (mode, count, prefix) =>
   start(
-    ['apps/cli-client/dist/main.js', 'bots', '--port', String(ready.tcp.port), '--mode', mode, '--count', String(count)]
-      .concat(['--forever', '--name-prefix', prefix]),
+    [
+      'apps/cli-client/dist/main.js',
+      'bots',
+      '--port',
+      String(ready.tcp.port),
+      '--mode',
+      mode,
+      '--count',
+      String(count),
+    ].concat(['--forever', '--name-prefix', prefix]),
     { stdio: 'ignore' },
   );
 bots('arena', 30, 'arena');
