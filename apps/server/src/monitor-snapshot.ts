@@ -1,4 +1,4 @@
-import type { AdmissionInfo, GameInfo, WarmPoolInfo } from './admin-server.js';
+import type { AdmissionInfo, GameInfo, WarmPoolInfo } from './admin-info.js';
 
 /**
  * What the monitor page shows, one JSON document: the admin listener's `GET /monitor/state` answers one, and

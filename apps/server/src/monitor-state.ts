@@ -1,4 +1,4 @@
-import type { AdmissionInfo, GameInfo, Readiness, WarmPoolInfo } from './admin-server.js';
+import type { AdmissionInfo, GameInfo, Readiness, WarmPoolInfo } from './admin-info.js';
 import type {
   MonitorGame,
   MonitorHistory,

@@ -6,7 +6,7 @@ import type {
   AdmissionState,
   GameInfo as OrchestratorGame,
 } from '@proj/orchestrator';
-import type { AdmissionInfo, GameInfo } from './admin-server.js';
+import type { AdmissionInfo, GameInfo } from './admin-info.js';
 import type { PackageLogger } from './logger.js';
 import type { ServerMetrics, ServerStats } from './metrics.js';
 import { RefusalLog } from './refusal-log.js';

@@ -91,7 +91,8 @@ describe('deploy: the production bundle runs on its own', () => {
     // What the bundle holds: the server's build and its workspace dependencies with their build, no dev tools, no
     // sources, and nothing that points back into the repository.
     expect(bundle.startsWith(REPO_ROOT)).toBe(false);
-    for (const file of ['dist/main.js', 'dist/game-child-entry.cjs', 'package.json'])
+    const monitorFiles = ['dist/monitor/index.html', 'dist/monitor/monitor.js', 'dist/monitor/monitor.css'];
+    for (const file of ['dist/main.js', 'dist/game-child-entry.cjs', 'package.json', ...monitorFiles])
       expect(existsSync(join(bundle, file)), file).toBe(true);
     for (const name of ['orchestrator', 'game-child', 'matchmaker-redis'])
       expect(existsSync(join(bundle, 'node_modules', '@proj', name, 'dist', 'index.js')), name).toBe(true);
@@ -164,6 +165,12 @@ describe('deploy: the production bundle runs on its own', () => {
         'PATH=/usr/bin:/bin',
       ]);
     }
+
+    // The monitor page, served from the bundle's own files.
+    const page = await fetch(`${server.adminUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('monitor/monitor.js');
+    expect((await fetch(`${server.adminUrl}/monitor/monitor.js`)).status).toBe(200);
 
     // One duel, both players over the wire: matched, accepted over UDP, then told the game is over.
     const players = await Promise.all(

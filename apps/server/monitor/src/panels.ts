@@ -1,4 +1,4 @@
-import type { AdmissionInfo, WarmPoolInfo } from '../../src/admin-server.js';
+import type { AdmissionInfo, WarmPoolInfo } from '../../src/admin-info.js';
 import type { MonitorHost } from '../../src/monitor-snapshot.js';
 import { el, field, reconcileChildren, setAttr, setClass, setHidden, setText, svg } from './dom.js';
 import { describeAdmissionReason, formatDuration, formatMs, formatPercent } from './format.js';
