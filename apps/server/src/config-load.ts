@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { REDACTED } from './config-admin.js';
 import { CONFIG_ENV, ENV_PREFIX, SETTINGS, SETTING_LIST, type ServerConfig, type SettingKey } from './config-schema.js';
 import { InvalidValue } from './config-values.js';
 import { type ParsedSettings, validateConfig } from './config-validate.js';
@@ -194,7 +195,8 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   const label = (key: SettingKey): string => {
     const spec = SETTINGS[key];
     const source = sources[key];
-    const raw = raws[key];
+    // A secret's value is never repeated, not even in an error: the message may end up in a log or an issue.
+    const raw = spec.secret === true && source.kind !== 'default' ? REDACTED : raws[key];
     switch (source.kind) {
       case 'flag':
         return `${spec.flag} ${shortJson(raw)}`;

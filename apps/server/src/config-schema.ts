@@ -145,6 +145,8 @@ export interface SettingSpec<K extends SettingKey = SettingKey> {
   readonly parse: (raw: unknown) => ServerConfig[K] & {};
   /** The --help section. */
   readonly group: SettingGroup;
+  /** A secret (`--admin-token`): its value is never shown, not even in a configuration error. */
+  readonly secret?: boolean;
 }
 
 /** The --help sections, in order. */
@@ -459,6 +461,7 @@ const DEFS: { readonly [K in SettingKey]: Def<K> } = {
     default: undefined,
     defaultDoc: 'none: reads are open, games can be ended only through a loopback listener',
     parse: parseAdminToken,
+    secret: true,
     doc: 'Token every admin request must carry (Authorization: Bearer <token>; in a browser, the password of its login prompt, any user name). Needed to end games from the monitor page when --admin-host is not loopback. 16 to 256 visible characters; prefer PROJ_ADMIN_TOKEN or the config file, since ps shows flags.',
   },
   logLevel: {

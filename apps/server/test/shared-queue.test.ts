@@ -122,6 +122,24 @@ describe('shared queue: several servers, one Redis', () => {
     expect(running.filter((games) => games.some((g) => g.id === trioGame))).toHaveLength(1);
     const remote = await Promise.all(hosts.map((h) => h.metric('proj_players_matched_remotely_total{mode="trio"}')));
     expect(remote.reduce<number>((sum, n) => sum + (n ?? 0), 0)).toBeGreaterThanOrEqual(4);
+
+    // The monitor of each host lists the three hosts (itself marked), and the duel queue: its own waiting player, and
+    // the one waiting on all hosts.
+    const monitor = await waitUntil(async () => {
+      const states = (await Promise.all(hosts.map(async (h) => (await h.get('/monitor/state')).json()))) as {
+        hosts?: { instanceId: string; self: boolean; tickets: number }[];
+        queues: { mode: string; waiting: number; sharedWaiting?: number }[];
+      }[];
+      return states.every((m) => m.hosts?.length === 3 && m.queues.some((q) => q.sharedWaiting === 1))
+        ? states
+        : undefined;
+    }, 'the hosts and the shared queue on every monitor');
+    for (const [i, state] of monitor.entries()) {
+      expect(state.hosts!.map((h) => h.instanceId)).toEqual(['host-a', 'host-b', 'host-c']);
+      expect(state.hosts!.filter((h) => h.self).map((h) => h.instanceId)).toEqual([`host-${'abc'[i]}`]);
+      expect(state.hosts!.map((h) => h.tickets)).toEqual([0, 1, 0]);
+      expect(state.queues.find((q) => q.mode === 'duel')).toMatchObject({ waiting: i === 1 ? 1 : 0, sharedWaiting: 1 });
+    }
   });
 
   it('brings back the groups of a host killed while it holds them, and matches everyone else exactly once', async () => {
