@@ -1,4 +1,4 @@
-import { createGameFromModule, loadGameModule } from '@proj/game-child';
+import { createArenaGame, createGameFromModule, loadGameModule } from '@proj/game-child';
 import type { ServerConfig } from './config-schema.js';
 import { ServerConfigError } from './errors.js';
 import { gameModulesOf } from './game-paths.js';
@@ -9,18 +9,27 @@ const SAMPLE_SECRET = Buffer.alloc(32).toString('base64');
 /**
  * Checks every mode's game module (see gameModulesOf) the way a child will use it: imports it, and calls its
  * `createGame` with a sample assignment of the mode (its seats, its game options; port 1, nobody's secret), which
- * must return an object with every method of a Game. Nothing else of the game runs. Resolves with the modules.
+ * must return an object with every method of a Game. Nothing else of the game runs. With `builtInArena` (the children
+ * run `@proj/game-child/main`), a mode without a module has its game options checked by the arena's own parser.
+ * Resolves with the modules.
  * @throws ServerConfigError `E_INVALID_CONFIG` (rejects) for the first mode whose module is missing, does not import,
  *   has no `createGame` function, or whose factory throws or returns something else than a Game; the one-line message
- *   names the mode and the absolute path: `invalid config: mode 'clicker': game module /srv/clicker.js: no such file`.
+ *   names the mode and the absolute path: `invalid config: mode 'clicker': game module /srv/clicker.js: no such file`,
+ *   or the arena option: `invalid config: mode 'duel': arena option scoreToWin must be an integer in [1, 65535]...`.
  */
-export async function checkGameModules(config: ServerConfig): Promise<Map<string, string>> {
+export async function checkGameModules(
+  config: ServerConfig,
+  options: { readonly builtInArena?: boolean } = {},
+): Promise<Map<string, string>> {
   const modules = gameModulesOf(config);
   for (const mode of config.modes) {
     const path = modules.get(mode.name);
-    if (path === undefined) continue;
+    if (path === undefined && options.builtInArena !== true) continue;
     try {
-      createGameFromModule(await loadGameModule(path), sampleAssignment(mode, path), path);
+      // The built-in arena reads the mode's game options as its children will: a value out of range would otherwise
+      // fail every launch of the mode, and its players would wait for ever.
+      if (path === undefined) createArenaGame(mode.gameOptions ?? {});
+      else createGameFromModule(await loadGameModule(path), sampleAssignment(mode, path), path);
     } catch (error) {
       const setting = mode.game !== undefined ? 'modes' : 'game';
       throw new ServerConfigError(

@@ -100,4 +100,28 @@ describe('checkGameModules', () => {
       `invalid config: mode 'duel': game module ${join(dir, 'half.mjs')}: createGame returned an object that is not a Game (missing: start,`,
     );
   });
+
+  it('with the built-in arena, checks the game options of the modes without a module, as the arena reads them', async () => {
+    const arenaConfig = (gameOptions: Record<string, unknown>) =>
+      resolveGamePaths(
+        loadConfig({
+          configFlag: 'server.json',
+          readFile: () => JSON.stringify({ modes: { duel: { playersPerGame: 2, gameOptions } } }),
+          cwd: dir,
+        }),
+        dir,
+      );
+    const bad = arenaConfig({ scoreToWin: 1_000_000 });
+    // Without the built-in arena (a custom child entry), the options are that entry's business.
+    expect([...(await checkGameModules(bad))]).toEqual([]);
+    const error: unknown = await checkGameModules(bad, { builtInArena: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ServerConfigError);
+    expect((error as ServerConfigError).message).toBe(
+      "invalid config: mode 'duel': arena option scoreToWin must be an integer in [1, 65535], got 1000000",
+    );
+    expect([...(await checkGameModules(arenaConfig({ scoreToWin: 60_000 }), { builtInArena: true }))]).toEqual([]);
+  });
 });

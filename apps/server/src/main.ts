@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
   // A game module that cannot be used is a configuration error too (exit 2, one line naming the mode and the path).
   const gameError = await import('./game-modules.js')
-    .then(({ checkGameModules }) => checkGameModules(config))
+    .then(({ checkGameModules }) => checkGameModules(config, { builtInArena: true }))
     .then(
       () => undefined,
       (error: unknown) => error,

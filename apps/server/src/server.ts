@@ -86,7 +86,7 @@ function modesOption(config: ServerConfig, gameModules: ReadonlyMap<string, stri
  *   be found; whatever was started is stopped first.
  */
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<ServerHandle> {
-  const gameModules = await checkGameModules(config);
+  const gameModules = await checkGameModules(config, { builtInArena: options.childEntry === undefined });
   const pinoLogger = options.logger;
   const logger = pinoLogger === undefined ? silent : toPackageLogger(pinoLogger);
   const orchestratorLogger =
