@@ -1,4 +1,4 @@
-import { createArenaGame, createGameFromModule, loadGameModule } from '@proj/game-child';
+import { createGameFromModule, loadGameModule, resolveArenaOptions } from '@proj/game-child';
 import type { ServerConfig } from './config-schema.js';
 import { ServerConfigError } from './errors.js';
 import { gameModulesOf } from './game-paths.js';
@@ -28,7 +28,7 @@ export async function checkGameModules(
     try {
       // The built-in arena reads the mode's game options as its children will: a value out of range would otherwise
       // fail every launch of the mode, and its players would wait for ever.
-      if (path === undefined) createArenaGame(mode.gameOptions ?? {});
+      if (path === undefined) resolveArenaOptions(mode.gameOptions ?? {}, mode.playersPerGame);
       else createGameFromModule(await loadGameModule(path), sampleAssignment(mode, path), path);
     } catch (error) {
       const setting = mode.game !== undefined ? 'modes' : 'game';
