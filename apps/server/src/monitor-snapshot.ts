@@ -1,5 +1,8 @@
 import type { AdmissionInfo, GameInfo, WarmPoolInfo } from './admin-info.js';
 
+/** The most games one snapshot lists (the oldest); `MonitorSnapshot.gamesTotal` counts them all. */
+export const MONITOR_MAX_GAMES = 500;
+
 /**
  * What the monitor page shows, one JSON document: the admin listener's `GET /monitor/state` answers one, and
  * `GET /monitor/events` (server-sent events) sends one as `event: snapshot` about every second. The page's script
@@ -14,8 +17,13 @@ export interface MonitorSnapshot {
   /** One entry per configured mode, in configuration order. */
   readonly queues: readonly MonitorQueue[];
   readonly ports: MonitorPorts;
-  /** The games starting or running, oldest first. */
+  /**
+   * The games starting or running, oldest first: at most the {@link MONITOR_MAX_GAMES} oldest, so that a host with
+   * thousands of games costs neither its event loop nor the browser much (`/games` lists them all).
+   */
   readonly games: readonly MonitorGame[];
+  /** How many games are starting or running, all of them (more than `games.length` when the list is cut). */
+  readonly gamesTotal: number;
   readonly warmPool: WarmPoolInfo;
   readonly admission: AdmissionInfo;
   /** Time to match and games started, per interval, oldest first (the last minutes). */

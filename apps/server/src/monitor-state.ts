@@ -1,12 +1,13 @@
 import type { AdmissionInfo, GameInfo, Readiness, WarmPoolInfo } from './admin-info.js';
-import type {
-  MonitorGame,
-  MonitorHistory,
-  MonitorHost,
-  MonitorPortCell,
-  MonitorQueue,
-  MonitorServerInfo,
-  MonitorSnapshot,
+import {
+  MONITOR_MAX_GAMES,
+  type MonitorGame,
+  type MonitorHistory,
+  type MonitorHost,
+  type MonitorPortCell,
+  type MonitorQueue,
+  type MonitorServerInfo,
+  type MonitorSnapshot,
 } from './monitor-snapshot.js';
 
 /** One server registered in the shared queue, as the queue's store reports it. */
@@ -107,6 +108,7 @@ export class MonitorState {
       ...(s.endGames.reason !== undefined ? { endGamesDisabledReason: s.endGames.reason } : {}),
     };
     const cells = s.ports();
+    const games = s.games();
     const hosts: MonitorHost[] | undefined = this.#hosts?.map((h) => ({
       ...h,
       self: h.instanceId === sharedQueue?.instanceId,
@@ -117,7 +119,8 @@ export class MonitorState {
       server,
       queues: s.queues(),
       ports: { ...portCounts(cells), cells },
-      games: s.games().map(toMonitorGame),
+      games: games.slice(0, MONITOR_MAX_GAMES).map(toMonitorGame),
+      gamesTotal: games.length,
       warmPool: s.warmPool(),
       admission: s.admission(),
       history: s.history(),

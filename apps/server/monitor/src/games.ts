@@ -54,6 +54,7 @@ export class GamesView {
   readonly #empty: HTMLElement;
   readonly #count: HTMLElement;
   readonly #disabledNote: HTMLElement;
+  readonly #truncated: HTMLElement;
   readonly #rows = new Map<string, GameRow>();
   #canEnd = true;
   #disabledReason = '';
@@ -64,10 +65,14 @@ export class GamesView {
     this.#empty = field(section, 'games-empty');
     this.#count = field(section, 'count');
     this.#disabledNote = field(section, 'end-disabled');
+    this.#truncated = field(section, 'games-truncated');
   }
 
-  /** Updates the table to the snapshot's games (oldest first); open confirm forms survive the update. */
-  render(games: readonly MonitorGame[], server: MonitorServerInfo): void {
+  /**
+   * Updates the table to the snapshot's games (oldest first; `total` counts them all when the server cut the list);
+   * open confirm forms survive the update.
+   */
+  render(games: readonly MonitorGame[], server: MonitorServerInfo, total: number = games.length): void {
     this.#canEnd = server.canEndGames;
     this.#disabledReason = server.endGamesDisabledReason ?? 'Ending games is not allowed from this page.';
     setHidden(this.#disabledNote, this.#canEnd);
@@ -88,8 +93,11 @@ export class GamesView {
     }
     for (const id of this.#rows.keys()) if (!seen.has(id)) this.#rows.delete(id);
     reconcileChildren(this.#tbody, nodes);
-    setHidden(this.#empty, games.length > 0);
-    setText(this.#count, games.length > 0 ? String(games.length) : '');
+    setHidden(this.#empty, total > 0);
+    setText(this.#count, total > 0 ? String(total) : '');
+    const cut = total > games.length;
+    setHidden(this.#truncated, !cut);
+    setText(this.#truncated, cut ? `Showing the ${games.length} oldest of ${total} games; /games lists them all.` : '');
   }
 
   #createRow(id: string): GameRow {

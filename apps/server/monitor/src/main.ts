@@ -30,10 +30,10 @@ let frame = 0;
 let warnedVersion = false;
 
 function render(snapshot: MonitorSnapshot): void {
-  status.render(snapshot.server, snapshot.games.length);
+  status.render(snapshot.server, snapshot.gamesTotal);
   queues.render(snapshot.queues);
   ring.render(snapshot.ports);
-  games.render(snapshot.games, snapshot.server);
+  games.render(snapshot.games, snapshot.server, snapshot.gamesTotal);
   warmPool.render(snapshot.warmPool);
   admission.render(snapshot.admission);
   charts.render(snapshot.history);

@@ -52,6 +52,7 @@ describe('parseSnapshot', () => {
     server: {},
     queues: [],
     games: [],
+    gamesTotal: 0,
     ports: { cells: [] },
     warmPool: {},
     admission: {},

@@ -23,6 +23,7 @@ export function parseSnapshot(text: string): MonitorSnapshot | undefined {
     v['server'] !== null &&
     Array.isArray(v['queues']) &&
     Array.isArray(v['games']) &&
+    typeof v['gamesTotal'] === 'number' &&
     typeof v['ports'] === 'object' &&
     v['ports'] !== null &&
     Array.isArray((v['ports'] as Record<string, unknown>)['cells']) &&
