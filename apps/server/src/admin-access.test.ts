@@ -87,6 +87,20 @@ describe('checkAdminAccess', () => {
     }
   });
 
+  it('behind a TLS proxy: same origin by Sec-Fetch-Site, or by Origin against Host or X-Forwarded-Host', () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const proxied = (headers: Record<string, string>): string =>
+      code(checkAdminAccess(exposedWithToken, post({ ...auth, ...headers }), 'write'));
+    expect(proxied({ host: 'monitor.example', origin: 'https://monitor.example' })).toBe('allowed');
+    expect(proxied({ 'x-forwarded-host': 'monitor.example', origin: 'https://monitor.example' })).toBe('allowed');
+    expect(proxied({ origin: 'https://monitor.example', 'sec-fetch-site': 'same-origin' })).toBe('allowed');
+    expect(proxied({ 'x-forwarded-host': 'other.example', origin: 'https://monitor.example' })).toBe('E_CROSS_ORIGIN');
+    expect(proxied({ host: 'monitor.example', origin: 'ftp://monitor.example' })).toBe('E_CROSS_ORIGIN');
+    expect(
+      proxied({ host: 'monitor.example', origin: 'https://monitor.example', 'sec-fetch-site': 'cross-site' }),
+    ).toBe('E_CROSS_ORIGIN');
+  });
+
   it('a write must be JSON, which a cross-site form cannot send', () => {
     expect(checkAdminAccess(loopback, req({ 'content-type': 'text/plain' }, 'POST'), 'write')).toMatchObject({
       status: 415,

@@ -76,14 +76,30 @@ function carriesToken(authorization: string | undefined, token: string): boolean
   return offered !== undefined && timingSafeEqual(digest(offered), digest(token));
 }
 
-/** True when the request says it comes from a page of another origin than the one it is addressed to. */
+/**
+ * True when the request says it comes from a page of another origin than the one it is addressed to. A browser's
+ * `Sec-Fetch-Site` (which no page can set) decides when present, which also covers a TLS proxy in front; else the
+ * host of `Origin` must be the request's `Host` or, behind a proxy, its `X-Forwarded-Host` (a cross-site page cannot
+ * send that header without a preflight this listener never grants). No `Origin` at all: not a browser (curl,
+ * scripts), nothing to forge.
+ */
 function crossOrigin(head: AdminRequestHead): boolean {
   const site = header(head, 'sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = header(head, 'origin');
-  if (origin === undefined) return false; // not a browser (curl, scripts): nothing to forge
-  const host = header(head, 'host');
-  return host === undefined || origin.toLowerCase() !== `http://${host.toLowerCase()}`;
+  if (origin === undefined) return false;
+  let originHost: string;
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return true;
+    originHost = url.host.toLowerCase();
+  } catch {
+    return true; // 'null' (a sandboxed or file: page) and anything else that is not an origin
+  }
+  const addressed = [header(head, 'host'), header(head, 'x-forwarded-host')?.split(',')[0]]
+    .filter((h): h is string => h !== undefined)
+    .map((h) => h.trim().toLowerCase());
+  return !addressed.includes(originHost);
 }
 
 function refuse(status: 401 | 403 | 415, code: string, message: string): AdminAccessDecision {
@@ -97,7 +113,7 @@ function refuse(status: 401 | 403 | 415, code: string, message: string): AdminAc
  * - without one, a loopback listener only answers requests addressed to a loopback name (Host 127.0.0.1, [::1] or
  *   localhost; 403 `E_HOST_NOT_ALLOWED`), so that a web page cannot reach it through a DNS name rebound to 127.0.0.1;
  * - a write needs the token unless the listener is on loopback (403 `E_TOKEN_REQUIRED`), is refused from a page of
- *   another origin (403 `E_CROSS_ORIGIN`: the Origin or Sec-Fetch-Site header), and must be JSON
+ *   another origin (403 `E_CROSS_ORIGIN`: the Sec-Fetch-Site or Origin header), and must be JSON
  *   (`content-type: application/json`, which a cross-site form cannot send; 415 `E_UNSUPPORTED_MEDIA_TYPE`).
  */
 export function checkAdminAccess(
