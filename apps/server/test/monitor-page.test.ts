@@ -173,6 +173,7 @@ describe('the monitor page', () => {
     }, 'a game');
     const row = page.locator(`#games [data-game-id="${game.id}"]`);
     await waitUntil(async () => (await row.count()) === 1, 'the game on the page', 30_000);
+    // Its button waits for the game to run (a starting game cannot be ended yet); the click waits for the button.
     await row.locator('[data-action="end-game"]').click();
     await page.locator(`#games [data-confirm-for="${game.id}"] [data-action="confirm-end"]`).click();
     await server.waitForLog((l) => l.msg === 'game ended' && l['gameId'] === game.id, 'the game ended', 30_000);

@@ -208,9 +208,19 @@ export class GamesView {
 
     const ending = state === 'ending';
     if (ending && row.confirm !== undefined) this.#closeConfirm(row, false);
-    row.endButton.disabled = !this.#canEnd || ending;
+    // A game still starting cannot be ended yet (the server answers 409): its button waits for the child's ready.
+    const starting = state === 'starting';
+    row.endButton.disabled = !this.#canEnd || ending || starting;
     setText(row.endButton, ending ? 'Ending…' : 'End game');
-    setAttr(row.endButton, 'title', this.#canEnd ? undefined : this.#disabledReason);
+    setAttr(
+      row.endButton,
+      'title',
+      !this.#canEnd
+        ? this.#disabledReason
+        : starting
+          ? 'The game is starting; it can be ended once it runs.'
+          : undefined,
+    );
     setAttr(row.endButton, 'aria-describedby', this.#canEnd ? undefined : 'end-games-disabled');
     setAttr(row.endButton, 'aria-expanded', row.confirm !== undefined ? 'true' : 'false');
     if (!this.#canEnd && row.confirm !== undefined) this.#closeConfirm(row, false);
