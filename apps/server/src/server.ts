@@ -23,6 +23,7 @@ import { SharedQueueMetrics } from './queue-metrics.js';
 import { createSharedQueue } from './shared-queue.js';
 import { endGameOutcome } from './end-game.js';
 import { MonitorHistoryRecorder, startMonitorHistory } from './monitor-history.js';
+import { monitorSources } from './monitor-sources.js';
 import { MonitorState } from './monitor-state.js';
 
 /** Options of {@link startServer} beyond the configuration. */
@@ -187,43 +188,20 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       { adminHost: config.adminHost },
     );
   }
-  const monitor = new MonitorState({
-    readiness,
-    players: () => {
-      const address = orchestrator.address;
-      return address === undefined ? '' : `${address.host}:${address.port}`;
-    },
-    maxGames: () => orchestrator.stats().maxGames,
-    clients: () => orchestrator.stats().connectedClients,
-    sharedQueue: () => orchestrator.stats().sharedQueue,
-    queues: () =>
-      orchestrator.queues().map((q) => ({
-        mode: q.mode,
-        playersPerGame: q.playersPerGame,
-        waiting: q.waiting,
-        ...(q.oldestWaitMs !== undefined ? { oldestWaitMs: Math.round(q.oldestWaitMs) } : {}),
-        ...(q.sharedWaiting !== undefined ? { sharedWaiting: q.sharedWaiting } : {}),
-      })),
-    ports: () =>
-      orchestrator
-        .ports()
-        .map((p) => (p.gameId === undefined ? { port: p.port, state: p.state } : { ...p, gameId: p.gameId })),
-    games: () =>
-      orchestrator
-        .games()
-        .map((g) => ({ info: toGameInfo(g), playersConnected: g.playersConnected, ending: g.ending })),
-    warmPool,
-    admission: () => toAdmissionInfo(orchestrator.stats().admission),
-    history: () => history.snapshot(),
-    hosts: () => orchestrator.queueHosts(),
-    endGames:
-      config.adminToken !== undefined || loopbackAdmin
-        ? { allowed: true }
-        : {
-            allowed: false,
-            reason: 'this admin listener is not on loopback: start the server with --admin-token to end games here',
-          },
-  });
+  const monitor = new MonitorState(
+    monitorSources(orchestrator, {
+      readiness,
+      warmPool,
+      history,
+      endGames:
+        config.adminToken !== undefined || loopbackAdmin
+          ? { allowed: true }
+          : {
+              allowed: false,
+              reason: 'this admin listener is not on loopback: start the server with --admin-token to end games here',
+            },
+    }),
+  );
   let admin: AdminServer | undefined;
   try {
     admin = await startAdminServer({
