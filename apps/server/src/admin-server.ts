@@ -60,7 +60,7 @@ export interface AdminServer {
 
 const startedAt = Date.now();
 
-/** The read-only JSON and text endpoints, as the 404 answer lists them. */
+/** The read-only endpoints (the page's own files apart), as the 404 answer lists them. */
 const ENDPOINTS = ['/', '/healthz', '/readyz', '/metrics', '/games', '/monitor/state', '/monitor/events'];
 
 /** The longest body `POST /games/<id>/end` reads. */
@@ -145,10 +145,7 @@ async function handle(routing: Routing, req: IncomingMessage, res: ServerRespons
   const head = method === 'HEAD';
   const endMatch = END_PATH.exec(path);
   const isPage = routing.assets.available ? routing.assets.files.has(path) : path === '/';
-  const known =
-    endMatch !== null ||
-    isPage ||
-    ['/healthz', '/readyz', '/metrics', '/games', '/monitor/state', '/monitor/events'].includes(path);
+  const known = endMatch !== null || isPage || ENDPOINTS.includes(path);
   if (!known)
     return sendJson(res, 404, { error: { code: 'E_NOT_FOUND', message: 'not found' }, endpoints: ENDPOINTS }, head);
   const write = endMatch !== null;

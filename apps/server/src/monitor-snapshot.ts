@@ -80,7 +80,7 @@ export interface MonitorPortCell {
   readonly port: number;
   readonly state: 'free' | 'in-use' | 'quarantined';
   /** The game holding it (in use). */
-  readonly gameId?: string;
+  readonly gameId?: string | undefined;
 }
 
 /** One game, as the games table shows it. */

@@ -34,10 +34,7 @@ export function monitorSources(
         ...(q.oldestWaitMs !== undefined ? { oldestWaitMs: Math.round(q.oldestWaitMs) } : {}),
         ...(q.sharedWaiting !== undefined ? { sharedWaiting: q.sharedWaiting } : {}),
       })),
-    ports: () =>
-      orchestrator
-        .ports()
-        .map((p) => (p.gameId === undefined ? { port: p.port, state: p.state } : { ...p, gameId: p.gameId })),
+    ports: () => orchestrator.ports(),
     games: () =>
       orchestrator
         .games()

@@ -48,8 +48,6 @@ export interface MonitorSources {
   readonly now?: () => number;
 }
 
-const startedAt = Date.now();
-
 function toMonitorGame({ info, playersConnected, ending }: MonitorGameSource): MonitorGame {
   return {
     ...info,
@@ -99,7 +97,7 @@ export class MonitorState {
     const server: MonitorServerInfo = {
       status: readiness.status,
       ready: readiness.ready,
-      uptimeS: Math.round((this.#now() - startedAt) / 1000),
+      uptimeS: Math.round(process.uptime()),
       players: s.players(),
       maxGames: s.maxGames(),
       clients: s.clients(),
